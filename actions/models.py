@@ -1,0 +1,504 @@
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+
+from themes.models import Theme
+
+from .timeframes import TimeframeError, parse_timeframe
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    IN_CONSULTATION = "in_consultation", "In consultation"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETE = "complete", "Complete"
+    CLOSED = "closed", "Closed / superseded"
+
+
+# A complete or closed action is finished: neither overdue, at risk nor stale.
+FINISHED = (Status.COMPLETE, Status.CLOSED)
+
+
+class RAG(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+AT_RISK_RAGS = (RAG.RED, RAG.AMBER)
+
+
+def update_window():
+    """How long an action may go without a progress update before it is stale."""
+    return timedelta(days=settings.UPDATE_WINDOW_DAYS)
+
+
+def warning_window():
+    """How far ahead a not-started action's due date makes it at risk."""
+    return timedelta(days=settings.WARNING_WINDOW_DAYS)
+
+
+class DivisionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Division(models.Model):
+    """One of the directorate's divisions, such as Education."""
+
+    name = models.CharField(max_length=200, unique=True)
+    director = models.ForeignKey(
+        "Lead", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = DivisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class LeadQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name, initials):
+        return self.get(name=name, initials=initials)
+
+
+class Lead(models.Model):
+    """A person accountable for (or supporting) actions.
+
+    Plans often name people only by initials ("IL", "PB"); such a lead has initials
+    and no name until someone who knows fills it in.
+    """
+
+    name = models.CharField(max_length=120, blank=True)
+    initials = models.CharField(max_length=10, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    division = models.ForeignKey(
+        Division, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead",
+        help_text="The account this person signs in with, if they have one.",
+    )
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "initials"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "initials"], name="lead_unique_name"),
+            models.CheckConstraint(
+                condition=~Q(name="", initials=""), name="lead_has_name_or_initials"
+            ),
+        ]
+
+    def __str__(self):
+        if self.name and self.initials:
+            return f"{self.name} ({self.initials})"
+        return self.name or self.initials
+
+    def get_absolute_url(self):
+        return reverse("actions:lead", args=[self.pk])
+
+    def natural_key(self):
+        return (self.name, self.initials)
+
+
+class TimeframeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, label):
+        return self.get(label=label)
+
+
+class Timeframe(models.Model):
+    """When something is due, as the plan words it, and the dates those words mean.
+
+    Only the label is entered; the dates are worked out from it on every save by
+    actions.timeframes.parse_timeframe, so they can never disagree with the words.
+    """
+
+    label = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Exactly as the plan writes it, e.g. “March 2023”, “Ongoing”, “30/09/21 (TBC)”.",
+    )
+    starts_on = models.DateField(null=True, blank=True, editable=False)
+    due_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="Empty when the timeframe is ongoing: never overdue.",
+    )
+    milestones = models.JSONField(default=list, blank=True, editable=False)
+    is_ongoing = models.BooleanField(default=False, editable=False)
+    qualifier = models.CharField(max_length=200, blank=True, editable=False)
+
+    objects = TimeframeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "label"]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.label,)
+
+    def clean(self):
+        try:
+            parse_timeframe(self.label)
+        except TimeframeError as error:
+            raise TimeframeError({"label": error.messages}) from error
+
+    @property
+    def milestone_dates(self):
+        return [date.fromisoformat(value) for value in self.milestones]
+
+    def apply_label(self):
+        """Set the dates from the label; raises TimeframeError if the label can't be read."""
+        parsed = parse_timeframe(self.label)
+        self.starts_on = parsed.starts_on
+        self.due_on = parsed.due_on
+        self.milestones = [milestone.isoformat() for milestone in parsed.milestones]
+        self.is_ongoing = parsed.is_ongoing
+        self.qualifier = parsed.qualifier
+
+
+@receiver(pre_save, sender=Timeframe)
+def timeframe_dates_from_label(sender, instance, raw, **kwargs):
+    """Fixtures (raw saves) skip save() and clean(), so the dates are derived here.
+
+    A label that can't be read stops the save with ValueError, which loaddata reports
+    with the record and rolls the whole fixture back.
+    """
+    try:
+        instance.apply_label()
+    except TimeframeError as error:
+        raise ValueError(" ".join(error.messages)) from error
+
+
+def _flag(condition):
+    return Case(When(condition, then=Value(True)), default=Value(False))
+
+
+class ActionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug, theme_name, position):
+        return self.get(theme__plan__slug=plan_slug, theme__name=theme_name, position=position)
+
+    def with_state(self, as_at):
+        """Each action's latest progress update reported on or before `as_at`, and the flags
+        derived from it: is_finished, is_overdue, is_stale, is_due_soon_not_started, is_at_risk.
+
+        Ties on report date go to the update entered last. An action with no update yet
+        counts as Not started, with no RAG.
+        """
+        marker = self.query.annotations.get("state_as_at")
+        if marker is not None:
+            if marker.value != as_at:
+                raise ValueError("This queryset already holds the state as at another date.")
+            return self
+
+        latest = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), reported_on__lte=as_at
+        ).order_by("-reported_on", "-pk")
+        finished = Q(latest_status__in=FINISHED)
+        stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
+        due_soon_not_started = (
+            ~finished
+            & Q(latest_status=Status.NOT_STARTED)
+            & Q(timeframe__due_on__gte=as_at, timeframe__due_on__lte=as_at + warning_window())
+        )
+        return (
+            self.alias(state_as_at=Value(as_at, output_field=models.DateField()))
+            .annotate(
+                latest_update_id=Subquery(latest.values("pk")[:1]),
+                latest_status=Coalesce(
+                    Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED)
+                ),
+                latest_rag=Coalesce(Subquery(latest.values("rag")[:1]), Value("")),
+                latest_reported_on=Subquery(latest.values("reported_on")[:1]),
+            )
+            # A never-updated action is judged from the day its plan started running.
+            .alias(last_touched_on=Coalesce(F("latest_reported_on"), F("theme__plan__starts_on")))
+            .annotate(
+                is_finished=_flag(finished),
+                is_overdue=_flag(~finished & Q(timeframe__due_on__lt=as_at)),
+                is_stale=_flag(stale),
+                is_due_soon_not_started=_flag(due_soon_not_started),
+                is_at_risk=_flag(
+                    ~finished & Q(latest_rag__in=AT_RISK_RAGS) | due_soon_not_started | stale
+                ),
+            )
+        )
+
+    def overdue(self, as_at):
+        """Due before `as_at` and not complete or closed as at `as_at`."""
+        return self.with_state(as_at).filter(is_overdue=True)
+
+    def stale(self, as_at):
+        """Not finished, and no progress update in the update window before `as_at` (for a
+        never-updated action, its plan has been running for the update window)."""
+        return self.with_state(as_at).filter(is_stale=True)
+
+    def due_soon_not_started(self, as_at):
+        """Not started, and due between `as_at` and the end of the warning window."""
+        return self.with_state(as_at).filter(is_due_soon_not_started=True)
+
+    def at_risk(self, as_at):
+        """Not finished, and latest RAG Red or Amber, or due soon and not started, or stale."""
+        return self.with_state(as_at).filter(is_at_risk=True)
+
+    def complete(self, as_at):
+        """Latest status as at `as_at` is Complete."""
+        return self.with_state(as_at).filter(latest_status=Status.COMPLETE)
+
+    def on_track(self, as_at):
+        """Not finished, not overdue and not at risk as at `as_at`."""
+        return self.with_state(as_at).filter(is_finished=False, is_overdue=False, is_at_risk=False)
+
+
+class Action(models.Model):
+    """Something a plan says will be done, by whom and when."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order within the theme, as in the plan."
+    )
+    reference = models.CharField(
+        max_length=20, blank=True, help_text="The plan's own number for it, e.g. 1.2."
+    )
+    description = models.TextField("action")
+    expected_outcome = models.TextField("expected outcome or success measure", blank=True)
+    lead = models.ForeignKey(
+        Lead,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The one person accountable.",
+    )
+    supporting_leads = models.ManyToManyField(Lead, blank=True, related_name="supported_actions")
+    timeframe = models.ForeignKey(Timeframe, on_delete=models.PROTECT, related_name="actions")
+    answers = models.CharField(
+        "recommendation or source it answers",
+        max_length=300,
+        blank=True,
+        help_text="e.g. [Ofsted ILACS recommendation]",
+    )
+    performance_measures = models.TextField(blank=True, help_text="One measure per line.")
+    delivered_through = models.TextField(
+        blank=True, help_text="The service plan(s) it is delivered through."
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["theme__plan", "theme__position", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "position"], name="action_unique_position_in_theme"
+            ),
+        ]
+
+    def __str__(self):
+        text = self.description if len(self.description) <= 80 else self.description[:77] + "…"
+        return f"{self.reference} {text}".strip()
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", args=[self.pk])
+
+    def natural_key(self):
+        return (*self.theme.natural_key(), self.position)
+
+    natural_key.dependencies = ["themes.theme", "actions.lead", "actions.timeframe"]
+
+    @property
+    def plan(self):
+        return self.theme.plan
+
+    def state(self, as_at):
+        """The same rules as ActionQuerySet.with_state, for this one action.
+
+        Reads self.progress_updates.all(), so prefetch it when calling this in a loop.
+        """
+        updates = [update for update in self.progress_updates.all() if update.reported_on <= as_at]
+        latest = max(updates, key=lambda update: (update.reported_on, update.pk), default=None)
+        return ActionState.from_latest(
+            as_at=as_at,
+            latest=latest,
+            due_on=self.timeframe.due_on,
+            plan_starts_on=self.theme.plan.starts_on,
+        )
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """One action's position as at a date; attribute names match ActionQuerySet.with_state."""
+
+    as_at: date
+    latest_update: "ProgressUpdate | None"
+    latest_status: str
+    latest_rag: str
+    latest_reported_on: date | None
+    is_finished: bool
+    is_overdue: bool
+    is_stale: bool
+    is_due_soon_not_started: bool
+    is_at_risk: bool
+
+    @classmethod
+    def from_latest(cls, *, as_at, latest, due_on, plan_starts_on):
+        status = latest.status if latest else Status.NOT_STARTED
+        rag = latest.rag if latest else ""
+        reported_on = latest.reported_on if latest else None
+        finished = status in FINISHED
+        last_touched_on = reported_on or plan_starts_on
+        stale = not finished and last_touched_on < as_at - update_window()
+        due_soon_not_started = (
+            not finished
+            and status == Status.NOT_STARTED
+            and due_on is not None
+            and as_at <= due_on <= as_at + warning_window()
+        )
+        return cls(
+            as_at=as_at,
+            latest_update=latest,
+            latest_status=status,
+            latest_rag=rag,
+            latest_reported_on=reported_on,
+            is_finished=finished,
+            is_overdue=not finished and due_on is not None and due_on < as_at,
+            is_stale=stale,
+            is_due_soon_not_started=due_soon_not_started,
+            is_at_risk=not finished and (rag in AT_RISK_RAGS or due_soon_not_started or stale),
+        )
+
+
+class SubStepQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug, theme_name, action_position, position):
+        return self.get(
+            action__theme__plan__slug=plan_slug,
+            action__theme__name=theme_name,
+            action__position=action_position,
+            position=position,
+        )
+
+
+class SubStep(models.Model):
+    """A step within an action that the plan gives its own line, and often its own date."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="sub_steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField()
+    timeframe = models.ForeignKey(
+        Timeframe, on_delete=models.PROTECT, null=True, blank=True, related_name="sub_steps"
+    )
+
+    objects = SubStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "position"], name="substep_unique_position_in_action"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def natural_key(self):
+        return (*self.action.natural_key(), self.position)
+
+    natural_key.dependencies = ["actions.action"]
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class ProgressUpdate(models.Model):
+    """One dated report on one action by one person. History: never edited, only added to."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress_updates")
+    reported_on = models.DateField(help_text="The date this update reports the position at.")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    rag = models.CharField("RAG", max_length=5, choices=RAG.choices, blank=True)
+    working_well = models.TextField("What's working well and how do we know?", blank=True)
+    worried_about = models.TextField(
+        "What are we worried about and what are we doing about it?", blank=True
+    )
+    evidence = models.TextField(blank=True, help_text="How we know: what was done, and where.")
+    evidence_links = models.TextField(
+        blank=True, help_text="Links to evidence, one web address (http or https) per line."
+    )
+    rag_change_reason = models.TextField("why the RAG changed", blank=True)
+    progress_as_written = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The progress exactly as a published plan recorded it, e.g. “Complete In "
+        "progress”.",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        help_text="Empty for progress recorded in a published plan.",
+    )
+    entered_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_on", "-pk"]
+        indexes = [
+            # The latest update as at a date: newest report first within each action.
+            models.Index(fields=["action", "reported_on", "id"], name="update_latest_as_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} on {self.reported_on:%d %b %Y}"
+
+    def natural_key(self):
+        return (str(self.key),)
+
+    natural_key.dependencies = ["actions.action"]
+
+    @property
+    def evidence_link_list(self):
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+
+__all__ = [
+    "Action",
+    "ActionState",
+    "Division",
+    "Lead",
+    "ProgressUpdate",
+    "RAG",
+    "Status",
+    "SubStep",
+    "Timeframe",
+]

@@ -1,0 +1,177 @@
+"""The one parser that turns a timeframe as a plan words it into the dates it means.
+
+Plans write timeframes for people, not machines: "March 2023", "On going",
+"30/09/2021 and 31/03/22", "Sept-Nov 2021", "30/09/21 (TBC)", "Initial meeting 05/08/21".
+The words are kept as written; this module works out what they mean (see DOMAIN.md):
+
+- a month is due at the end of that month; a date is UK day-first;
+- "ongoing" has no due date;
+- "April 21 and ongoing" starts then and has no end;
+- a range ("Sept-Nov 2021") starts at its start and is due at its end;
+- several dates are milestones of sub-steps, due at the last one;
+- words the parser does not need ("TBC", "Initial meeting") are kept as the qualifier;
+- a date that does not exist ("31/09/21") is an error for a person to fix, never a guess.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+MONTHS = {
+    "january": 1, "jan": 1,
+    "february": 2, "feb": 2,
+    "march": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "may": 5,
+    "june": 6, "jun": 6,
+    "july": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?:\d{4}|\d{2})"
+_DASH = r"\s*[-–—]\s*"
+
+_TOKEN = re.compile(
+    rf"""
+      (?P<date>\b\d{{1,2}}[/.]\d{{1,2}}[/.]{_YEAR}\b)
+    | (?P<month_number>\b\d{{1,2}}/\d{{4}}\b)
+    | (?P<month_range>\b{_MONTH}{_DASH}{_MONTH}\s+{_YEAR}\b)
+    | (?P<month>\b{_MONTH}\s+{_YEAR}\b)
+    | (?P<ongoing>\bon\s*-?\s*going\b)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+# Words that only join the parts of a timeframe together.
+_CONNECTORS = re.compile(r"^(?:and|to|then|&|,|;|[-–—])$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ParsedTimeframe:
+    """What a timeframe label means. due_on is None when the label is open-ended."""
+
+    starts_on: date | None = None
+    due_on: date | None = None
+    milestones: tuple[date, ...] = field(default_factory=tuple)
+    is_ongoing: bool = False
+    qualifier: str = ""
+
+
+class TimeframeError(ValidationError):
+    """A timeframe label that cannot be read as dates; the message quotes the label."""
+
+
+def _year(text):
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+def _month_number(name):
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _end_of_month(year, month):
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _where(text, label):
+    return f"Timeframe “{label}”" if text == label else f"Timeframe “{label}”: “{text}”"
+
+
+def _real_date(year, month, day, text, label):
+    if not 1 <= month <= 12:
+        raise TimeframeError(
+            f"{_where(text, label)} has month {month}; there are only 12 months.",
+            code="invalid_month",
+        )
+    last_day = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last_day:
+        raise TimeframeError(
+            f"{_where(text, label)} is not a real date: "
+            f"{calendar.month_name[month]} {year} has {last_day} days.",
+            code="impossible_date",
+        )
+    return date(year, month, day)
+
+
+def _span(kind, text, label):
+    """The first and last day a single date expression covers."""
+    if kind == "date":
+        day, month, year = re.split(r"[/.]", text)
+        when = _real_date(_year(year), int(month), int(day), text, label)
+        return when, when
+    if kind == "month_number":
+        month, year = text.split("/")
+        start = _real_date(int(year), int(month), 1, text, label)
+        return start, _end_of_month(start.year, start.month)
+    if kind == "month":
+        name, year = text.split()
+        month, year = _month_number(name), _year(year)
+        return date(year, month, 1), _end_of_month(year, month)
+    if kind == "month_range":
+        months, year = text.rsplit(None, 1)
+        first, last = re.split(_DASH, months)
+        year = _year(year)
+        first, last = _month_number(first), _month_number(last)
+        start_year = year if first <= last else year - 1
+        return date(start_year, first, 1), _end_of_month(year, last)
+    raise AssertionError(kind)
+
+
+def parse_timeframe(label):
+    """Read a timeframe label as the plan wrote it. Raises TimeframeError if it can't."""
+    text = " ".join((label or "").split())
+    if not text:
+        raise TimeframeError("A timeframe needs a label, such as “March 2023” or “Ongoing”.")
+
+    qualifiers = [q.strip() for q in _PARENTHESES.findall(text) if q.strip()]
+    text_outside = _PARENTHESES.sub(" ", text)
+
+    spans, ongoing, leftovers, position = [], False, [], 0
+    for match in _TOKEN.finditer(text_outside):
+        leftovers.append(text_outside[position : match.start()])
+        position = match.end()
+        if match.lastgroup == "ongoing":
+            ongoing = True
+        else:
+            spans.append((match.lastgroup, *_span(match.lastgroup, match.group(), label)))
+    leftovers.append(text_outside[position:])
+
+    words = []
+    for leftover in leftovers:
+        for word in leftover.split():
+            if _CONNECTORS.match(word):
+                continue
+            if any(character.isdigit() for character in word):
+                raise TimeframeError(
+                    f"Timeframe “{label}”: could not read “{word}” as a date. "
+                    "Write dates day first (30/09/2021) or as a month (September 2021).",
+                    code="unreadable",
+                )
+            words.append(word)
+    if words:
+        qualifiers.insert(0, " ".join(words).strip(" -–—:"))
+
+    if not spans and not ongoing:
+        raise TimeframeError(
+            f"Timeframe “{label}” has no date in it and does not say “Ongoing”.",
+            code="no_date",
+        )
+
+    has_range = any(kind == "month_range" for kind, _, _ in spans)
+    ends = sorted(end for _, _, end in spans)
+    return ParsedTimeframe(
+        starts_on=min(start for _, start, _ in spans) if spans and (ongoing or has_range) else None,
+        due_on=None if ongoing else ends[-1],
+        milestones=tuple(ends) if len(spans) > 1 else (),
+        is_ongoing=ongoing,
+        qualifier="; ".join(q for q in qualifiers if q),
+    )
