@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class PlanQuerySet(models.QuerySet):
@@ -30,6 +31,7 @@ class Plan(models.Model):
         default=False,
         help_text="Generated demo data, not a real council plan.",
     )
+    history = HistoricalRecords()
 
     objects = PlanQuerySet.as_manager()
 
@@ -65,6 +67,7 @@ class Theme(models.Model):
     performance_measures = models.TextField(
         blank=True, help_text="One measure per line, as the plan words it (e.g. EH 9)."
     )
+    history = HistoricalRecords()
 
     objects = ThemeQuerySet.as_manager()
 

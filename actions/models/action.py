@@ -1,19 +1,21 @@
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.signals import pre_save
-from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from themes.models import Theme
 
-from .timeframes import TimeframeError, parse_timeframe
+from .leads import Lead
+from .timeframe import Timeframe
+
+if TYPE_CHECKING:
+    from .progress import ProgressUpdate
 
 
 class Status(models.TextChoices):
@@ -48,155 +50,6 @@ def warning_window():
     return timedelta(days=settings.WARNING_WINDOW_DAYS)
 
 
-class DivisionQuerySet(models.QuerySet):
-    def get_by_natural_key(self, name):
-        return self.get(name=name)
-
-
-class Division(models.Model):
-    """One of the directorate's divisions, such as Education."""
-
-    name = models.CharField(max_length=200, unique=True)
-    director = models.ForeignKey(
-        "Lead", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = DivisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.name,)
-
-
-class LeadQuerySet(models.QuerySet):
-    def get_by_natural_key(self, name, initials):
-        return self.get(name=name, initials=initials)
-
-
-class Lead(models.Model):
-    """A person accountable for (or supporting) actions.
-
-    Plans often name people only by initials ("IL", "PB"); such a lead has initials
-    and no name until someone who knows fills it in.
-    """
-
-    name = models.CharField(max_length=120, blank=True)
-    initials = models.CharField(max_length=10, blank=True)
-    job_title = models.CharField(max_length=200, blank=True)
-    division = models.ForeignKey(
-        Division, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="lead",
-        help_text="The account this person signs in with, if they have one.",
-    )
-
-    objects = LeadQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name", "initials"]
-        constraints = [
-            models.UniqueConstraint(fields=["name", "initials"], name="lead_unique_name"),
-            models.CheckConstraint(
-                condition=~Q(name="", initials=""), name="lead_has_name_or_initials"
-            ),
-        ]
-
-    def __str__(self):
-        if self.name and self.initials:
-            return f"{self.name} ({self.initials})"
-        return self.name or self.initials
-
-    def get_absolute_url(self):
-        return reverse("actions:lead", args=[self.pk])
-
-    def natural_key(self):
-        return (self.name, self.initials)
-
-
-class TimeframeQuerySet(models.QuerySet):
-    def get_by_natural_key(self, label):
-        return self.get(label=label)
-
-
-class Timeframe(models.Model):
-    """When something is due, as the plan words it, and the dates those words mean.
-
-    Only the label is entered; the dates are worked out from it on every save by
-    actions.timeframes.parse_timeframe, so they can never disagree with the words.
-    """
-
-    label = models.CharField(
-        max_length=200,
-        unique=True,
-        help_text="Exactly as the plan writes it, e.g. “March 2023”, “Ongoing”, “30/09/21 (TBC)”.",
-    )
-    starts_on = models.DateField(null=True, blank=True, editable=False)
-    due_on = models.DateField(
-        null=True,
-        blank=True,
-        editable=False,
-        db_index=True,
-        help_text="Empty when the timeframe is ongoing: never overdue.",
-    )
-    milestones = models.JSONField(default=list, blank=True, editable=False)
-    is_ongoing = models.BooleanField(default=False, editable=False)
-    qualifier = models.CharField(max_length=200, blank=True, editable=False)
-
-    objects = TimeframeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["due_on", "label"]
-
-    def __str__(self):
-        return self.label
-
-    def natural_key(self):
-        return (self.label,)
-
-    def clean(self):
-        try:
-            parse_timeframe(self.label)
-        except TimeframeError as error:
-            raise TimeframeError({"label": error.messages}) from error
-
-    @property
-    def milestone_dates(self):
-        return [date.fromisoformat(value) for value in self.milestones]
-
-    def apply_label(self):
-        """Set the dates from the label; raises TimeframeError if the label can't be read."""
-        parsed = parse_timeframe(self.label)
-        self.starts_on = parsed.starts_on
-        self.due_on = parsed.due_on
-        self.milestones = [milestone.isoformat() for milestone in parsed.milestones]
-        self.is_ongoing = parsed.is_ongoing
-        self.qualifier = parsed.qualifier
-
-
-@receiver(pre_save, sender=Timeframe)
-def timeframe_dates_from_label(sender, instance, raw, **kwargs):
-    """Fixtures (raw saves) skip save() and clean(), so the dates are derived here.
-
-    A label that can't be read stops the save with ValueError, which loaddata reports
-    with the record and rolls the whole fixture back.
-    """
-    try:
-        instance.apply_label()
-    except TimeframeError as error:
-        raise ValueError(" ".join(error.messages)) from error
-
-
 def _flag(condition):
     return Case(When(condition, then=Value(True)), default=Value(False))
 
@@ -217,6 +70,8 @@ class ActionQuerySet(models.QuerySet):
             if marker.value != as_at:
                 raise ValueError("This queryset already holds the state as at another date.")
             return self
+
+        from .progress import ProgressUpdate
 
         latest = ProgressUpdate.objects.filter(
             action=OuterRef("pk"), reported_on__lte=as_at
@@ -307,6 +162,7 @@ class Action(models.Model):
     delivered_through = models.TextField(
         blank=True, help_text="The service plan(s) it is delivered through."
     )
+    history = HistoricalRecords(m2m_fields=[supporting_leads])
 
     objects = ActionQuerySet.as_manager()
 
@@ -411,6 +267,7 @@ class SubStep(models.Model):
     timeframe = models.ForeignKey(
         Timeframe, on_delete=models.PROTECT, null=True, blank=True, related_name="sub_steps"
     )
+    history = HistoricalRecords()
 
     objects = SubStepQuerySet.as_manager()
 
@@ -429,76 +286,3 @@ class SubStep(models.Model):
         return (*self.action.natural_key(), self.position)
 
     natural_key.dependencies = ["actions.action"]
-
-
-class ProgressUpdateQuerySet(models.QuerySet):
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
-
-
-class ProgressUpdate(models.Model):
-    """One dated report on one action by one person. History: never edited, only added to."""
-
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress_updates")
-    reported_on = models.DateField(help_text="The date this update reports the position at.")
-    status = models.CharField(max_length=20, choices=Status.choices)
-    rag = models.CharField("RAG", max_length=5, choices=RAG.choices, blank=True)
-    working_well = models.TextField("What's working well and how do we know?", blank=True)
-    worried_about = models.TextField(
-        "What are we worried about and what are we doing about it?", blank=True
-    )
-    evidence = models.TextField(blank=True, help_text="How we know: what was done, and where.")
-    evidence_links = models.TextField(
-        blank=True, help_text="Links to evidence, one web address (http or https) per line."
-    )
-    rag_change_reason = models.TextField("why the RAG changed", blank=True)
-    progress_as_written = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="The progress exactly as a published plan recorded it, e.g. “Complete In "
-        "progress”.",
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="progress_updates",
-        help_text="Empty for progress recorded in a published plan.",
-    )
-    entered_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = ProgressUpdateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-reported_on", "-pk"]
-        indexes = [
-            # The latest update as at a date: newest report first within each action.
-            models.Index(fields=["action", "reported_on", "id"], name="update_latest_as_at"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_status_display()} on {self.reported_on:%d %b %Y}"
-
-    def natural_key(self):
-        return (str(self.key),)
-
-    natural_key.dependencies = ["actions.action"]
-
-    @property
-    def evidence_link_list(self):
-        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
-
-
-__all__ = [
-    "Action",
-    "ActionState",
-    "Division",
-    "Lead",
-    "ProgressUpdate",
-    "RAG",
-    "Status",
-    "SubStep",
-    "Timeframe",
-]

@@ -1,0 +1,150 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils import timezone
+
+from .action import AT_RISK_RAGS, FINISHED, RAG, Action, Status
+
+# Long enough for a thorough quarterly narrative; a 100,000-character paste is a mistake.
+NARRATIVE_LIMIT = 10_000
+
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class ProgressUpdate(models.Model):
+    """One dated report on one action by one person. History: never edited, only added to."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress_updates")
+    reported_on = models.DateField(help_text="The date this update reports the position at.")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    rag = models.CharField("RAG", max_length=5, choices=RAG.choices, blank=True)
+    working_well = models.TextField(
+        "What's working well and how do we know?", max_length=NARRATIVE_LIMIT, blank=True
+    )
+    worried_about = models.TextField(
+        "What are we worried about and what are we doing about it?",
+        max_length=NARRATIVE_LIMIT,
+        blank=True,
+    )
+    evidence = models.TextField(
+        max_length=NARRATIVE_LIMIT,
+        blank=True,
+        help_text="How we know: what was done, and where the proof is.",
+    )
+    evidence_links = models.TextField(
+        max_length=NARRATIVE_LIMIT,
+        blank=True,
+        help_text="Links to evidence, one web address (http or https) per line.",
+    )
+    rag_change_reason = models.TextField(
+        "why the RAG changed", max_length=NARRATIVE_LIMIT, blank=True
+    )
+    progress_as_written = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The progress exactly as a published plan recorded it, e.g. “Complete In "
+        "progress”.",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        help_text="Empty for progress recorded in a published plan.",
+    )
+    entered_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_on", "-pk"]
+        indexes = [
+            # The latest update as at a date: newest report first within each action.
+            models.Index(fields=["action", "reported_on", "id"], name="update_latest_as_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} on {self.reported_on:%d %b %Y}"
+
+    def natural_key(self):
+        return (str(self.key),)
+
+    natural_key.dependencies = ["actions.action"]
+
+    def clean(self):
+        """The rules an officer meets when recording an update (one home: forms and admin
+        call this through full_clean). Updates loaded from a published plan skip it."""
+        errors = {}
+        today = timezone.localdate()
+        if self.reported_on and self.reported_on > today:
+            errors["reported_on"] = (
+                f"The date it reports on can’t be in the future: today is {today:%d %B %Y}."
+            )
+        action = self.action if self.action_id else None
+        if action and self.reported_on and self.reported_on < action.theme.plan.starts_on:
+            errors["reported_on"] = (
+                f"The date it reports on can’t be before the plan started "
+                f"({action.theme.plan.starts_on:%d %B %Y})."
+            )
+        if self.status not in FINISHED and not self.rag:
+            errors["rag"] = "Choose a RAG rating: Red, Amber or Green."
+        if self.status == Status.COMPLETE and not (
+            self.evidence.strip() or self.evidence_links.strip()
+        ):
+            errors["evidence"] = (
+                "Marking an action Complete needs evidence: say how we know it was done."
+            )
+        if self.rag in AT_RISK_RAGS and not self.worried_about.strip():
+            errors["worried_about"] = (
+                f"A {self.get_rag_display()} rating needs “What are we worried about and what "
+                "are we doing about it?”."
+            )
+        previous = self.previous_update()
+        if (
+            previous
+            and previous.rag
+            and self.rag
+            and self.rag != previous.rag
+            and not self.rag_change_reason.strip()
+        ):
+            errors["rag_change_reason"] = (
+                f"The RAG has changed from {previous.get_rag_display()} to "
+                f"{self.get_rag_display()}: say why."
+            )
+        bad_links = []
+        for line in self.evidence_link_list:
+            try:
+                _web_address(line)
+            except ValidationError:
+                bad_links.append(line)
+        if bad_links:
+            errors["evidence_links"] = (
+                "Evidence links must be web addresses starting http:// or https://. "
+                f"This is not: {bad_links[0][:200]}"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def evidence_link_list(self):
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+    def previous_update(self):
+        """The action's latest update as at this one's date, not counting this one; None if
+        this is the first."""
+        if not self.action_id or not self.reported_on:
+            return None
+        earlier = self.action.progress_updates.filter(reported_on__lte=self.reported_on)
+        if self.pk:
+            earlier = earlier.exclude(pk=self.pk)
+        return earlier.order_by("-reported_on", "-pk").first()

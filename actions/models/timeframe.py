@@ -1,0 +1,82 @@
+from datetime import date
+
+from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+
+from actions.timeframes import TimeframeError, parse_timeframe
+
+
+class TimeframeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, label):
+        return self.get(label=label)
+
+
+class Timeframe(models.Model):
+    """When something is due, as the plan words it, and the dates those words mean.
+
+    Only the label is entered; the dates are worked out from it on every save by
+    actions.timeframes.parse_timeframe, so they can never disagree with the words.
+    """
+
+    label = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Exactly as the plan writes it, e.g. “March 2023”, “Ongoing”, “30/09/21 (TBC)”.",
+    )
+    starts_on = models.DateField(null=True, blank=True, editable=False)
+    due_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="Empty when the timeframe is ongoing: never overdue.",
+    )
+    milestones = models.JSONField(default=list, blank=True, editable=False)
+    is_ongoing = models.BooleanField(default=False, editable=False)
+    qualifier = models.CharField(max_length=200, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = TimeframeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "label"]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.label,)
+
+    def clean(self):
+        try:
+            parse_timeframe(self.label)
+        except TimeframeError as error:
+            raise TimeframeError({"label": error.messages}) from error
+
+    @property
+    def milestone_dates(self):
+        return [date.fromisoformat(value) for value in self.milestones]
+
+    def apply_label(self):
+        """Set the dates from the label; raises TimeframeError if the label can't be read."""
+        parsed = parse_timeframe(self.label)
+        self.starts_on = parsed.starts_on
+        self.due_on = parsed.due_on
+        self.milestones = [milestone.isoformat() for milestone in parsed.milestones]
+        self.is_ongoing = parsed.is_ongoing
+        self.qualifier = parsed.qualifier
+
+
+@receiver(pre_save, sender=Timeframe)
+def timeframe_dates_from_label(sender, instance, raw, **kwargs):
+    """Fixtures (raw saves) skip save() and clean(), so the dates are derived here.
+
+    A label that can't be read stops the save with ValueError, which loaddata reports
+    with the record and rolls the whole fixture back.
+    """
+    try:
+        instance.apply_label()
+    except TimeframeError as error:
+        raise ValueError(" ".join(error.messages)) from error

@@ -1,0 +1,43 @@
+"""Writes that must happen as one, shared by the views, the admin, commands and tests."""
+
+from django.db import transaction
+
+from .models import Action, ProgressUpdate
+
+
+def progress_update_record(
+    *,
+    action,
+    reported_on,
+    status,
+    entered_by,
+    rag="",
+    working_well="",
+    worried_about="",
+    evidence="",
+    evidence_links="",
+    rag_change_reason="",
+):
+    """Add a progress update to an action, checked against the update rules.
+
+    The action's row is locked first, so updates to one action are recorded one at a
+    time and each sees those recorded before it; nothing earlier is ever changed.
+    Raises ValidationError (nothing saved) if the update breaks a rule.
+    """
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().select_related("theme__plan").get(pk=action.pk)
+        update = ProgressUpdate(
+            action=locked,
+            reported_on=reported_on,
+            status=status,
+            rag=rag,
+            working_well=working_well,
+            worried_about=worried_about,
+            evidence=evidence,
+            evidence_links=evidence_links,
+            rag_change_reason=rag_change_reason,
+            entered_by=entered_by,
+        )
+        update.full_clean()
+        update.save()
+    return update
