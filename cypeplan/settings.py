@@ -5,6 +5,7 @@ SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL) and leaves DEBUG off.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "django_tables2",
     "simple_history",
@@ -77,10 +79,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "actions.context_processors.windows",
             ],
         },
     },
 ]
+
+# Forms render through templates/django/forms/, in GOV.UK Frontend's markup.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "cypeplan.wsgi.application"
 
@@ -102,12 +108,20 @@ def database_from_environment():
             ),
         }
         # Tests use a file, not memory, so live-server tests meet real concurrency.
-        database["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+        database["TEST"] = {
+            "NAME": os.path.join(tempfile.gettempdir(), f"cypeplan-test-{os.getpid()}.sqlite3")
+        }
+    else:
+        # One test database per test run, so two runs at once don't drop each other's.
+        database["TEST"] = {"NAME": f"test_{database['NAME']}_{os.getpid()}"}
     return database
 
 
 DATABASES = {"default": database_from_environment()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The council's real plans, loadable by name: manage.py loaddata cype_directorate_plan_2022_24
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

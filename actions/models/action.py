@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -50,6 +50,10 @@ def warning_window():
     return timedelta(days=settings.WARNING_WINDOW_DAYS)
 
 
+# Unfinished, and neither overdue nor at risk (reads the with_state annotations).
+ON_TRACK = Q(is_finished=False, is_overdue=False, is_at_risk=False)
+
+
 def _flag(condition):
     return Case(When(condition, then=Value(True)), default=Value(False))
 
@@ -84,8 +88,8 @@ class ActionQuerySet(models.QuerySet):
             & Q(timeframe__due_on__gte=as_at, timeframe__due_on__lte=as_at + warning_window())
         )
         return (
-            self.alias(state_as_at=Value(as_at, output_field=models.DateField()))
-            .annotate(
+            self.annotate(
+                state_as_at=Value(as_at, output_field=models.DateField()),
                 latest_update_id=Subquery(latest.values("pk")[:1]),
                 latest_status=Coalesce(
                     Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED)
@@ -129,7 +133,50 @@ class ActionQuerySet(models.QuerySet):
 
     def on_track(self, as_at):
         """Not finished, not overdue and not at risk as at `as_at`."""
-        return self.with_state(as_at).filter(is_finished=False, is_overdue=False, is_at_risk=False)
+        return self.with_state(as_at).filter(ON_TRACK)
+
+    def counts(self, as_at):
+        """How many of these actions are overdue, at risk, stale, complete and on track."""
+        return self.with_state(as_at).aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+            at_risk=Count("pk", filter=Q(is_at_risk=True)),
+            stale=Count("pk", filter=Q(is_stale=True)),
+            complete=Count("pk", filter=Q(latest_status=Status.COMPLETE)),
+            on_track=Count("pk", filter=ON_TRACK),
+        )
+
+    def rag_by_theme(self, as_at):
+        """Per theme, how many unfinished actions are Red, Amber, Green or not yet rated, and
+        how many are complete or closed, as at `as_at`."""
+        unfinished = Q(is_finished=False)
+        return (
+            self.with_state(as_at)
+            .order_by()
+            .values("theme_id", "theme__name", "theme__position")
+            .annotate(
+                red=Count("pk", filter=unfinished & Q(latest_rag=RAG.RED)),
+                amber=Count("pk", filter=unfinished & Q(latest_rag=RAG.AMBER)),
+                green=Count("pk", filter=unfinished & Q(latest_rag=RAG.GREEN)),
+                not_rated=Count("pk", filter=unfinished & Q(latest_rag="")),
+                complete=Count("pk", filter=Q(latest_status=Status.COMPLETE)),
+                closed=Count("pk", filter=Q(latest_status=Status.CLOSED)),
+                total=Count("pk"),
+            )
+            .order_by("theme__position", "theme__name")
+        )
+
+    def exceptions_first(self, as_at):
+        """Overdue first, then at risk, then stale, then the rest, soonest due first."""
+        return self.with_state(as_at).order_by(
+            F("is_overdue").desc(),
+            F("is_at_risk").desc(),
+            F("is_stale").desc(),
+            F("timeframe__due_on").asc(nulls_last=True),
+            "theme__plan__name",
+            "theme__position",
+            "position",
+        )
 
 
 class Action(models.Model):
@@ -190,6 +237,23 @@ class Action(models.Model):
     def plan(self):
         return self.theme.plan
 
+    @property
+    def days_overdue(self):
+        """Days past due as at the state's date; None unless annotated by with_state and
+        overdue."""
+        return _days_overdue(self)
+
+    @property
+    def days_since_update(self):
+        """Days from the latest update to the state's date; None if never updated or not
+        annotated by with_state."""
+        return _days_since_update(self)
+
+    @property
+    def risk_reasons(self):
+        """Why it is at risk, in words; needs the with_state annotations."""
+        return _risk_reasons(self)
+
     def state(self, as_at):
         """The same rules as ActionQuerySet.with_state, for this one action.
 
@@ -220,6 +284,18 @@ class ActionState:
     is_due_soon_not_started: bool
     is_at_risk: bool
 
+    @property
+    def state_as_at(self):
+        return self.as_at
+
+    @property
+    def days_since_update(self):
+        return _days_since_update(self)
+
+    @property
+    def risk_reasons(self):
+        return _risk_reasons(self)
+
     @classmethod
     def from_latest(cls, *, as_at, latest, due_on, plan_starts_on):
         status = latest.status if latest else Status.NOT_STARTED
@@ -246,6 +322,32 @@ class ActionState:
             is_due_soon_not_started=due_soon_not_started,
             is_at_risk=not finished and (rag in AT_RISK_RAGS or due_soon_not_started or stale),
         )
+
+
+def _days_overdue(action):
+    if not getattr(action, "is_overdue", False):
+        return None
+    return (action.state_as_at - action.timeframe.due_on).days
+
+
+def _days_since_update(position):
+    if getattr(position, "latest_reported_on", None) is None:
+        return None
+    return (position.state_as_at - position.latest_reported_on).days
+
+
+def _risk_reasons(position):
+    """The reasons behind is_at_risk, for people: the same conditions, in words."""
+    if position.is_finished or not position.is_at_risk:
+        return []
+    reasons = []
+    if position.latest_rag in AT_RISK_RAGS:
+        reasons.append(RAG(position.latest_rag).label)
+    if position.is_due_soon_not_started:
+        reasons.append("Due soon, not started")
+    if position.is_stale:
+        reasons.append(f"No update for over {settings.UPDATE_WINDOW_DAYS} days")
+    return reasons
 
 
 class SubStepQuerySet(models.QuerySet):

@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -12,6 +12,8 @@ from .action import AT_RISK_RAGS, FINISHED, RAG, Action, Status
 NARRATIVE_LIMIT = 10_000
 
 _web_address = URLValidator(schemes=["http", "https"])
+# TextField's max_length is only checked by forms; the validator holds it everywhere.
+_narrative_limit = [MaxLengthValidator(NARRATIVE_LIMIT)]
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -28,25 +30,31 @@ class ProgressUpdate(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     rag = models.CharField("RAG", max_length=5, choices=RAG.choices, blank=True)
     working_well = models.TextField(
-        "What's working well and how do we know?", max_length=NARRATIVE_LIMIT, blank=True
+        "What's working well and how do we know?",
+        max_length=NARRATIVE_LIMIT,
+        validators=_narrative_limit,
+        blank=True,
     )
     worried_about = models.TextField(
         "What are we worried about and what are we doing about it?",
         max_length=NARRATIVE_LIMIT,
+        validators=_narrative_limit,
         blank=True,
     )
     evidence = models.TextField(
         max_length=NARRATIVE_LIMIT,
+        validators=_narrative_limit,
         blank=True,
         help_text="How we know: what was done, and where the proof is.",
     )
     evidence_links = models.TextField(
         max_length=NARRATIVE_LIMIT,
+        validators=_narrative_limit,
         blank=True,
         help_text="Links to evidence, one web address (http or https) per line.",
     )
     rag_change_reason = models.TextField(
-        "why the RAG changed", max_length=NARRATIVE_LIMIT, blank=True
+        "why the RAG changed", max_length=NARRATIVE_LIMIT, validators=_narrative_limit, blank=True
     )
     progress_as_written = models.CharField(
         max_length=200,
