@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .models import Action, ProgressUpdate
+from .models.progress import NOT_SHOWN
 
 
 def progress_update_record(
@@ -17,11 +18,14 @@ def progress_update_record(
     evidence="",
     evidence_links="",
     rag_change_reason="",
+    shown_update=NOT_SHOWN,
 ):
     """Add a progress update to an action, checked against the update rules.
 
     The action's row is locked first, so updates to one action are recorded one at a
     time and each sees those recorded before it; nothing earlier is ever changed.
+    `shown_update` is the update the person saw when writing (None if none): the RAG
+    rule compares with it, so an update landing meanwhile doesn't reject theirs.
     Raises ValidationError (nothing saved) if the update breaks a rule.
     """
     with transaction.atomic():
@@ -38,6 +42,7 @@ def progress_update_record(
             rag_change_reason=rag_change_reason,
             entered_by=entered_by,
         )
+        update.shown_update = shown_update
         update.full_clean()
         update.save()
     return update

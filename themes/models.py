@@ -98,6 +98,8 @@ class Saving(models.Model):
     year = models.CharField(max_length=7, help_text="Financial year, e.g. 2021/22.")
     amount_thousands = models.DecimalField("amount (£000s)", max_digits=10, decimal_places=1)
 
+    history = HistoricalRecords()
+
     objects = SavingQuerySet.as_manager()
 
     class Meta:

@@ -1,23 +1,25 @@
-from .action import (
+from .action import Action, SubStep
+from .leads import Division, Lead
+from .progress import NARRATIVE_LIMIT, ProgressUpdate
+from .reminder import Reminder
+from .rules import (
     AT_RISK_RAGS,
     FINISHED,
+    ON_TRACK,
     RAG,
-    Action,
     ActionQuerySet,
     ActionState,
     Status,
-    SubStep,
     update_window,
     warning_window,
 )
-from .leads import Division, Lead
-from .progress import NARRATIVE_LIMIT, ProgressUpdate
 from .timeframe import Timeframe
 
 __all__ = [
     "AT_RISK_RAGS",
     "FINISHED",
     "NARRATIVE_LIMIT",
+    "ON_TRACK",
     "RAG",
     "Action",
     "ActionQuerySet",
@@ -25,6 +27,7 @@ __all__ = [
     "Division",
     "Lead",
     "ProgressUpdate",
+    "Reminder",
     "Status",
     "SubStep",
     "Timeframe",

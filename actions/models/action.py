@@ -1,182 +1,12 @@
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
-
-from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from themes.models import Theme
 
 from .leads import Lead
+from .rules import ActionQuerySet, ActionState, _days_overdue, _days_since_update, _risk_reasons
 from .timeframe import Timeframe
-
-if TYPE_CHECKING:
-    from .progress import ProgressUpdate
-
-
-class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    IN_CONSULTATION = "in_consultation", "In consultation"
-    ON_HOLD = "on_hold", "On hold"
-    COMPLETE = "complete", "Complete"
-    CLOSED = "closed", "Closed / superseded"
-
-
-# A complete or closed action is finished: neither overdue, at risk nor stale.
-FINISHED = (Status.COMPLETE, Status.CLOSED)
-
-
-class RAG(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-
-
-AT_RISK_RAGS = (RAG.RED, RAG.AMBER)
-
-
-def update_window():
-    """How long an action may go without a progress update before it is stale."""
-    return timedelta(days=settings.UPDATE_WINDOW_DAYS)
-
-
-def warning_window():
-    """How far ahead a not-started action's due date makes it at risk."""
-    return timedelta(days=settings.WARNING_WINDOW_DAYS)
-
-
-# Unfinished, and neither overdue nor at risk (reads the with_state annotations).
-ON_TRACK = Q(is_finished=False, is_overdue=False, is_at_risk=False)
-
-
-def _flag(condition):
-    return Case(When(condition, then=Value(True)), default=Value(False))
-
-
-class ActionQuerySet(models.QuerySet):
-    def get_by_natural_key(self, plan_slug, theme_name, position):
-        return self.get(theme__plan__slug=plan_slug, theme__name=theme_name, position=position)
-
-    def with_state(self, as_at):
-        """Each action's latest progress update reported on or before `as_at`, and the flags
-        derived from it: is_finished, is_overdue, is_stale, is_due_soon_not_started, is_at_risk.
-
-        Ties on report date go to the update entered last. An action with no update yet
-        counts as Not started, with no RAG.
-        """
-        marker = self.query.annotations.get("state_as_at")
-        if marker is not None:
-            if marker.value != as_at:
-                raise ValueError("This queryset already holds the state as at another date.")
-            return self
-
-        from .progress import ProgressUpdate
-
-        latest = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), reported_on__lte=as_at
-        ).order_by("-reported_on", "-pk")
-        finished = Q(latest_status__in=FINISHED)
-        stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
-        due_soon_not_started = (
-            ~finished
-            & Q(latest_status=Status.NOT_STARTED)
-            & Q(timeframe__due_on__gte=as_at, timeframe__due_on__lte=as_at + warning_window())
-        )
-        return (
-            self.annotate(
-                state_as_at=Value(as_at, output_field=models.DateField()),
-                latest_update_id=Subquery(latest.values("pk")[:1]),
-                latest_status=Coalesce(
-                    Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED)
-                ),
-                latest_rag=Coalesce(Subquery(latest.values("rag")[:1]), Value("")),
-                latest_reported_on=Subquery(latest.values("reported_on")[:1]),
-            )
-            # A never-updated action is judged from the day its plan started running.
-            .alias(last_touched_on=Coalesce(F("latest_reported_on"), F("theme__plan__starts_on")))
-            .annotate(
-                is_finished=_flag(finished),
-                is_overdue=_flag(~finished & Q(timeframe__due_on__lt=as_at)),
-                is_stale=_flag(stale),
-                is_due_soon_not_started=_flag(due_soon_not_started),
-                is_at_risk=_flag(
-                    ~finished & Q(latest_rag__in=AT_RISK_RAGS) | due_soon_not_started | stale
-                ),
-            )
-        )
-
-    def overdue(self, as_at):
-        """Due before `as_at` and not complete or closed as at `as_at`."""
-        return self.with_state(as_at).filter(is_overdue=True)
-
-    def stale(self, as_at):
-        """Not finished, and no progress update in the update window before `as_at` (for a
-        never-updated action, its plan has been running for the update window)."""
-        return self.with_state(as_at).filter(is_stale=True)
-
-    def due_soon_not_started(self, as_at):
-        """Not started, and due between `as_at` and the end of the warning window."""
-        return self.with_state(as_at).filter(is_due_soon_not_started=True)
-
-    def at_risk(self, as_at):
-        """Not finished, and latest RAG Red or Amber, or due soon and not started, or stale."""
-        return self.with_state(as_at).filter(is_at_risk=True)
-
-    def complete(self, as_at):
-        """Latest status as at `as_at` is Complete."""
-        return self.with_state(as_at).filter(latest_status=Status.COMPLETE)
-
-    def on_track(self, as_at):
-        """Not finished, not overdue and not at risk as at `as_at`."""
-        return self.with_state(as_at).filter(ON_TRACK)
-
-    def counts(self, as_at):
-        """How many of these actions are overdue, at risk, stale, complete and on track."""
-        return self.with_state(as_at).aggregate(
-            total=Count("pk"),
-            overdue=Count("pk", filter=Q(is_overdue=True)),
-            at_risk=Count("pk", filter=Q(is_at_risk=True)),
-            stale=Count("pk", filter=Q(is_stale=True)),
-            complete=Count("pk", filter=Q(latest_status=Status.COMPLETE)),
-            on_track=Count("pk", filter=ON_TRACK),
-        )
-
-    def rag_by_theme(self, as_at):
-        """Per theme, how many unfinished actions are Red, Amber, Green or not yet rated, and
-        how many are complete or closed, as at `as_at`."""
-        unfinished = Q(is_finished=False)
-        return (
-            self.with_state(as_at)
-            .order_by()
-            .values("theme_id", "theme__name", "theme__position")
-            .annotate(
-                red=Count("pk", filter=unfinished & Q(latest_rag=RAG.RED)),
-                amber=Count("pk", filter=unfinished & Q(latest_rag=RAG.AMBER)),
-                green=Count("pk", filter=unfinished & Q(latest_rag=RAG.GREEN)),
-                not_rated=Count("pk", filter=unfinished & Q(latest_rag="")),
-                complete=Count("pk", filter=Q(latest_status=Status.COMPLETE)),
-                closed=Count("pk", filter=Q(latest_status=Status.CLOSED)),
-                total=Count("pk"),
-            )
-            .order_by("theme__position", "theme__name")
-        )
-
-    def exceptions_first(self, as_at):
-        """Overdue first, then at risk, then stale, then the rest, soonest due first."""
-        return self.with_state(as_at).order_by(
-            F("is_overdue").desc(),
-            F("is_at_risk").desc(),
-            F("is_stale").desc(),
-            F("timeframe__due_on").asc(nulls_last=True),
-            "theme__plan__name",
-            "theme__position",
-            "position",
-        )
 
 
 class Action(models.Model):
@@ -254,6 +84,11 @@ class Action(models.Model):
         """Why it is at risk, in words; needs the with_state annotations."""
         return _risk_reasons(self)
 
+    def may_be_updated_by(self, user):
+        """Whether the user may record progress on this action: the same rule as
+        ActionQuerySet.updatable_by, asked of the database for this one action."""
+        return type(self).objects.updatable_by(user).filter(pk=self.pk).exists()
+
     def state(self, as_at):
         """The same rules as ActionQuerySet.with_state, for this one action.
 
@@ -267,87 +102,6 @@ class Action(models.Model):
             due_on=self.timeframe.due_on,
             plan_starts_on=self.theme.plan.starts_on,
         )
-
-
-@dataclass(frozen=True)
-class ActionState:
-    """One action's position as at a date; attribute names match ActionQuerySet.with_state."""
-
-    as_at: date
-    latest_update: "ProgressUpdate | None"
-    latest_status: str
-    latest_rag: str
-    latest_reported_on: date | None
-    is_finished: bool
-    is_overdue: bool
-    is_stale: bool
-    is_due_soon_not_started: bool
-    is_at_risk: bool
-
-    @property
-    def state_as_at(self):
-        return self.as_at
-
-    @property
-    def days_since_update(self):
-        return _days_since_update(self)
-
-    @property
-    def risk_reasons(self):
-        return _risk_reasons(self)
-
-    @classmethod
-    def from_latest(cls, *, as_at, latest, due_on, plan_starts_on):
-        status = latest.status if latest else Status.NOT_STARTED
-        rag = latest.rag if latest else ""
-        reported_on = latest.reported_on if latest else None
-        finished = status in FINISHED
-        last_touched_on = reported_on or plan_starts_on
-        stale = not finished and last_touched_on < as_at - update_window()
-        due_soon_not_started = (
-            not finished
-            and status == Status.NOT_STARTED
-            and due_on is not None
-            and as_at <= due_on <= as_at + warning_window()
-        )
-        return cls(
-            as_at=as_at,
-            latest_update=latest,
-            latest_status=status,
-            latest_rag=rag,
-            latest_reported_on=reported_on,
-            is_finished=finished,
-            is_overdue=not finished and due_on is not None and due_on < as_at,
-            is_stale=stale,
-            is_due_soon_not_started=due_soon_not_started,
-            is_at_risk=not finished and (rag in AT_RISK_RAGS or due_soon_not_started or stale),
-        )
-
-
-def _days_overdue(action):
-    if not getattr(action, "is_overdue", False):
-        return None
-    return (action.state_as_at - action.timeframe.due_on).days
-
-
-def _days_since_update(position):
-    if getattr(position, "latest_reported_on", None) is None:
-        return None
-    return (position.state_as_at - position.latest_reported_on).days
-
-
-def _risk_reasons(position):
-    """The reasons behind is_at_risk, for people: the same conditions, in words."""
-    if position.is_finished or not position.is_at_risk:
-        return []
-    reasons = []
-    if position.latest_rag in AT_RISK_RAGS:
-        reasons.append(RAG(position.latest_rag).label)
-    if position.is_due_soon_not_started:
-        reasons.append("Due soon, not started")
-    if position.is_stale:
-        reasons.append(f"No update for over {settings.UPDATE_WINDOW_DAYS} days")
-    return reasons
 
 
 class SubStepQuerySet(models.QuerySet):

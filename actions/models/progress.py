@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from .action import AT_RISK_RAGS, FINISHED, RAG, Action, Status
+from .action import Action
+from .rules import AT_RISK_RAGS, FINISHED, RAG, Status
 
 # Long enough for a thorough quarterly narrative; a 100,000-character paste is a mistake.
 NARRATIVE_LIMIT = 10_000
@@ -14,6 +16,11 @@ NARRATIVE_LIMIT = 10_000
 _web_address = URLValidator(schemes=["http", "https"])
 # TextField's max_length is only checked by forms; the validator holds it everywhere.
 _narrative_limit = [MaxLengthValidator(NARRATIVE_LIMIT)]
+
+
+# ProgressUpdate.shown_update's default: no form showed an earlier update, so the RAG
+# rule compares with the latest update before the reported date.
+NOT_SHOWN = object()
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -72,7 +79,14 @@ class ProgressUpdate(models.Model):
     )
     entered_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # Only a superuser can correct an update; the history shows what they changed.
+    history = HistoricalRecords()
+
     objects = ProgressUpdateQuerySet.as_manager()
+
+    # The update the officer saw beside the form (None if there was none). Not stored:
+    # it decides what "the RAG changed" means for an update written while another landed.
+    shown_update = NOT_SHOWN
 
     class Meta:
         ordering = ["-reported_on", "-pk"]
@@ -114,10 +128,11 @@ class ProgressUpdate(models.Model):
             )
         if self.rag in AT_RISK_RAGS and not self.worried_about.strip():
             errors["worried_about"] = (
-                f"A {self.get_rag_display()} rating needs “What are we worried about and what "
+                f"{'An' if self.rag == RAG.AMBER else 'A'} {self.get_rag_display()} rating needs "
+                "“What are we worried about and what "
                 "are we doing about it?”."
             )
-        previous = self.previous_update()
+        previous = self.previous_update() if self.shown_update is NOT_SHOWN else self.shown_update
         if (
             previous
             and previous.rag

@@ -128,9 +128,9 @@ def test_a_link_is_enough_evidence_for_complete(action, officer):
 def test_red_or_amber_needs_the_worried_about_narrative(action, officer, rag):
     errors = errors_from(action, officer, rag=rag, worried_about="   ")
 
-    label = "Red" if rag == RAG.RED else "Amber"
+    rating = "A Red" if rag == RAG.RED else "An Amber"
     assert errors["worried_about"] == [
-        f"A {label} rating needs “What are we worried about and what are we doing about it?”."
+        f"{rating} rating needs “What are we worried about and what are we doing about it?”."
     ]
 
 

@@ -268,7 +268,9 @@ FLAGS = (
     "is_finished",
     "is_overdue",
     "is_stale",
+    "is_due_soon",
     "is_due_soon_not_started",
+    "is_due_update",
     "is_at_risk",
 )
 
@@ -338,6 +340,8 @@ def test_queryset_rules_and_single_action_rules_agree(many_situations, as_at):
         ("stale", "is_stale"),
         ("at_risk", "is_at_risk"),
         ("due_soon_not_started", "is_due_soon_not_started"),
+        ("due_an_update", "is_due_update"),
+        ("due_soon", "is_due_soon"),
     ]:
         members = set(getattr(Action.objects, rule)(as_at).values_list("pk", flat=True))
         assert members == {pk for pk, row in by_queryset.items() if getattr(row, flag)}, rule

@@ -1,0 +1,204 @@
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.models import RAG, Action, ProgressUpdate, Status, SubStep
+
+from .display import as_at, day, shortened, yes_no
+from .filters import AtRiskFilter, OverdueFilter, RAGFilter, StaleFilter, StatusFilter
+
+
+class SubStepInline(admin.TabularInline):
+    model = SubStep
+    fields = ["position", "description", "timeframe"]
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "timeframe":
+            # Every row shares one list of timeframes: one query, not one per sub-step
+            # (iter() so that list() doesn't ask the database for a count first).
+            formfield.choices = list(iter(formfield.choices))
+        return formfield
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    """The action's progress history, read only: updates are added, never edited here."""
+
+    model = ProgressUpdate
+    verbose_name_plural = "progress history, newest first"
+    fields = [
+        "reported_on",
+        "status",
+        "rag",
+        "entered_by",
+        "working_well_shortened",
+        "worried_about_shortened",
+        "evidence_shortened",
+    ]
+    readonly_fields = fields
+    ordering = ["-reported_on", "-pk"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entered_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="working well")
+    def working_well_shortened(self, update):
+        return shortened(update.working_well)
+
+    @admin.display(description="worried about")
+    def worried_about_shortened(self, update):
+        return shortened(update.worried_about)
+
+    @admin.display(description="evidence")
+    def evidence_shortened(self, update):
+        return shortened(update.evidence or update.evidence_links)
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "short_description",
+        "theme",
+        "lead",
+        "due_on",
+        "latest_status",
+        "rag_on",
+        "overdue",
+        "at_risk",
+        "stale",
+    ]
+    list_display_links = ["reference", "short_description"]
+    list_filter = [
+        "theme__plan",
+        "theme",
+        "lead",
+        "lead__division",
+        StatusFilter,
+        RAGFilter,
+        OverdueFilter,
+        AtRiskFilter,
+        StaleFilter,
+    ]
+    list_select_related = ["theme", "lead", "timeframe"]
+    search_fields = [
+        "reference",
+        "description",
+        "expected_outcome",
+        "lead__name",
+        "lead__initials",
+    ]
+    autocomplete_fields = ["theme", "lead", "supporting_leads", "timeframe"]
+    inlines = [SubStepInline, ProgressUpdateInline]
+    readonly_fields = ["position_today", "progress_update_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state(as_at(request))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (
+                None,
+                {"fields": ["theme", "position", "reference", "description", "expected_outcome"]},
+            ),
+            ("Who and when", {"fields": ["lead", "supporting_leads", "timeframe"]}),
+            (
+                "Where it comes from",
+                {"fields": ["answers", "delivered_through", "performance_measures"]},
+            ),
+        ]
+        if obj is not None:
+            progress = ["position_today"]
+            if self.admin_site.get_model_admin(ProgressUpdate).has_add_permission(request):
+                progress.append("progress_update_link")
+            fieldsets.append(("Progress", {"fields": progress}))
+        return fieldsets
+
+    def changelist_view(self, request, extra_context=None):
+        subtitle = f"Status, RAG and flags as at {day(as_at(request))}"
+        return super().changelist_view(request, {"subtitle": subtitle, **(extra_context or {})})
+
+    @admin.display(description="action", ordering="description")
+    def short_description(self, action):
+        return shortened(action.description, 100)
+
+    @admin.display(description="due", ordering="timeframe__due_on")
+    def due_on(self, action):
+        if action.timeframe.due_on:
+            return day(action.timeframe.due_on)
+        return "Ongoing" if action.timeframe.is_ongoing else action.timeframe.label
+
+    @admin.display(ordering="latest_status")
+    def latest_status(self, action):
+        return Status(action.latest_status).label
+
+    @admin.display(description="RAG (date)", ordering="latest_rag")
+    def rag_on(self, action):
+        if action.latest_reported_on is None:
+            return "No update yet"
+        if action.is_finished:
+            word = Status(action.latest_status).label
+        elif action.latest_rag:
+            word = RAG(action.latest_rag).label
+        else:
+            word = "No RAG"
+        return f"{word} ({day(action.latest_reported_on)})"
+
+    @admin.display(ordering="is_overdue")
+    def overdue(self, action):
+        return yes_no(action.is_overdue)
+
+    @admin.display(ordering="is_at_risk")
+    def at_risk(self, action):
+        return yes_no(action.is_at_risk)
+
+    @admin.display(ordering="is_stale")
+    def stale(self, action):
+        return yes_no(action.is_stale)
+
+    @admin.display(description="as at today")
+    def position_today(self, action):
+        if action.is_finished:
+            return f"{self.rag_on(action)}."
+        return (
+            f"{self.latest_status(action)}. RAG: {self.rag_on(action)}. "
+            f"Overdue: {self.overdue(action)}. At risk: {self.at_risk(action)}. "
+            f"Stale: {self.stale(action)}."
+        )
+
+    @admin.display(description="record progress")
+    def progress_update_link(self, action):
+        url = reverse("admin:actions_progressupdate_add")
+        return format_html(
+            '<a href="{}?{}">Add a progress update for this action</a>',
+            url,
+            urlencode({"action": action.pk}),
+        )
+
+
+@admin.register(SubStep)
+class SubStepAdmin(SimpleHistoryAdmin):
+    list_display = ["short_description", "action", "position", "timeframe"]
+    list_select_related = ["action", "timeframe"]
+    search_fields = ["description", "action__reference", "action__description"]
+    autocomplete_fields = ["action", "timeframe"]
+
+    @admin.display(description="sub-step", ordering="description")
+    def short_description(self, sub_step):
+        return shortened(sub_step.description, 100)

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.models import Division, Lead
+
+
+@admin.register(Division)
+class DivisionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "director", "position", "lead_count"]
+    list_select_related = ["director"]
+    search_fields = ["name"]
+    autocomplete_fields = ["director"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(lead_count=Count("leads"))
+
+    @admin.display(description="leads", ordering="lead_count")
+    def lead_count(self, division):
+        return division.lead_count
+
+
+@admin.register(Lead)
+class LeadAdmin(SimpleHistoryAdmin):
+    list_display = ["lead", "job_title", "division", "user", "action_count"]
+    list_filter = ["division"]
+    list_select_related = ["division", "user"]
+    search_fields = ["name", "initials", "job_title"]
+    fields = ["name", "initials", "job_title", "division", "user", "delegates"]
+    filter_horizontal = ["delegates"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(action_count=Count("actions"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A plain list of sign-ins: autocomplete would need permission to view users.
+        if db_field.name == "user":
+            kwargs["queryset"] = db_field.related_model._default_manager.order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(ordering="name")
+    def lead(self, lead):
+        return str(lead)
+
+    @admin.display(description="actions led", ordering="action_count")
+    def action_count(self, lead):
+        return lead.action_count

@@ -1,0 +1,81 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.models import ProgressUpdate
+from actions.services import progress_update_record
+
+from .display import as_at
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    """Updates are history: anyone allowed adds one through progress_update_record, and
+    only a superuser may correct or delete one."""
+
+    list_display = ["action", "reported_on", "status", "rag", "entered_by", "entered_at"]
+    list_filter = ["status", "rag", "action__theme__plan"]
+    list_select_related = ["action", "entered_by"]
+    date_hierarchy = "reported_on"
+    search_fields = [
+        "action__reference",
+        "action__description",
+        "working_well",
+        "worried_about",
+        "evidence",
+    ]
+    autocomplete_fields = ["action"]
+    add_fields = [
+        "action",
+        "reported_on",
+        "status",
+        "rag",
+        "working_well",
+        "worried_about",
+        "evidence",
+        "evidence_links",
+        "rag_change_reason",
+    ]
+    recorded_fields = ["progress_as_written", "entered_by", "entered_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action", "entered_by")
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.add_fields + self.recorded_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["entered_by", "entered_at"]
+
+    def get_changeform_initial_data(self, request):
+        return {"reported_on": as_at(request), **super().get_changeform_initial_data(request)}
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only a superuser gets here: a correction, saved as they entered it.
+            super().save_model(request, obj, form, change)
+            return
+        # The form has already checked the update rules; the service checks them again
+        # with the action locked, and is the one way an update is added.
+        update = progress_update_record(
+            action=obj.action,
+            reported_on=obj.reported_on,
+            status=obj.status,
+            entered_by=request.user,
+            rag=obj.rag,
+            working_well=obj.working_well,
+            worried_about=obj.worried_about,
+            evidence=obj.evidence,
+            evidence_links=obj.evidence_links,
+            rag_change_reason=obj.rag_change_reason,
+        )
+        # The admin logs the addition and redirects using obj, so obj becomes the saved row.
+        for field in ProgressUpdate._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(update, field.attname))
+        obj._state.adding = False
+        obj._state.db = update._state.db
