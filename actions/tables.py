@@ -1,0 +1,107 @@
+import django_tables2 as tables
+from django.template.loader import render_to_string
+
+from .models import RAG, Status
+
+# Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A cell value a spreadsheet will show as text rather than run."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class InertExport(tables.export.TableExport):
+    """django-tables2's export, with every formula-like cell neutralised."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        rows = [tuple(inert(value) for value in row) for row in dataset]
+        headers = dataset.headers
+        dataset.wipe()
+        dataset.headers = headers
+        dataset.extend(rows)
+        return dataset
+
+
+def yes_no(value):
+    return "Yes" if value else "No"
+
+
+class ActionTable(tables.Table):
+    """The action register. Rows come from ActionQuerySet.with_state."""
+
+    reference = tables.Column(
+        verbose_name="Ref", order_by=("theme__plan__name", "theme__position", "position")
+    )
+    description = tables.Column(verbose_name="Action", linkify=True)
+    plan = tables.Column(accessor="theme__plan__name", verbose_name="Plan")
+    theme = tables.Column(
+        accessor="theme__name",
+        verbose_name="Theme",
+        linkify=("actions:theme", {"pk": tables.A("theme_id")}),
+        order_by=("theme__plan__name", "theme__position"),
+    )
+    lead = tables.Column(
+        verbose_name="Lead", linkify=True, order_by=("lead__name", "lead__initials")
+    )
+    timeframe = tables.Column(
+        accessor="timeframe__label", verbose_name="Timeframe", order_by="timeframe__due_on"
+    )
+    due = tables.DateColumn(accessor="timeframe__due_on", verbose_name="Due", format="j M Y")
+    status = tables.Column(accessor="latest_status", verbose_name="Status")
+    # Always rendered: an empty RAG reads "Not rated", a finished action its status.
+    rag = tables.Column(accessor="latest_rag", verbose_name="RAG", empty_values=())
+    last_update = tables.DateColumn(
+        accessor="latest_reported_on", verbose_name="Last update", format="j M Y"
+    )
+    position = tables.Column(
+        accessor="is_at_risk",
+        verbose_name="Position",
+        orderable=False,
+        exclude_from_export=True,
+    )
+    overdue = tables.Column(accessor="is_overdue", verbose_name="Overdue", visible=False)
+    at_risk = tables.Column(accessor="is_at_risk", verbose_name="At risk", visible=False)
+    stale = tables.Column(accessor="is_stale", verbose_name="Stale", visible=False)
+
+    class Meta:
+        template_name = "includes/table.html"
+        attrs = {"class": "govuk-table register-table"}
+        order_by = ("reference",)
+        empty_text = "No actions match these filters."
+
+    def render_description(self, value):
+        return value if len(value) <= 160 else value[:157] + "…"
+
+    def value_description(self, value):
+        return value
+
+    def render_status(self, value):
+        return Status(value).label
+
+    def render_rag(self, record):
+        return render_to_string(
+            "includes/rag_tag.html",
+            {"rag": record.latest_rag, "status": record.latest_status},
+        )
+
+    def value_rag(self, record):
+        if record.is_finished:
+            return Status(record.latest_status).label
+        return RAG(record.latest_rag).label if record.latest_rag else "Not rated"
+
+    def render_position(self, record):
+        return render_to_string("includes/position_tags.html", {"action": record})
+
+    def value_overdue(self, value):
+        return yes_no(value)
+
+    def value_at_risk(self, value):
+        return yes_no(value)
+
+    def value_stale(self, value):
+        return yes_no(value)

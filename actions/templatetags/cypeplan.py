@@ -1,0 +1,298 @@
+"""Template tags for cypeplan's GOV.UK Frontend pages: `{% load cypeplan %}`.
+
+- `govuk_date`: dates as GOV.UK writes them ("31 March 2023").
+- `rag_tag`: the RAG or status tag, always as a word (templates/includes/rag_tag.html).
+- `elided_pages`: the page numbers for GOV.UK pagination, with gaps.
+- `service_navigation`: the header's navigation, with the current section marked.
+- `govuk_widget`, `govuk_widget_type`, `govuk_errors`, `govuk_error_target`: used by
+  the form templates in templates/django/forms/ and includes/error_summary.html to
+  render Django fields in GOV.UK markup.
+
+Query strings for links that keep the other parameters: use Django's own
+`{% querystring page=3 %}`.
+"""
+
+import datetime
+
+from django import forms, template
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from actions.models import FINISHED, RAG, Status
+
+register = template.Library()
+
+GOVUK_DATE = "j F Y"
+
+
+@register.filter
+def govuk_date(value, arg=GOVUK_DATE):
+    """A date (or datetime, in local time) as "31 March 2023"; empty for no date."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        return value
+    return format_date(value, arg)
+
+
+# --- RAG and status tags --------------------------------------------------------
+
+# GOV.UK's tag colours (each passes WCAG AA contrast, text on its background).
+RAG_TAG_CLASSES = {
+    RAG.RED: "govuk-tag--red",
+    RAG.AMBER: "govuk-tag--yellow",
+    RAG.GREEN: "govuk-tag--green",
+}
+STATUS_TAG_CLASSES = {
+    Status.COMPLETE: "",  # GOV.UK's plain tag is blue
+    Status.CLOSED: "govuk-tag--grey",
+}
+NOT_RATED_CLASS = "govuk-tag--grey"
+NOT_RATED = "Not rated"
+
+
+def _choice(choices, value):
+    """The member of `choices` that `value` names, by value or by label; else None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, choices):
+        return value
+    text = str(value).strip()
+    for member in choices:
+        if text.lower() in (member.value.lower(), member.label.lower()):
+            return member
+    return None
+
+
+def rag_tag_parts(rag=None, status=None):
+    """The word and classes for a RAG tag.
+
+    A finished action (Complete, Closed) shows its status instead of a colour; an
+    action with no RAG shows "Not rated". The word is always there.
+    """
+    status_member = _choice(Status, status)
+    if status_member in FINISHED:
+        key = status_member.value
+        return {
+            "label": status_member.label,
+            "classes": f"app-rag app-rag--{key} {STATUS_TAG_CLASSES[status_member]}".strip(),
+            "key": key,
+        }
+    rag_member = _choice(RAG, rag)
+    if rag_member is not None:
+        key = rag_member.value
+        return {
+            "label": rag_member.label,
+            "classes": f"app-rag app-rag--{key} {RAG_TAG_CLASSES[rag_member]}",
+            "key": key,
+        }
+    return {"label": NOT_RATED, "classes": f"app-rag app-rag--none {NOT_RATED_CLASS}", "key": ""}
+
+
+@register.simple_tag
+def rag_tag_context(rag=None, status=None):
+    """`{% rag_tag_context rag status as tag %}`: tag.label, tag.classes, tag.key."""
+    return rag_tag_parts(rag, status)
+
+
+@register.inclusion_tag("includes/rag_tag.html")
+def rag_tag(rag=None, status=None, date=None):
+    """`{% rag_tag action.rag action.status action.reported_on %}`."""
+    return {"rag": rag, "status": status, "date": date}
+
+
+# --- Pagination -----------------------------------------------------------------
+
+
+@register.simple_tag
+def elided_pages(page, on_each_side=1, on_ends=1):
+    """`{% elided_pages page_obj as pages %}`: page numbers, with None for a gap."""
+    return [
+        None if number == Paginator.ELLIPSIS else number
+        for number in page.paginator.get_elided_page_range(
+            page.number, on_each_side=on_each_side, on_ends=on_ends
+        )
+    ]
+
+
+# --- Form fields in GOV.UK markup -----------------------------------------------
+
+
+def _widget_type(widget):
+    if widget.is_hidden:
+        return "hidden"
+    # CheckboxSelectMultiple is a kind of RadioSelect in Django: ask about it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.PasswordInput):
+        return "password"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select | forms.SelectMultiple | forms.SelectDateWidget):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.MultiWidget):
+        return "multi"
+    return "input"
+
+
+# The GOV.UK class each kind of widget takes, and its error modifier.
+WIDGET_CLASSES = {
+    "input": ("govuk-input", "govuk-input--error"),
+    "password": (
+        "govuk-input govuk-password-input__input govuk-js-password-input-input",
+        "govuk-input--error",
+    ),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "checkbox": ("govuk-checkboxes__input", ""),
+    # A MultiWidget passes the class to each part (actions.forms.GovukDateInput reads
+    # "--error" from it to mark its own parts).
+    "multi": ("govuk-input", "govuk-input--error"),
+}
+
+
+@register.filter
+def govuk_widget_type(bound_field):
+    """One of input, password, textarea, select, file, checkbox, radios, checkboxes,
+    multi or hidden."""
+    return _widget_type(bound_field.field.widget)
+
+
+@register.filter
+def govuk_widget(bound_field):
+    """The field's widget, with GOV.UK's classes added to any of its own."""
+    widget = bound_field.field.widget
+    kind = _widget_type(widget)
+    if kind not in WIDGET_CLASSES:
+        return bound_field.as_widget()
+    base, error = WIDGET_CLASSES[kind]
+    classes = [base]
+    if bound_field.errors and error:
+        classes.append(error)
+    if kind == "input" and getattr(widget, "input_type", "") == "date":
+        classes.append("govuk-input--width-10")
+    if widget.attrs.get("class"):
+        classes.append(widget.attrs["class"])
+    attrs = {"class": " ".join(classes)}
+    if kind == "password":
+        attrs.update(spellcheck="false", autocapitalize="none")
+    return bound_field.as_widget(attrs=attrs)
+
+
+# Django's generic "This field is required." says nothing of which field, so an error
+# summary of several reads as the same sentence again and again. Say which.
+REQUIRED_VERBS = {
+    "radios": "Select",
+    "select": "Select",
+    "checkboxes": "Select",
+    "checkbox": "Tick",
+    "file": "Upload",
+}
+
+
+@register.filter
+def govuk_errors(bound_field):
+    """The field's error messages, Django's generic "required" one naming the field."""
+    generic = str(forms.Field.default_error_messages["required"])
+    kind = _widget_type(bound_field.field.widget)
+    messages = []
+    for error in bound_field.errors:
+        if str(error) == generic and bound_field.label:
+            verb = REQUIRED_VERBS.get(kind, "Enter")
+            error = f"{verb} “{bound_field.label}”"
+        messages.append(error)
+    return messages
+
+
+@register.filter
+def govuk_error_target(bound_field):
+    """The id an error summary links to: the field's input, or its first option."""
+    kind = _widget_type(bound_field.field.widget)
+    if kind in ("radios", "checkboxes"):
+        for option in bound_field.subwidgets:
+            if option.id_for_label:
+                return option.id_for_label
+    widget = bound_field.field.widget
+    field_id = widget.attrs.get("id") or bound_field.auto_id
+    if kind == "multi" and field_id:
+        # A MultiWidget's first part, with the id the widget itself gives it (Django's
+        # <id>_0, unless the widget names its parts otherwise).
+        context = widget.get_context(bound_field.html_name, bound_field.value(), {"id": field_id})
+        for part in context["widget"]["subwidgets"]:
+            if part["attrs"].get("id"):
+                return part["attrs"]["id"]
+    return bound_field.id_for_label or bound_field.auto_id or bound_field.html_name
+
+
+# --- Service navigation ---------------------------------------------------------
+
+# (section, text, URL name, what it keeps): the pages every signed-in person can
+# reach. Links keep the page's chosen plan and as-at date ("plan") or the date alone.
+SERVICE_NAVIGATION = (
+    ("dashboard", "Dashboard", "actions:dashboard", "plan"),
+    ("overdue", "Overdue", "actions:overdue", "plan"),
+    ("at-risk", "At risk", "actions:at_risk", "plan"),
+    ("register", "Register", "actions:register", "plan"),
+    ("my-actions", "My actions", "actions:my_actions", "date"),
+)
+ADMIN_NAVIGATION = ("admin", "Admin", "admin:index", "")
+
+
+@register.simple_tag(takes_context=True)
+def service_navigation(context):
+    """`{% service_navigation as items %}`: the navigation for the signed-in user.
+
+    Each item has text, href and current: "page" on the page a link goes to, "true"
+    elsewhere in its section, "" otherwise (for aria-current). A page names its
+    section with the context variable `nav_section` (one of dashboard, overdue,
+    at-risk, register, my-actions, admin); without it, the section is the item whose
+    address the request's path starts with.
+    """
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    scope = context.get("scope")
+    kept = {"plan": getattr(scope, "keep", ""), "date": getattr(scope, "keep_date", "")}
+    entries = [
+        (key, text, reverse(name), kept.get(keeps, ""))
+        for key, text, name, keeps in (
+            [*SERVICE_NAVIGATION, ADMIN_NAVIGATION] if user.is_staff else SERVICE_NAVIGATION
+        )
+    ]
+    path = request.path if request is not None else ""
+    section = context.get("nav_section") or ""
+    if not section:
+        matches = [
+            (len(href), key)
+            for key, _, href, _ in entries
+            if path == href or (href != "/" and path.startswith(href))
+        ]
+        section = max(matches)[1] if matches else ""
+    items = []
+    for key, text, href, query in entries:
+        current = ""
+        if key == section:
+            current = "page" if path == href else "true"
+        items.append(
+            {
+                "key": key,
+                "text": text,
+                "href": f"{href}?{query}" if query else href,
+                "current": current,
+            }
+        )
+    return items

@@ -1,0 +1,16 @@
+from .dashboards import at_risk, dashboard, overdue
+from .pages import action_detail, lead_detail, register, theme_detail
+from .progress import lead_delegates, my_actions, record_update
+
+__all__ = [
+    "action_detail",
+    "at_risk",
+    "dashboard",
+    "lead_delegates",
+    "lead_detail",
+    "my_actions",
+    "overdue",
+    "record_update",
+    "register",
+    "theme_detail",
+]

@@ -1,0 +1,97 @@
+"""The exception pages scrutiny opens first: the dashboard and the overdue and at-risk lists."""
+
+from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
+from django.shortcuts import render
+
+from ..charts import rag_by_theme_chart
+from ..models import Action
+from .scope import Scope, reader_page
+
+# Rows per page on the grouped lists: a committee's whole list fits on one page; the
+# synthetic 10,000-action plan pages rather than sending megabytes.
+ROWS_PER_PAGE = 200
+
+# A lead known only by initials sorts by them, as people see it.
+LEAD_AS_SHOWN = Coalesce(NullIf("lead__name", Value("")), "lead__initials")
+
+GROUPINGS = {
+    "lead": (LEAD_AS_SHOWN, "lead__initials", "lead_id"),
+    "theme": ("theme__position", "theme__name", "theme_id"),
+}
+
+LISTS = {
+    "overdue": {
+        "title": "Overdue actions",
+        "rule": "overdue",
+        "explanation": "Due before the as-at date and not complete or closed by then.",
+    },
+    "at_risk": {
+        "title": "Actions at risk",
+        "rule": "at_risk",
+        "explanation": (
+            "Not complete or closed, and Red or Amber, or due within the warning window and "
+            "not started, or with no update for longer than the update window."
+        ),
+    },
+}
+
+
+@reader_page
+def dashboard(request):
+    scope = Scope.from_request(request)
+    counts, themes = None, []
+    if scope.plan is not None:
+        actions = Action.objects.filter(theme__plan=scope.plan)
+        counts = actions.counts(scope.as_at)
+        themes = list(actions.rag_by_theme(scope.as_at))
+    return render(
+        request,
+        "actions/dashboard.html",
+        {
+            "scope": scope,
+            "counts": counts,
+            "themes": themes,
+            "chart": rag_by_theme_chart(themes),
+            "nav_section": "dashboard",
+        },
+    )
+
+
+def exception_list(request, kind):
+    scope = Scope.from_request(request)
+    by = "theme" if request.GET.get("by") == "theme" else "lead"
+    listing = LISTS[kind]
+    page = None
+    if scope.plan is not None:
+        actions = getattr(Action.objects.filter(theme__plan=scope.plan), listing["rule"])(
+            scope.as_at
+        )
+        actions = actions.select_related("theme", "lead", "timeframe").order_by(
+            *GROUPINGS[by], "timeframe__due_on", "theme__position", "position"
+        )
+        page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "actions/exception_list.html",
+        {
+            "scope": scope,
+            "listing": listing,
+            "kind": kind,
+            "by": by,
+            "page": page,
+            "keep_params": [("by", by)],
+            "nav_section": kind.replace("_", "-"),
+        },
+    )
+
+
+@reader_page
+def overdue(request):
+    return exception_list(request, "overdue")
+
+
+@reader_page
+def at_risk(request):
+    return exception_list(request, "at_risk")

@@ -1,0 +1,145 @@
+"""The register of every action, and the pages about one action, lead or theme."""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from themes.models import Theme
+
+from ..filters import ActionFilter
+from ..forms import DelegateForm
+from ..models import Action, Lead, ProgressUpdate, SubStep
+from ..tables import ActionTable, InertExport
+from .progress import may_manage_delegates
+from .scope import Scope, reader_page
+
+
+class ActionRegister(ExportMixin, SingleTableMixin, FilterView):
+    """Every action, filtered, sorted and paginated; ?_export=csv|xlsx downloads the same rows."""
+
+    table_class = ActionTable
+    filterset_class = ActionFilter
+    template_name = "actions/action_register.html"
+    paginate_by = 50
+    export_class = InertExport
+    export_formats = ("csv", "xlsx")
+    export_name = "actions"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.scope = Scope.from_request(request)
+
+    def get_queryset(self):
+        return Action.objects.with_state(self.scope.as_at).select_related(
+            "theme__plan", "lead", "timeframe"
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "as_at": self.scope.as_at}
+
+    def get_export_filename(self, export_format):
+        return f"actions-as-at-{self.scope.as_at.isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            scope=self.scope,
+            nav_section="register",
+            filter_params=[
+                (name, value)
+                for name, values in self.request.GET.lists()
+                if name not in {"as_at", "page", "_export"}
+                for value in values
+            ],
+            **kwargs,
+        )
+
+
+register = reader_page(ActionRegister.as_view())
+
+
+@reader_page
+def action_detail(request, pk):
+    scope = Scope.from_request(request)
+    action = get_object_or_404(
+        Action.objects.select_related(
+            "theme__plan", "lead__division", "timeframe"
+        ).prefetch_related(
+            "supporting_leads",
+            Prefetch("sub_steps", queryset=SubStep.objects.select_related("timeframe")),
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.select_related("entered_by").order_by(
+                    "-reported_on", "-pk"
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    state = action.state(scope.as_at)
+    updates = action.progress_updates.all()
+    shown = [update for update in updates if update.reported_on <= scope.as_at]
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "scope": scope,
+            "action": action,
+            "state": state,
+            "updates": shown,
+            "later_updates": len(updates) - len(shown),
+            "can_update": action.may_be_updated_by(request.user),
+            "nav_section": "register",
+        },
+    )
+
+
+@reader_page
+def lead_detail(request, pk):
+    scope = Scope.from_request(request)
+    lead = get_object_or_404(Lead.objects.select_related("division"), pk=pk)
+    actions = (
+        Action.objects.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
+        .exceptions_first(scope.as_at)
+        .select_related("theme__plan", "lead", "timeframe")
+    )
+    may_manage = may_manage_delegates(request.user, lead)
+    return render(
+        request,
+        "actions/lead_detail.html",
+        {
+            "scope": scope,
+            "lead": lead,
+            "actions": actions,
+            "delegates": lead.delegates.order_by("first_name", "last_name", "username"),
+            "may_manage_delegates": may_manage,
+            "delegate_form": DelegateForm(lead=lead) if may_manage else None,
+            "nav_section": "register",
+        },
+    )
+
+
+@reader_page
+def theme_detail(request, pk):
+    scope = Scope.from_request(request)
+    theme = get_object_or_404(
+        Theme.objects.select_related("plan").prefetch_related("savings"), pk=pk
+    )
+    actions = (
+        Action.objects.filter(theme=theme)
+        .with_state(scope.as_at)
+        .select_related("lead", "timeframe")
+        .order_by("position")
+    )
+    return render(
+        request,
+        "actions/theme_detail.html",
+        {
+            "scope": scope,
+            "theme": theme,
+            "actions": actions,
+            "counts": Action.objects.filter(theme=theme).counts(scope.as_at),
+            "nav_section": "register",
+        },
+    )

@@ -1,0 +1,186 @@
+"""Officers at work: their actions, recording an update, and naming delegates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from ..forms import NO_RATING, DelegateForm, ProgressUpdateForm
+from ..models import Action, Lead, ProgressUpdate
+from ..services import progress_update_record
+from .scope import Scope
+
+
+@login_required
+@permission_required("actions.add_progressupdate", raise_exception=True)
+def my_actions(request):
+    scope = Scope.from_request(request)
+    actions = (
+        Action.objects.involving(request.user)
+        .exceptions_first(scope.as_at)
+        .select_related("theme__plan", "lead", "timeframe")
+    )
+    return render(
+        request,
+        "actions/my_actions.html",
+        {
+            "scope": scope,
+            "actions": actions,
+            "leads": Lead.objects.filter(user=request.user),
+            "delegate_for": Lead.objects.filter(delegates=request.user),
+            "is_administrator": request.user.has_perm("actions.change_action"),
+            "nav_section": "my-actions",
+        },
+    )
+
+
+def _latest_update(action):
+    return (
+        action.progress_updates.select_related("entered_by").order_by("-reported_on", "-pk").first()
+    )
+
+
+def _posted_number(request, name):
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _shown_update(request, action):
+    """The update the officer was shown beside the form, as the form posted it back."""
+    shown = _posted_number(request, "shown_update")
+    return action.progress_updates.filter(pk=shown).first() if shown else None
+
+
+def _person(user):
+    if user is None:
+        return "Someone"
+    return user.get_full_name() or user.username
+
+
+@login_required
+def record_update(request, pk):
+    action = get_object_or_404(
+        Action.objects.select_related("theme__plan", "lead", "timeframe"), pk=pk
+    )
+    if not action.may_be_updated_by(request.user):
+        raise PermissionDenied("You can’t record progress on this action.")
+    today = timezone.localdate()
+
+    if request.method == "POST":
+        shown = _shown_update(request, action)
+        form = ProgressUpdateForm(
+            request.POST, instance=ProgressUpdate(action=action), shown_update=shown
+        )
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                update = progress_update_record(
+                    action=action, entered_by=request.user, shown_update=shown, **fields
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _tell_what_happened(
+                    request, action, update, _posted_number(request, "seen_up_to") or 0
+                )
+                return redirect(reverse("actions:detail", args=[action.pk]) + "#history")
+    else:
+        shown = _latest_update(action)
+        seen_up_to = action.progress_updates.order_by("-pk").values_list("pk", flat=True).first()
+        form = ProgressUpdateForm(
+            instance=ProgressUpdate(action=action),
+            shown_update=shown,
+            initial={
+                "reported_on": today,
+                "status": shown.status if shown else None,
+                "rag": (shown.rag or NO_RATING) if shown else None,
+                "seen_up_to": seen_up_to or 0,
+            },
+        )
+
+    return render(
+        request,
+        "actions/record_update.html",
+        {
+            "action": action,
+            "form": form,
+            "previous": shown,
+            "state": Action.objects.with_state(today).get(pk=action.pk),
+            "nav_section": "my-actions",
+        },
+    )
+
+
+def _tell_what_happened(request, action, update, seen_up_to):
+    """Say it is saved; and if others recorded updates while the form was open (entered
+    after the newest one there was when it opened), say so."""
+    messages.success(
+        request,
+        f"Your update reporting on {date_format(update.reported_on, 'j F Y')} has been recorded.",
+    )
+    meanwhile = (
+        action.progress_updates.filter(pk__gt=seen_up_to)
+        .exclude(pk=update.pk)
+        .select_related("entered_by")
+        .order_by("pk")
+    )
+    for other in meanwhile:
+        messages.warning(
+            request,
+            f"While you had the form open, {_person(other.entered_by)} recorded an update "
+            "reporting on "
+            f"{date_format(other.reported_on, 'j F Y')}. Both are kept: read theirs below "
+            "and check the two agree.",
+        )
+    latest = _latest_update(action)
+    if latest.pk != update.pk:
+        messages.info(
+            request,
+            f"An update reporting on a later date ({date_format(latest.reported_on, 'j F Y')}) "
+            "remains the latest position.",
+        )
+
+
+def may_manage_delegates(user, lead):
+    """A lead manages their own delegates; a plan administrator manages anyone's."""
+    return (lead.user_id is not None and lead.user_id == user.pk) or user.has_perm(
+        "actions.change_lead"
+    )
+
+
+@require_POST
+@login_required
+def lead_delegates(request, pk):
+    lead = get_object_or_404(Lead, pk=pk)
+    if not may_manage_delegates(request.user, lead):
+        raise PermissionDenied("Only the lead or a plan administrator can change delegates.")
+    back = reverse("actions:lead", args=[lead.pk]) + "#delegates"
+
+    if "remove" in request.POST:
+        removed = lead.delegates.filter(pk=_posted_number(request, "remove") or 0).first()
+        if removed is None:
+            messages.error(request, "That person is not a delegate for this lead.")
+        else:
+            with transaction.atomic():
+                lead.delegates.remove(removed)
+            messages.success(request, f"{_person(removed)} is no longer a delegate.")
+        return redirect(back)
+
+    form = DelegateForm(request.POST, lead=lead)
+    if form.is_valid():
+        delegate = form.cleaned_data["delegate"]
+        with transaction.atomic():
+            lead.delegates.add(delegate)
+        messages.success(
+            request,
+            f"{_person(delegate)} can now record progress on {lead}’s actions.",
+        )
+        return redirect(back)
+    for error in form.errors.get("delegate", []):
+        messages.error(request, f"Delegate not added: {error}")
+    return redirect(back)

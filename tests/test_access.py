@@ -1,0 +1,141 @@
+"""Who may see and do what, page by page, generated from the URL configuration: a page
+added to urls.py is checked here without anyone remembering to add it (the test fails
+until it has sample arguments and, if it is not a plain read page, its expected access).
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLResolver, get_resolver, reverse
+
+from actions import roles
+from actions.models import ProgressUpdate
+from tests.factories import ActionFactory, LeadFactory, ProgressUpdateFactory, UserFactory
+
+# The admin, and signing in and out, are tested on their own.
+NOT_HERE = {"admin", "login", "logout"}
+
+# What each role gets on GET, for pages that are not plain read pages.
+READ_PAGE = {"anonymous": "sign in", "no role": 403, "scrutiny": 200, "officer": 200, "admin": 200}
+SPECIAL_ACCESS = {
+    # For officers and the people they delegate to; scrutiny members never.
+    "actions:my_actions": {**READ_PAGE, "scrutiny": 403},
+    # The sample action is led by someone else: the officer may not update it.
+    "actions:record_update": {**READ_PAGE, "scrutiny": 403, "officer": 403},
+    # Changes delegates: POST only.
+    "actions:lead_delegates": dict.fromkeys(READ_PAGE, 405),
+}
+
+
+def app_pages(resolver=None, prefix=""):
+    """(name, pattern) for every named URL of the app, outside the admin."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from app_pages(pattern, namespace)
+        elif pattern.name and pattern.name not in NOT_HERE:
+            yield f"{prefix}{pattern.name}", pattern
+
+
+PAGES = sorted(name for name, _ in app_pages())
+
+
+@pytest.fixture
+def world(db):
+    action = ActionFactory()
+    ProgressUpdateFactory(action=action)
+    users = {"no role": UserFactory(username="nobody")}
+    for role, group in [
+        ("scrutiny", roles.SCRUTINY_MEMBERS),
+        ("officer", roles.OFFICERS),
+        ("admin", roles.PLAN_ADMINISTRATORS),
+    ]:
+        user = UserFactory(username=role, is_staff=group in roles.STAFF_GROUPS)
+        user.groups.add(Group.objects.get(name=group))
+        users[role] = user
+    # The officer leads an action of their own, so officer-only pages have something to show.
+    LeadFactory(user=users["officer"])
+    return {"action": action, "users": users}
+
+
+def url_for(name, world):
+    """The page's URL with arguments that exist in the test's world."""
+    samples = {
+        "actions:detail": [world["action"].pk],
+        "actions:lead": [world["action"].lead_id],
+        "actions:theme": [world["action"].theme_id],
+        "actions:record_update": [world["action"].pk],
+        "actions:lead_delegates": [world["action"].lead_id],
+    }
+    pattern = dict(app_pages())[name]
+    if pattern.pattern.converters:
+        assert name in samples, f"Add sample arguments for the new page {name!r} to url_for()"
+        return reverse(name, args=samples[name])
+    return reverse(name)
+
+
+def test_every_app_page_is_covered():
+    assert PAGES, "No pages found: is the URL configuration loaded?"
+    assert set(SPECIAL_ACCESS) <= set(PAGES)
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("role", list(READ_PAGE))
+def test_page_access_for_every_role(client, world, name, role):
+    expected = SPECIAL_ACCESS.get(name, READ_PAGE)[role]
+    url = url_for(name, world)
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+
+    response = client.get(url)
+
+    if expected == "sign in":
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_scrutiny_members_cannot_change_anything_on_any_page(client, world, name, method):
+    client.force_login(world["users"]["scrutiny"])
+    before = list(ProgressUpdate.objects.values())
+
+    response = getattr(client, method)(
+        url_for(name, world),
+        {"status": "complete", "rag": "green", "evidence": "x", "reported_on": "2022-06-01"},
+    )
+
+    assert response.status_code in {403, 405}
+    assert list(ProgressUpdate.objects.values()) == before
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_anonymous_visitors_cannot_post_to_any_page(client, world, name):
+    before = ProgressUpdate.objects.count()
+
+    response = client.post(url_for(name, world), {"status": "complete"})
+
+    assert response.status_code in {302, 403, 405}
+    assert ProgressUpdate.objects.count() == before
+
+
+def test_a_refused_page_says_why_in_plain_words(client, world):
+    client.force_login(world["users"]["scrutiny"])
+
+    response = client.get(reverse("actions:record_update", args=[world["action"].pk]))
+
+    assert response.status_code == 403
+    assert "You do not have permission to do that" in response.content.decode()
+    assert "Scrutiny members can read every page but change nothing." in response.content.decode()
+
+
+def test_a_missing_page_says_so_in_plain_words(client, world):
+    client.force_login(world["users"]["officer"])
+
+    response = client.get(reverse("actions:detail", args=[999999]))
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
