@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=1
 
-.PHONY: install static run test lint format bench clean
+.PHONY: install static chromium run test lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("cypeplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -22,7 +22,7 @@ static: $(VENV)/.installed
 
 run: install
 	$(DEV) $(PY) manage.py migrate --no-input
-	$(DEV) $(PY) manage.py loaddata fixtures/*.json
+	$(DEV) $(PY) manage.py load_plans
 	$(DEV) $(PY) manage.py create_demo_accounts
 	$(DEV) $(PY) manage.py runserver $(or $(ADDRESS),127.0.0.1:8000)
 
@@ -31,7 +31,16 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+# The browser tests drive Debian's chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation; \
+		else \
+			echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+		fi; }
+
+test: lint chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 format: install

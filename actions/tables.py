@@ -1,5 +1,7 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import RAG, Status
 
@@ -37,17 +39,14 @@ class ActionTable(tables.Table):
     reference = tables.Column(
         verbose_name="Ref", order_by=("theme__plan__name", "theme__position", "position")
     )
-    description = tables.Column(verbose_name="Action", linkify=True)
+    description = tables.Column(verbose_name="Action")
     plan = tables.Column(accessor="theme__plan__name", verbose_name="Plan")
     theme = tables.Column(
         accessor="theme__name",
         verbose_name="Theme",
-        linkify=("actions:theme", {"pk": tables.A("theme_id")}),
         order_by=("theme__plan__name", "theme__position"),
     )
-    lead = tables.Column(
-        verbose_name="Lead", linkify=True, order_by=("lead__name", "lead__initials")
-    )
+    lead = tables.Column(verbose_name="Lead", order_by=("lead__name", "lead__initials"))
     timeframe = tables.Column(
         accessor="timeframe__label", verbose_name="Timeframe", order_by="timeframe__due_on"
     )
@@ -74,8 +73,29 @@ class ActionTable(tables.Table):
         order_by = ("reference",)
         empty_text = "No actions match these filters."
 
-    def render_description(self, value):
-        return value if len(value) <= 160 else value[:157] + "…"
+    def __init__(self, *args, keep_date="", **kwargs):
+        # Links to the action, theme and lead pages keep the register's as-at date.
+        self.keep_date = f"?{keep_date}" if keep_date else ""
+        super().__init__(*args, **kwargs)
+
+    def _link(self, url, text):
+        return format_html('<a class="govuk-link" href="{}{}">{}</a>', url, self.keep_date, text)
+
+    def render_description(self, record, value):
+        text = value if len(value) <= 160 else value[:157] + "…"
+        return self._link(record.get_absolute_url(), text)
+
+    def render_theme(self, record, value):
+        return self._link(reverse("actions:theme", args=[record.theme_id]), value)
+
+    def render_lead(self, record, value):
+        return self._link(reverse("actions:lead", args=[record.lead_id]), value)
+
+    def value_theme(self, value):
+        return value
+
+    def value_lead(self, value):
+        return str(value)
 
     def value_description(self, value):
         return value

@@ -36,6 +36,9 @@ class ActionRegister(ExportMixin, SingleTableMixin, FilterView):
             "theme__plan", "lead", "timeframe"
         )
 
+    def get_table_kwargs(self):
+        return {"keep_date": self.scope.keep_date}
+
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "as_at": self.scope.as_at}
 

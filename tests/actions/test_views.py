@@ -382,3 +382,56 @@ def test_a_formula_like_cell_comes_out_inert_in_both_downloads(member, start):
     cell = sheet.cell(row=2, column=2)
     assert cell.data_type == "s"
     assert cell.value == f'\'{start}HYPERLINK("http://evil.example","x")'
+
+
+def test_links_keep_the_chosen_date_and_plan(real_plans, member):
+    as_at = "2021-08-01"
+    keep = f"plan={IMPROVEMENT_PLAN}&amp;as_at={as_at}"
+    pages = {
+        "dashboard": member.get(
+            reverse("actions:dashboard"), {"plan": IMPROVEMENT_PLAN, "as_at": as_at}
+        ),
+        "overdue": member.get(
+            reverse("actions:overdue"), {"plan": IMPROVEMENT_PLAN, "as_at": as_at}
+        ),
+        "register": member.get(
+            reverse("actions:register"), {"plan": IMPROVEMENT_PLAN, "as_at": as_at}
+        ),
+    }
+
+    for name, response in pages.items():
+        html = response.content.decode()
+        # The navigation carries plan and date to every exception page.
+        assert f'href="/overdue/?{keep}"' in html, name
+        assert f'href="/at-risk/?{keep}"' in html, name
+        assert f'href="/actions/?{keep}"' in html, name
+        if name != "dashboard":
+            # Links to the actions listed carry the date.
+            action_links = re.findall(r'href="/actions/\d+/([^"]*)"', html)
+            assert action_links and set(action_links) == {f"?as_at={as_at}"}, name
+    assert re.search(rf'href="/leads/\d+/\?as_at={as_at}"', pages["register"].content.decode())
+    assert re.search(rf'href="/themes/\d+/\?as_at={as_at}"', pages["register"].content.decode())
+
+
+def test_script_typed_into_plan_text_is_shown_escaped_on_every_page(member):
+    script = "<script>alert('x')</script>"
+    action = ActionFactory(
+        description=script, theme__name=f"Theme {script}", lead__name=f"Lead {script}"
+    )
+    ProgressUpdateFactory(
+        action=action, reported_on=date(2022, 6, 1), rag=RAG.RED, worried_about=script
+    )
+    keep = {"plan": action.theme.plan.slug, "as_at": "2023-06-01"}
+
+    for url in [
+        reverse("actions:dashboard"),
+        reverse("actions:overdue"),
+        reverse("actions:at_risk"),
+        reverse("actions:register"),
+        reverse("actions:detail", args=[action.pk]),
+        reverse("actions:lead", args=[action.lead_id]),
+        reverse("actions:theme", args=[action.theme_id]),
+    ]:
+        html = member.get(url, keep).content.decode()
+        assert "<script>alert" not in html, url
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
