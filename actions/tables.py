@@ -1,9 +1,14 @@
+import csv
+import io
+
 import django_tables2 as tables
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from openpyxl import Workbook
 
-from .models import RAG, Status
+from .models import FINISHED, RAG, Lead, Status
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -16,21 +21,15 @@ def inert(value):
     return value
 
 
-class InertExport(tables.export.TableExport):
-    """django-tables2's export, with every formula-like cell neutralised."""
-
-    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
-        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        rows = [tuple(inert(value) for value in row) for row in dataset]
-        headers = dataset.headers
-        dataset.wipe()
-        dataset.headers = headers
-        dataset.extend(rows)
-        return dataset
-
-
 def yes_no(value):
     return "Yes" if value else "No"
+
+
+def rag_words(status, rag):
+    """The RAG as a word: a finished action's status, else its rating, else Not rated."""
+    if status in FINISHED:
+        return Status(status).label
+    return RAG(rag).label if rag else "Not rated"
 
 
 class ActionTable(tables.Table):
@@ -110,9 +109,7 @@ class ActionTable(tables.Table):
         )
 
     def value_rag(self, record):
-        if record.is_finished:
-            return Status(record.latest_status).label
-        return RAG(record.latest_rag).label if record.latest_rag else "Not rated"
+        return rag_words(record.latest_status, record.latest_rag)
 
     def render_position(self, record):
         return render_to_string("includes/position_tags.html", {"action": record})
@@ -125,3 +122,78 @@ class ActionTable(tables.Table):
 
     def value_stale(self, value):
         return yes_no(value)
+
+
+# Each downloaded column, named as in ActionTable, from one row of DOWNLOAD_FIELDS.
+DOWNLOAD_FIELDS = (
+    "reference",
+    "description",
+    "theme__plan__name",
+    "theme__name",
+    "lead__name",
+    "lead__initials",
+    "timeframe__label",
+    "timeframe__due_on",
+    "latest_status",
+    "latest_rag",
+    "latest_reported_on",
+    "is_overdue",
+    "is_at_risk",
+    "is_stale",
+)
+DOWNLOAD_CELLS = {
+    "reference": lambda row: row["reference"],
+    "description": lambda row: row["description"],
+    "plan": lambda row: row["theme__plan__name"],
+    "theme": lambda row: row["theme__name"],
+    "lead": lambda row: Lead.shown_as(row["lead__name"], row["lead__initials"]),
+    "timeframe": lambda row: row["timeframe__label"],
+    "due": lambda row: row["timeframe__due_on"],
+    "status": lambda row: Status(row["latest_status"]).label,
+    "rag": lambda row: rag_words(row["latest_status"], row["latest_rag"]),
+    "last_update": lambda row: row["latest_reported_on"],
+    "overdue": lambda row: yes_no(row["is_overdue"]),
+    "at_risk": lambda row: yes_no(row["is_at_risk"]),
+    "stale": lambda row: yes_no(row["is_stale"]),
+}
+DOWNLOAD_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def register_download(table, download_format, filename):
+    """The register's rows as CSV or XLSX: the table's columns (without Position, with
+    Overdue, At risk and Stale), its order, its rows; one query, every cell inert.
+
+    django-tables2's own export works cell by cell and took 5 to 10 seconds for
+    10,000 actions; this reads one values() query.
+    """
+    columns = [
+        column for column in table.columns.iterall() if not column.column.exclude_from_export
+    ]
+    headers = [str(column.header) for column in columns]
+    cells = [DOWNLOAD_CELLS[column.name] for column in columns]
+    rows = (
+        [inert(cell(row)) for cell in cells]
+        for row in table.data.data.values(*DOWNLOAD_FIELDS).iterator(chunk_size=2000)
+    )
+    response = HttpResponse(content_type=DOWNLOAD_TYPES[download_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if download_format == "csv":
+        writer = csv.writer(response)
+        writer.writerow(headers)
+        writer.writerows(
+            [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+            for row in rows
+        )
+        return response
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Actions")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response.write(buffer.getvalue())
+    return response

@@ -146,6 +146,9 @@ def database_from_environment():
             "NAME": os.path.join(tempfile.gettempdir(), f"cypeplan-test-{os.getpid()}.sqlite3")
         }
     else:
+        # PostgreSQL's JIT compiles the as-at queries afresh on every request (they cost
+        # enough to trigger it) and is far slower than running them: 2.6 s against 0.1 s.
+        database["OPTIONS"] = {**database.get("OPTIONS", {}), "options": "-c jit=off"}
         # One test database per test run, so two runs at once don't drop each other's.
         database["TEST"] = {"NAME": f"test_{database['NAME']}_{os.getpid()}"}
     return database

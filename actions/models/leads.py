@@ -78,12 +78,17 @@ class Lead(models.Model):
         ]
 
     def __str__(self):
-        if self.name and self.initials:
-            return f"{self.name} ({self.initials})"
-        return self.name or self.initials
+        return self.shown_as(self.name, self.initials)
 
     def get_absolute_url(self):
         return reverse("actions:lead", args=[self.pk])
 
     def natural_key(self):
         return (self.name, self.initials)
+
+    @staticmethod
+    def shown_as(name, initials):
+        """How people see a lead: "Iain Low (IL)", "Iain Low", or just "IL"."""
+        if name and initials:
+            return f"{name} ({initials})"
+        return name or initials

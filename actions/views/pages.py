@@ -1,5 +1,6 @@
 """The register of every action, and the pages about one action, lead or theme."""
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
@@ -11,7 +12,8 @@ from themes.models import Theme
 from ..filters import ActionFilter
 from ..forms import DelegateForm
 from ..models import Action, Lead, ProgressUpdate, SubStep
-from ..tables import ActionTable, InertExport
+from ..tables import ActionTable, register_download
+from .dashboards import ROWS_PER_PAGE
 from .progress import may_manage_delegates
 from .scope import Scope, reader_page
 
@@ -22,10 +24,8 @@ class ActionRegister(ExportMixin, SingleTableMixin, FilterView):
     table_class = ActionTable
     filterset_class = ActionFilter
     template_name = "actions/action_register.html"
-    paginate_by = 50
-    export_class = InertExport
+    table_pagination = {"per_page": 50}
     export_formats = ("csv", "xlsx")
-    export_name = "actions"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -35,6 +35,16 @@ class ActionRegister(ExportMixin, SingleTableMixin, FilterView):
         return Action.objects.with_state(self.scope.as_at).select_related(
             "theme__plan", "lead", "timeframe"
         )
+
+    def get_table_pagination(self, table):
+        # A download is every matching row: don't count them for a page nobody sees.
+        if self.request.GET.get(self.export_trigger_param) in self.export_formats:
+            return False
+        return super().get_table_pagination(table)
+
+    def create_export(self, export_format):
+        table = self.get_table(**self.get_table_kwargs())
+        return register_download(table, export_format, self.get_export_filename(export_format))
 
     def get_table_kwargs(self):
         return {"keep_date": self.scope.keep_date}
@@ -107,6 +117,7 @@ def lead_detail(request, pk):
         .exceptions_first(scope.as_at)
         .select_related("theme__plan", "lead", "timeframe")
     )
+    page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     may_manage = may_manage_delegates(request.user, lead)
     return render(
         request,
@@ -114,7 +125,8 @@ def lead_detail(request, pk):
         {
             "scope": scope,
             "lead": lead,
-            "actions": actions,
+            "actions": page,
+            "page": page,
             "delegates": lead.delegates.order_by("first_name", "last_name", "username"),
             "may_manage_delegates": may_manage,
             "delegate_form": DelegateForm(lead=lead) if may_manage else None,
@@ -135,13 +147,15 @@ def theme_detail(request, pk):
         .select_related("lead", "timeframe")
         .order_by("position")
     )
+    page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actions/theme_detail.html",
         {
             "scope": scope,
             "theme": theme,
-            "actions": actions,
+            "actions": page,
+            "page": page,
             "counts": Action.objects.filter(theme=theme).counts(scope.as_at),
             "nav_section": "register",
         },

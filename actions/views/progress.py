@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from ..forms import NO_RATING, DelegateForm, ProgressUpdateForm
 from ..models import Action, Lead, ProgressUpdate
 from ..services import progress_update_record
+from .dashboards import ROWS_PER_PAGE
 from .scope import Scope
 
 
@@ -25,12 +27,14 @@ def my_actions(request):
         .exceptions_first(scope.as_at)
         .select_related("theme__plan", "lead", "timeframe")
     )
+    page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actions/my_actions.html",
         {
             "scope": scope,
-            "actions": actions,
+            "actions": page,
+            "page": page,
             "leads": Lead.objects.filter(user=request.user),
             "delegate_for": Lead.objects.filter(delegates=request.user),
             "is_administrator": request.user.has_perm("actions.change_action"),

@@ -1,0 +1,83 @@
+"""Every page runs the same number of queries for a plan of 5 actions as for one of 500.
+
+The pages are benchmark_pages.PAGES, the list `make bench` times, so a page added there
+fails here until its count is written down below with the queries behind it.
+
+Every page a signed-in reader opens starts with the same four queries:
+  session, user, the user's own permissions, their groups' permissions.
+Pages that answer for a plan then read the plans (Scope: the plan picker and ?plan=).
+"""
+
+from datetime import date
+
+import pytest
+
+from actions.demo import demo_plan_generate
+from actions.management.commands.benchmark_pages import (
+    PAGES,
+    demo_sample,
+    demo_visitors,
+    page_url,
+)
+
+AS_AT = date(2025, 9, 30)
+
+QUERIES = {
+    # session, user, permissions x2, plans; counts(); rag_by_theme()
+    "dashboard": 7,
+    # session, user, permissions x2, plans; COUNT for the paginator; one page of actions
+    # with their state, theme, lead and timeframe
+    "overdue by lead": 7,
+    "overdue by theme": 7,
+    "at risk by lead": 7,
+    "at risk by theme": 7,
+    # session, user, permissions x2, plans; the ?plan= filter's plan; COUNT for the
+    # table's paginator; the filter form's plans, themes, leads and divisions; one page
+    # of actions
+    "register": 12,
+    "register, overdue": 12,
+    # session, user, permissions x2, plans; the ?plan= filter's plan; every matching
+    # action's values in one query (no COUNT: a download is not paged)
+    "register CSV": 7,
+    "register XLSX": 7,
+    # session, user, permissions x2, plans; the action with plan, lead, division and
+    # timeframe; its supporting leads, sub-steps (with timeframes) and updates (with who
+    # entered them)
+    "action": 9,
+    # session, user, permissions x2, plans; the lead with division; COUNT for the
+    # paginator; a page of their actions with state, plan, lead and timeframe; their
+    # delegates
+    "lead (busiest)": 9,
+    # session, user, permissions x2, plans; the theme with plan; its savings; counts();
+    # COUNT for the paginator; a page of its actions with state, lead and timeframe
+    "theme (largest)": 10,
+    # session, user, permissions x2, plans; the leads the officer is; the leads they are
+    # a delegate for; COUNT for the paginator; a page of their actions with state, plan,
+    # lead and timeframe
+    "my actions": 9,
+    # session, user; the action with plan, lead and timeframe; permissions x2; may they
+    # update it (EXISTS); the latest update; the newest update's id; the action's state
+    "record an update": 9,
+}
+
+
+@pytest.fixture(params=[5, 500], ids=lambda size: f"{size} actions")
+def demo(request, db):
+    plan = demo_plan_generate(actions=request.param, updates_per_action=3, as_at=AS_AT)
+    sample = demo_sample(plan)
+    return plan, sample, demo_visitors(sample)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_page_runs_the_same_number_of_queries_however_big_the_plan(
+    page, demo, client, django_assert_num_queries
+):
+    assert page.name in QUERIES, f"Count the queries of “{page.name}” and add it to QUERIES."
+    plan, sample, visitors = demo
+    client.force_login(visitors[page.visitor])
+    url = page_url(page, plan=plan, sample=sample, as_at=AS_AT)
+
+    with django_assert_num_queries(QUERIES[page.name], info=url):
+        response = client.get(url)
+
+    assert response.status_code == 200
