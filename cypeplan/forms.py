@@ -9,3 +9,8 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been switched off. Ask a plan administrator.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # GOV.UK advises against autofocus: keyboard users would skip the skip link.
+        self.fields["username"].widget.attrs.pop("autofocus", None)

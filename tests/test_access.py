@@ -139,3 +139,10 @@ def test_a_missing_page_says_so_in_plain_words(client, world):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_my_actions_is_offered_only_to_people_who_record_progress(client, world):
+    for role, offered in [("scrutiny", False), ("officer", True), ("admin", True)]:
+        client.force_login(world["users"][role])
+        html = client.get(reverse("actions:dashboard")).content.decode()
+        assert (f'href="{reverse("actions:my_actions")}' in html) is offered, role

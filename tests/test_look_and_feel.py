@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.base import Message
 from django.core.paginator import Paginator
@@ -18,6 +19,14 @@ from django.test import RequestFactory
 
 from actions.templatetags.cypeplan import govuk_date, rag_tag_parts
 from tests.factories import UserFactory
+
+
+def officer(**fields):
+    """A user in the Officers group: they record progress, so they have My actions."""
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name="Officers"))
+    return user
+
 
 PASSWORD = "correct horse battery staple"
 BUILD = Path(settings.BASE_DIR) / "static" / "build"
@@ -165,7 +174,7 @@ def test_signing_in_goes_on_to_next(client):
 
 @pytest.mark.django_db
 def test_a_signed_in_user_sees_the_navigation_their_name_and_a_sign_out_button():
-    user = UserFactory(first_name="Asha", last_name="Patel")
+    user = officer(first_name="Asha", last_name="Patel")
 
     html = render_page("/", user)
 
@@ -214,7 +223,7 @@ def test_staff_see_admin_in_the_navigation_and_others_do_not():
     ],
 )
 def test_the_navigation_marks_the_current_section(path, context, expected):
-    html = render_page(path, UserFactory(), **context)
+    html = render_page(path, officer(), **context)
 
     current = {href: value for href, value in hrefs_with_current(html).items() if value}
     assert current == expected

@@ -273,6 +273,9 @@ def service_navigation(context):
             [*SERVICE_NAVIGATION, ADMIN_NAVIGATION] if user.is_staff else SERVICE_NAVIGATION
         )
     ]
+    if not user.has_perm("actions.add_progressupdate"):
+        # Scrutiny members record nothing, so they have no "My actions".
+        entries = [entry for entry in entries if entry[0] != "my-actions"]
     path = request.path if request is not None else ""
     section = context.get("nav_section") or ""
     if not section:
