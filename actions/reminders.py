@@ -15,9 +15,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from actions.templatetags.cypeplan import govuk_date, rag_tag_parts
+from actions.templatetags.cypeplan import govuk_date
 
-from .models import Action, Lead, Reminder, Status
+from .models import Action, Lead, Reminder, Status, rag_words
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class ListedAction:
 
     @property
     def rag(self):
-        return rag_tag_parts(self.action.latest_rag, self.action.latest_status)["label"]
+        return rag_words(self.action.latest_status, self.action.latest_rag)
 
     @property
     def url(self):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from openpyxl import Workbook
 
-from .models import FINISHED, RAG, Lead, Status
+from .models import Lead, Status, rag_words
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,13 +23,6 @@ def inert(value):
 
 def yes_no(value):
     return "Yes" if value else "No"
-
-
-def rag_words(status, rag):
-    """The RAG as a word: a finished action's status, else its rating, else Not rated."""
-    if status in FINISHED:
-        return Status(status).label
-    return RAG(rag).label if rag else "Not rated"
 
 
 class ActionTable(tables.Table):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import RAG, Action, ProgressUpdate, Status, SubStep
+from actions.models import Action, ProgressUpdate, Status, SubStep, rag_words
 
 from .display import as_at, day, shortened, yes_no
 from .filters import AtRiskFilter, OverdueFilter, RAGFilter, StaleFilter, StatusFilter
@@ -152,13 +152,8 @@ class ActionAdmin(SimpleHistoryAdmin):
     def rag_on(self, action):
         if action.latest_reported_on is None:
             return "No update yet"
-        if action.is_finished:
-            word = Status(action.latest_status).label
-        elif action.latest_rag:
-            word = RAG(action.latest_rag).label
-        else:
-            word = "No RAG"
-        return f"{word} ({day(action.latest_reported_on)})"
+        words = rag_words(action.latest_status, action.latest_rag)
+        return f"{words} ({day(action.latest_reported_on)})"
 
     @admin.display(ordering="is_overdue")
     def overdue(self, action):

@@ -10,6 +10,7 @@ from .rules import (
     ActionQuerySet,
     ActionState,
     Status,
+    rag_words,
     update_window,
     warning_window,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "Status",
     "SubStep",
     "Timeframe",
+    "rag_words",
     "update_window",
     "warning_window",
 ]

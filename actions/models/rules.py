@@ -35,6 +35,14 @@ class RAG(models.TextChoices):
 AT_RISK_RAGS = (RAG.RED, RAG.AMBER)
 
 
+def rag_words(status, rag):
+    """The RAG as people read it: a complete or closed action shows its status rather than
+    a colour; an unrated one says "Not rated". Always a word, never colour alone."""
+    if status in FINISHED:
+        return Status(status).label
+    return RAG(rag).label if rag else "Not rated"
+
+
 def update_window():
     """How long an action may go without a progress update before it is stale."""
     return timedelta(days=settings.UPDATE_WINDOW_DAYS)

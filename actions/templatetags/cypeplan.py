@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from actions.models import FINISHED, RAG, Status
+from actions.models import FINISHED, RAG, Status, rag_words
 
 register = template.Library()
 
@@ -71,28 +71,30 @@ def _choice(choices, value):
 
 
 def rag_tag_parts(rag=None, status=None):
-    """The word and classes for a RAG tag.
-
-    A finished action (Complete, Closed) shows its status instead of a colour; an
-    action with no RAG shows "Not rated". The word is always there.
-    """
+    """The word (actions.models.rag_words) and classes for a RAG tag."""
     status_member = _choice(Status, status)
+    rag_member = _choice(RAG, rag)
+    label = rag_words(status_member, rag_member or "")
     if status_member in FINISHED:
         key = status_member.value
-        return {
-            "label": status_member.label,
-            "classes": f"app-rag app-rag--{key} {STATUS_TAG_CLASSES[status_member]}".strip(),
-            "key": key,
-        }
-    rag_member = _choice(RAG, rag)
-    if rag_member is not None:
+        classes = STATUS_TAG_CLASSES[status_member]
+    elif rag_member is not None:
         key = rag_member.value
-        return {
-            "label": rag_member.label,
-            "classes": f"app-rag app-rag--{key} {RAG_TAG_CLASSES[rag_member]}",
-            "key": key,
-        }
-    return {"label": NOT_RATED, "classes": f"app-rag app-rag--none {NOT_RATED_CLASS}", "key": ""}
+        classes = RAG_TAG_CLASSES[rag_member]
+    else:
+        key, classes = "", NOT_RATED_CLASS
+    return {
+        "label": label,
+        "classes": f"app-rag app-rag--{key or 'none'} {classes}".strip(),
+        "key": key,
+    }
+
+
+@register.filter
+def status_label(value):
+    """A status as people read it ("In progress"); the stored value if it is unknown."""
+    member = _choice(Status, value)
+    return member.label if member else value
 
 
 @register.simple_tag
