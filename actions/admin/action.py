@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, ProgressUpdate, Status, SubStep, rag_words
+from actions.models.rules import NEWEST_FIRST
 
 from .display import as_at, day, shortened, yes_no
 from .filters import AtRiskFilter, OverdueFilter, RAGFilter, StaleFilter, StatusFilter
@@ -40,7 +41,7 @@ class ProgressUpdateInline(admin.TabularInline):
         "evidence_shortened",
     ]
     readonly_fields = fields
-    ordering = ["-reported_on", "-pk"]
+    ordering = list(NEWEST_FIRST)
     extra = 0
     can_delete = False
     show_change_link = True

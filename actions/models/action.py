@@ -5,7 +5,15 @@ from simple_history.models import HistoricalRecords
 from themes.models import Theme
 
 from .leads import Lead
-from .rules import ActionQuerySet, ActionState, _days_overdue, _days_since_update, _risk_reasons
+from .rules import (
+    ActionQuerySet,
+    ActionState,
+    _days_overdue,
+    _days_since_update,
+    _risk_reasons,
+    is_on_track,
+    newest_key,
+)
 from .timeframe import Timeframe
 
 
@@ -84,6 +92,11 @@ class Action(models.Model):
         """Why it is at risk, in words; needs the with_state annotations."""
         return _risk_reasons(self)
 
+    @property
+    def is_on_track(self):
+        """Needs the with_state annotations."""
+        return is_on_track(self)
+
     def may_be_updated_by(self, user):
         """Whether the user may record progress on this action: the same rule as
         ActionQuerySet.updatable_by, asked of the database for this one action."""
@@ -95,7 +108,7 @@ class Action(models.Model):
         Reads self.progress_updates.all(), so prefetch it when calling this in a loop.
         """
         updates = [update for update in self.progress_updates.all() if update.reported_on <= as_at]
-        latest = max(updates, key=lambda update: (update.reported_on, update.pk), default=None)
+        latest = max(updates, key=newest_key, default=None)
         return ActionState.from_latest(
             as_at=as_at,
             latest=latest,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .action import Action
-from .rules import AT_RISK_RAGS, FINISHED, RAG, Status
+from .rules import AT_RISK_RAGS, FINISHED, NEWEST_FIRST, RAG, Status
 
 # Long enough for a thorough quarterly narrative; a 100,000-character paste is a mistake.
 NARRATIVE_LIMIT = 10_000
@@ -89,7 +89,7 @@ class ProgressUpdate(models.Model):
     shown_update = NOT_SHOWN
 
     class Meta:
-        ordering = ["-reported_on", "-pk"]
+        ordering = list(NEWEST_FIRST)
         indexes = [
             # The latest update as at a date: newest report first within each action.
             models.Index(fields=["action", "reported_on", "id"], name="update_latest_as_at"),
@@ -170,4 +170,4 @@ class ProgressUpdate(models.Model):
         earlier = self.action.progress_updates.filter(reported_on__lte=self.reported_on)
         if self.pk:
             earlier = earlier.exclude(pk=self.pk)
-        return earlier.order_by("-reported_on", "-pk").first()
+        return earlier.order_by(*NEWEST_FIRST).first()

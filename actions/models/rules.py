@@ -59,8 +59,23 @@ def warning_window():
     return timedelta(days=settings.WARNING_WINDOW_DAYS)
 
 
-# Unfinished, and neither overdue nor at risk (reads the with_state annotations).
-ON_TRACK = Q(is_finished=False, is_overdue=False, is_at_risk=False)
+# The latest position is the update with the latest report date; on a tie, the one
+# entered last. NEWEST_FIRST orders updates so; newest_key ranks them in Python.
+NEWEST_FIRST = ("-reported_on", "-pk")
+
+
+def newest_key(update):
+    return (update.reported_on, update.pk)
+
+
+# On track: none of these with_state flags holds.
+NOT_ON_TRACK_FLAGS = ("is_finished", "is_overdue", "is_at_risk")
+ON_TRACK = Q(**dict.fromkeys(NOT_ON_TRACK_FLAGS, False))
+
+
+def is_on_track(position):
+    """ON_TRACK for one row annotated by with_state, or one ActionState."""
+    return not any(getattr(position, flag) for flag in NOT_ON_TRACK_FLAGS)
 
 
 def _flag(condition):
@@ -108,7 +123,7 @@ class ActionQuerySet(models.QuerySet):
 
         latest = ProgressUpdate.objects.filter(
             action=OuterRef("pk"), reported_on__lte=as_at
-        ).order_by("-reported_on", "-pk")
+        ).order_by(*NEWEST_FIRST)
         finished = Q(latest_status__in=FINISHED)
         stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
         due_soon = ~finished & Q(
@@ -267,6 +282,10 @@ class ActionState:
     @property
     def risk_reasons(self):
         return _risk_reasons(self)
+
+    @property
+    def is_on_track(self):
+        return is_on_track(self)
 
     @classmethod
     def from_latest(cls, *, as_at, latest, due_on, plan_starts_on):

@@ -12,6 +12,7 @@ from themes.models import Theme
 from ..filters import ActionFilter
 from ..forms import DelegateForm
 from ..models import Action, Lead, ProgressUpdate, SubStep
+from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable, register_download
 from .dashboards import ROWS_PER_PAGE
 from .progress import may_manage_delegates
@@ -84,7 +85,7 @@ def action_detail(request, pk):
             Prefetch(
                 "progress_updates",
                 queryset=ProgressUpdate.objects.select_related("entered_by").order_by(
-                    "-reported_on", "-pk"
+                    *NEWEST_FIRST
                 ),
             ),
         ),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms import NO_RATING, DelegateForm, ProgressUpdateForm
 from ..models import Action, Lead, ProgressUpdate
+from ..models.rules import NEWEST_FIRST
 from ..services import progress_update_record
 from .dashboards import ROWS_PER_PAGE
 from .scope import Scope
@@ -44,9 +45,7 @@ def my_actions(request):
 
 
 def _latest_update(action):
-    return (
-        action.progress_updates.select_related("entered_by").order_by("-reported_on", "-pk").first()
-    )
+    return action.progress_updates.select_related("entered_by").order_by(*NEWEST_FIRST).first()
 
 
 def _posted_number(request, name):
