@@ -5,6 +5,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import render
 
+from .. import hooks
 from ..charts import rag_by_theme_chart
 from ..models import Action
 from .scope import Scope, reader_page
@@ -54,6 +55,7 @@ def dashboard(request):
             "counts": counts,
             "themes": themes,
             "chart": rag_by_theme_chart(themes),
+            "panels": hooks.panels("dashboard", request, plan=scope.plan, as_at=scope.as_at),
             "nav_section": "dashboard",
         },
     )

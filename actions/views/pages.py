@@ -9,6 +9,7 @@ from django_tables2.export import ExportMixin
 
 from themes.models import Theme
 
+from .. import hooks
 from ..filters import ActionFilter
 from ..forms import DelegateForm
 from ..models import Action, Lead, ProgressUpdate, SubStep
@@ -104,6 +105,7 @@ def action_detail(request, pk):
             "updates": shown,
             "later_updates": len(updates) - len(shown),
             "can_update": action.may_be_updated_by(request.user),
+            "panels": hooks.panels("action_detail", request, action=action, as_at=scope.as_at),
             "nav_section": "register",
         },
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from .. import hooks
 from ..forms import NO_RATING, DelegateForm, ProgressUpdateForm
 from ..models import Action, Lead, ProgressUpdate
 from ..models.rules import NEWEST_FIRST
@@ -39,6 +40,7 @@ def my_actions(request):
             "leads": Lead.objects.filter(user=request.user),
             "delegate_for": Lead.objects.filter(delegates=request.user),
             "is_administrator": request.user.has_perm("actions.change_action"),
+            "panels": hooks.panels("my_actions", request, as_at=scope.as_at),
             "nav_section": "my-actions",
         },
     )
