@@ -12,7 +12,6 @@ from .rules import (
     _days_since_update,
     _risk_reasons,
     is_on_track,
-    newest_key,
 )
 from .timeframe import Timeframe
 
@@ -102,17 +101,16 @@ class Action(models.Model):
         ActionQuerySet.updatable_by, asked of the database for this one action."""
         return type(self).objects.updatable_by(user).filter(pk=self.pk).exists()
 
-    def state(self, as_at):
+    def state(self, as_at, known_at=None):
         """The same rules as ActionQuerySet.with_state, for this one action.
 
         Reads self.progress_updates.all(), so prefetch it when calling this in a loop.
         """
-        updates = [update for update in self.progress_updates.all() if update.reported_on <= as_at]
-        latest = max(updates, key=newest_key, default=None)
-        return ActionState.from_latest(
+        return ActionState.from_updates(
             as_at=as_at,
-            latest=latest,
-            due_on=self.timeframe.due_on,
+            known_at=known_at,
+            updates=self.progress_updates.all(),
+            original_due_on=self.timeframe.due_on,
             plan_starts_on=self.theme.plan.starts_on,
         )
 

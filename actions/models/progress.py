@@ -63,6 +63,19 @@ class ProgressUpdate(models.Model):
     rag_change_reason = models.TextField(
         "why the RAG changed", max_length=NARRATIVE_LIMIT, validators=_narrative_limit, blank=True
     )
+    revised_due_on = models.DateField(
+        "revised due date",
+        null=True,
+        blank=True,
+        help_text="When the action will now be done, if not by the date the plan gave. "
+        "From this update on, overdue counts against it.",
+    )
+    revised_due_reason = models.TextField(
+        "why the due date changed",
+        max_length=NARRATIVE_LIMIT,
+        validators=_narrative_limit,
+        blank=True,
+    )
     progress_as_written = models.CharField(
         max_length=200,
         blank=True,
@@ -144,6 +157,7 @@ class ProgressUpdate(models.Model):
                 f"The RAG has changed from {previous.get_rag_display()} to "
                 f"{self.get_rag_display()}: say why."
             )
+        errors.update(self._revised_due_date_errors(action))
         bad_links = []
         for line in self.evidence_link_list:
             try:
@@ -157,6 +171,31 @@ class ProgressUpdate(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _revised_due_date_errors(self, action):
+        """A revised due date needs its reason, and a reason needs its date; an ongoing action
+        has no due date to revise; a new date can't be before the day the update reports on."""
+        reason = self.revised_due_reason.strip()
+        if self.revised_due_on is None:
+            if reason:
+                return {"revised_due_on": "Give the revised due date, or leave its reason empty."}
+            return {}
+        if action and action.timeframe.is_ongoing:
+            return {
+                "revised_due_on": f"This action is ongoing (“{action.timeframe.label}”): it "
+                "has no due date to revise."
+            }
+        if self.reported_on and self.revised_due_on < self.reported_on:
+            return {
+                "revised_due_on": "The revised due date can’t be before the date this update "
+                f"reports on ({self.reported_on:%d %B %Y})."
+            }
+        if not reason:
+            return {
+                "revised_due_reason": "Say why the due date changed: a revised due date needs "
+                "its reason."
+            }
+        return {}
 
     @property
     def evidence_link_list(self):

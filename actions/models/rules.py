@@ -1,7 +1,7 @@
 """The as-at rules of DOMAIN.md, over many actions (ActionQuerySet) and one (ActionState)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -68,6 +68,36 @@ def newest_key(update):
     return (update.reported_on, update.pk)
 
 
+def known(as_at, known_at=None):
+    """The updates a position as at `as_at` stands on: reported on or before `as_at` and, when
+    `known_at` is given, entered at or before that moment (what the system said then).
+    Every as-at rule reads progress updates through this one condition."""
+    condition = Q(reported_on__lte=as_at)
+    if known_at is not None:
+        condition &= Q(entered_at__lte=known_at)
+    return condition
+
+
+def is_known(update, as_at, known_at=None):
+    """`known` for one update, in Python."""
+    return update.reported_on <= as_at and (known_at is None or update.entered_at <= known_at)
+
+
+def effective_due_on(revision):
+    """The due date an action is judged against: the revised date from the latest known update
+    that gave one (`revision`, a queryset of such updates newest first), else the timeframe's
+    due date. The one expression for it; `due_date_as_at` says the same for one action."""
+    return Coalesce(Subquery(revision.values("revised_due_on")[:1]), F("timeframe__due_on"))
+
+
+def due_date_as_at(updates, original_due_on):
+    """The effective due date from the known `updates` of one action, and the update that
+    revised it (None when the timeframe's own date stands): the rule of effective_due_on."""
+    revisions = [update for update in updates if update.revised_due_on is not None]
+    revision = max(revisions, key=newest_key, default=None)
+    return (revision.revised_due_on if revision else original_due_on), revision
+
+
 # On track: none of these with_state flags holds.
 NOT_ON_TRACK_FLAGS = ("is_finished", "is_overdue", "is_at_risk")
 ON_TRACK = Q(**dict.fromkeys(NOT_ON_TRACK_FLAGS, False))
@@ -106,45 +136,55 @@ class ActionQuerySet(models.QuerySet):
             return self
         return self.involving(user)
 
-    def with_state(self, as_at):
-        """Each action's latest progress update reported on or before `as_at`, and the flags
-        derived from it: is_finished, is_overdue, is_stale, is_due_soon_not_started, is_at_risk.
+    def with_state(self, as_at, known_at=None):
+        """Each action's position as at `as_at`: its latest progress update reported on or
+        before `as_at` (and, when `known_at` is given, entered by that moment), its effective
+        due date (due_on; original_due_on is the timeframe's, revised_due_reason and
+        due_revised_on say why and from when), and the flags derived from them: is_finished,
+        is_overdue, is_stale, is_due_soon, is_due_soon_not_started, is_due_update, is_at_risk.
 
         Ties on report date go to the update entered last. An action with no update yet
         counts as Not started, with no RAG.
         """
         marker = self.query.annotations.get("state_as_at")
         if marker is not None:
-            if marker.value != as_at:
-                raise ValueError("This queryset already holds the state as at another date.")
+            held = (marker.value, self.query.annotations["state_known_at"].value)
+            if held != (as_at, known_at):
+                raise ValueError(
+                    "This queryset already holds the state as at another date "
+                    "or as known at another moment."
+                )
             return self
 
         from .progress import ProgressUpdate
 
-        latest = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), reported_on__lte=as_at
-        ).order_by(*NEWEST_FIRST)
+        updates = ProgressUpdate.objects.filter(known(as_at, known_at), action=OuterRef("pk"))
+        latest = updates.order_by(*NEWEST_FIRST)
+        revision = latest.filter(revised_due_on__isnull=False)
         finished = Q(latest_status__in=FINISHED)
         stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
-        due_soon = ~finished & Q(
-            timeframe__due_on__gte=as_at, timeframe__due_on__lte=as_at + warning_window()
-        )
+        due_soon = ~finished & Q(due_on__gte=as_at, due_on__lte=as_at + warning_window())
         due_soon_not_started = due_soon & Q(latest_status=Status.NOT_STARTED)
         return (
             self.annotate(
                 state_as_at=Value(as_at, output_field=models.DateField()),
+                state_known_at=Value(known_at, output_field=models.DateTimeField()),
                 latest_update_id=Subquery(latest.values("pk")[:1]),
                 latest_status=Coalesce(
                     Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED)
                 ),
                 latest_rag=Coalesce(Subquery(latest.values("rag")[:1]), Value("")),
                 latest_reported_on=Subquery(latest.values("reported_on")[:1]),
+                original_due_on=F("timeframe__due_on"),
+                due_on=effective_due_on(revision),
+                revised_due_reason=Subquery(revision.values("revised_due_reason")[:1]),
+                due_revised_on=Subquery(revision.values("reported_on")[:1]),
             )
             # A never-updated action is judged from the day its plan started running.
             .alias(last_touched_on=Coalesce(F("latest_reported_on"), F("theme__plan__starts_on")))
             .annotate(
                 is_finished=_flag(finished),
-                is_overdue=_flag(~finished & Q(timeframe__due_on__lt=as_at)),
+                is_overdue=_flag(~finished & Q(due_on__lt=as_at)),
                 is_stale=_flag(stale),
                 is_due_soon=_flag(due_soon),
                 is_due_soon_not_started=_flag(due_soon_not_started),
@@ -161,44 +201,44 @@ class ActionQuerySet(models.QuerySet):
             )
         )
 
-    def overdue(self, as_at):
+    def overdue(self, as_at, known_at=None):
         """Due before `as_at` and not complete or closed as at `as_at`."""
-        return self.with_state(as_at).filter(is_overdue=True)
+        return self.with_state(as_at, known_at).filter(is_overdue=True)
 
-    def stale(self, as_at):
+    def stale(self, as_at, known_at=None):
         """Not finished, and no progress update in the update window before `as_at` (for a
         never-updated action, its plan has been running for the update window)."""
-        return self.with_state(as_at).filter(is_stale=True)
+        return self.with_state(as_at, known_at).filter(is_stale=True)
 
-    def due_soon(self, as_at):
+    def due_soon(self, as_at, known_at=None):
         """Not finished, and due between `as_at` and the end of the warning window."""
-        return self.with_state(as_at).filter(is_due_soon=True)
+        return self.with_state(as_at, known_at).filter(is_due_soon=True)
 
-    def needing_update(self, as_at):
+    def needing_update(self, as_at, known_at=None):
         """Overdue, at risk (stale included) or due soon: what an update reminder lists."""
-        return self.with_state(as_at).filter(
+        return self.with_state(as_at, known_at).filter(
             Q(is_overdue=True) | Q(is_at_risk=True) | Q(is_due_soon=True)
         )
 
-    def due_soon_not_started(self, as_at):
+    def due_soon_not_started(self, as_at, known_at=None):
         """Not started, and due between `as_at` and the end of the warning window."""
-        return self.with_state(as_at).filter(is_due_soon_not_started=True)
+        return self.with_state(as_at, known_at).filter(is_due_soon_not_started=True)
 
-    def at_risk(self, as_at):
+    def at_risk(self, as_at, known_at=None):
         """Not finished, and latest RAG Red or Amber, or due soon and not started, or stale."""
-        return self.with_state(as_at).filter(is_at_risk=True)
+        return self.with_state(as_at, known_at).filter(is_at_risk=True)
 
-    def complete(self, as_at):
+    def complete(self, as_at, known_at=None):
         """Latest status as at `as_at` is Complete."""
-        return self.with_state(as_at).filter(latest_status=Status.COMPLETE)
+        return self.with_state(as_at, known_at).filter(latest_status=Status.COMPLETE)
 
-    def on_track(self, as_at):
+    def on_track(self, as_at, known_at=None):
         """Not finished, not overdue and not at risk as at `as_at`."""
-        return self.with_state(as_at).filter(ON_TRACK)
+        return self.with_state(as_at, known_at).filter(ON_TRACK)
 
-    def counts(self, as_at):
+    def counts(self, as_at, known_at=None):
         """How many of these actions are overdue, at risk, stale, complete and on track."""
-        return self.with_state(as_at).aggregate(
+        return self.with_state(as_at, known_at).aggregate(
             total=Count("pk"),
             overdue=Count("pk", filter=Q(is_overdue=True)),
             at_risk=Count("pk", filter=Q(is_at_risk=True)),
@@ -207,12 +247,12 @@ class ActionQuerySet(models.QuerySet):
             on_track=Count("pk", filter=ON_TRACK),
         )
 
-    def rag_by_theme(self, as_at):
+    def rag_by_theme(self, as_at, known_at=None):
         """Per theme, how many unfinished actions are Red, Amber, Green or not yet rated, and
         how many are complete or closed, as at `as_at`."""
         unfinished = Q(is_finished=False)
         return (
-            self.with_state(as_at)
+            self.with_state(as_at, known_at)
             .order_by()
             .values("theme_id", "theme__name", "theme__position")
             .annotate(
@@ -227,15 +267,15 @@ class ActionQuerySet(models.QuerySet):
             .order_by("theme__position", "theme__name")
         )
 
-    def due_an_update(self, as_at):
+    def due_an_update(self, as_at, known_at=None):
         """Not finished, and no progress update reported since the quarter began."""
-        return self.with_state(as_at).filter(is_due_update=True)
+        return self.with_state(as_at, known_at).filter(is_due_update=True)
 
-    def exceptions_first(self, as_at):
+    def exceptions_first(self, as_at, known_at=None):
         """Overdue first, then at risk, then stale or due an update this quarter, then the
         rest; within each, the longest overdue (or soonest due) first."""
         return (
-            self.with_state(as_at)
+            self.with_state(as_at, known_at)
             .alias(
                 attention=Case(
                     When(is_overdue=True, then=Value(0)),
@@ -246,7 +286,7 @@ class ActionQuerySet(models.QuerySet):
             )
             .order_by(
                 "attention",
-                F("timeframe__due_on").asc(nulls_last=True),
+                F("due_on").asc(nulls_last=True),
                 "theme__plan__name",
                 "theme__position",
                 "position",
@@ -259,10 +299,15 @@ class ActionState:
     """One action's position as at a date; attribute names match ActionQuerySet.with_state."""
 
     as_at: date
+    known_at: datetime | None
     latest_update: "ProgressUpdate | None"
     latest_status: str
     latest_rag: str
     latest_reported_on: date | None
+    original_due_on: date | None
+    due_on: date | None
+    revised_due_reason: str | None
+    due_revised_on: date | None
     is_finished: bool
     is_overdue: bool
     is_stale: bool
@@ -274,6 +319,18 @@ class ActionState:
     @property
     def state_as_at(self):
         return self.as_at
+
+    @property
+    def state_known_at(self):
+        return self.known_at
+
+    @property
+    def latest_update_id(self):
+        return self.latest_update.pk if self.latest_update else None
+
+    @property
+    def days_overdue(self):
+        return _days_overdue(self)
 
     @property
     def days_since_update(self):
@@ -288,7 +345,11 @@ class ActionState:
         return is_on_track(self)
 
     @classmethod
-    def from_latest(cls, *, as_at, latest, due_on, plan_starts_on):
+    def from_updates(cls, *, as_at, known_at=None, updates, original_due_on, plan_starts_on):
+        """The position from all of one action's updates; only the known ones count."""
+        updates = [update for update in updates if is_known(update, as_at, known_at)]
+        latest = max(updates, key=newest_key, default=None)
+        due_on, revision = due_date_as_at(updates, original_due_on)
         status = latest.status if latest else Status.NOT_STARTED
         rag = latest.rag if latest else ""
         reported_on = latest.reported_on if latest else None
@@ -301,10 +362,15 @@ class ActionState:
         due_soon_not_started = due_soon and status == Status.NOT_STARTED
         return cls(
             as_at=as_at,
+            known_at=known_at,
             latest_update=latest,
             latest_status=status,
             latest_rag=rag,
             latest_reported_on=reported_on,
+            original_due_on=original_due_on,
+            due_on=due_on,
+            revised_due_reason=revision.revised_due_reason if revision else None,
+            due_revised_on=revision.reported_on if revision else None,
             is_finished=finished,
             is_overdue=not finished and due_on is not None and due_on < as_at,
             is_stale=stale,
@@ -319,7 +385,7 @@ class ActionState:
 def _days_overdue(action):
     if not getattr(action, "is_overdue", False):
         return None
-    return (action.state_as_at - action.timeframe.due_on).days
+    return (action.state_as_at - action.due_on).days
 
 
 def _days_since_update(position):

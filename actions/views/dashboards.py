@@ -71,7 +71,7 @@ def exception_list(request, kind):
             scope.as_at
         )
         actions = actions.select_related("theme", "lead", "timeframe").order_by(
-            *GROUPINGS[by], "timeframe__due_on", "theme__position", "position"
+            *GROUPINGS[by], "due_on", "theme__position", "position"
         )
         page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
