@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from themes.models import Plan, Theme
 
-from .models import ON_TRACK, RAG, Division, Lead, Status
+from .models import ON_TRACK, RAG, Action, Division, Lead, Status
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -35,6 +35,11 @@ class ActionFilter(django_filters.FilterSet):
         field_name="lead__division",
         queryset=Division.objects.all(),
         empty_label="All divisions",
+    )
+    answers = django_filters.ChoiceFilter(
+        label="Recommendation or source it answers",
+        choices=lambda: [(source, source) for source in Action.objects.sources()],
+        empty_label="Any source",
     )
     status = django_filters.ChoiceFilter(
         label="Latest status",

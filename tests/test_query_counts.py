@@ -32,10 +32,10 @@ QUERIES = {
     "at risk by lead": 7,
     "at risk by theme": 7,
     # session, user, permissions x2, plans; the ?plan= filter's plan; COUNT for the
-    # table's paginator; the filter form's plans, themes, leads and divisions; one page
-    # of actions
-    "register": 12,
-    "register, overdue": 12,
+    # table's paginator; the filter form's plans, themes, leads, divisions and sources;
+    # one page of actions
+    "register": 13,
+    "register, overdue": 13,
     # session, user, permissions x2, plans; the ?plan= filter's plan; every matching
     # action's values in one query (no COUNT: a download is not paged)
     "register CSV": 7,

@@ -126,6 +126,12 @@ class ActionQuerySet(models.QuerySet):
         supported = Action.supporting_leads.through.objects.filter(lead__in=leads)
         return self.filter(Q(lead__in=leads) | Q(pk__in=supported.values("action_id")))
 
+    def sources(self):
+        """The recommendations or sources these actions answer ("Ofsted ILACS
+        recommendation"), each once, in alphabetical order."""
+        answered = self.exclude(answers="").order_by("answers")
+        return list(answered.values_list("answers", flat=True).distinct())
+
     def updatable_by(self, user):
         """Actions the user may record progress on: any, for a plan administrator; those they
         lead, support or are a delegate on, for an officer; none, for a scrutiny member or

@@ -36,6 +36,19 @@ class Timeframe(models.Model):
     milestones = models.JSONField(default=list, blank=True, editable=False)
     is_ongoing = models.BooleanField(default=False, editable=False)
     qualifier = models.CharField(max_length=200, blank=True, editable=False)
+    to_be_confirmed = models.BooleanField(
+        "date to be confirmed",
+        default=False,
+        help_text="Brought in although the label names a date that does not exist or that "
+        "can’t be read: kept as written, with no due date, until a person confirms the date "
+        "for each action.",
+    )
+    problem = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="Why the label can’t be read as dates, in the parser’s words.",
+    )
     history = HistoricalRecords()
 
     objects = TimeframeQuerySet.as_manager()
@@ -50,6 +63,8 @@ class Timeframe(models.Model):
         return (self.label,)
 
     def clean(self):
+        if self.to_be_confirmed:
+            return
         try:
             parse_timeframe(self.label)
         except TimeframeError as error:
@@ -60,8 +75,20 @@ class Timeframe(models.Model):
         return [date.fromisoformat(value) for value in self.milestones]
 
     def apply_label(self):
-        """Set the dates from the label; raises TimeframeError if the label can't be read."""
-        parsed = parse_timeframe(self.label)
+        """Set the dates from the label; raises TimeframeError if the label can't be read,
+        unless the timeframe is marked to be confirmed: then it keeps no dates and the
+        parser's message."""
+        try:
+            parsed = parse_timeframe(self.label)
+        except TimeframeError as error:
+            if not self.to_be_confirmed:
+                raise
+            self.starts_on = self.due_on = None
+            self.milestones, self.is_ongoing, self.qualifier = [], False, ""
+            self.problem = " ".join(error.messages)
+            return
+        # A label that reads cleanly has nothing left to confirm.
+        self.to_be_confirmed, self.problem = False, ""
         self.starts_on = parsed.starts_on
         self.due_on = parsed.due_on
         self.milestones = [milestone.isoformat() for milestone in parsed.milestones]
@@ -74,7 +101,8 @@ def timeframe_dates_from_label(sender, instance, raw, **kwargs):
     """Fixtures (raw saves) skip save() and clean(), so the dates are derived here.
 
     A label that can't be read stops the save with ValueError, which loaddata reports
-    with the record and rolls the whole fixture back.
+    with the record and rolls the whole fixture back, unless the row says
+    "to_be_confirmed": true (a person chose to bring it in for someone to confirm).
     """
     try:
         instance.apply_label()

@@ -1,7 +1,7 @@
 """The exception pages scrutiny opens first: the dashboard and the overdue and at-risk lists."""
 
 from django.core.paginator import Paginator
-from django.db.models import Value
+from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import render
 
@@ -20,6 +20,12 @@ LEAD_AS_SHOWN = Coalesce(NullIf("lead__name", Value("")), "lead__initials")
 GROUPINGS = {
     "lead": (LEAD_AS_SHOWN, "lead__initials", "lead_id"),
     "theme": ("theme__position", "theme__name", "theme_id"),
+    # Actions that answer no named recommendation come last.
+    "source": (
+        Case(When(answers="", then=Value(1)), default=Value(0)),
+        "answers",
+        "theme__position",
+    ),
 }
 
 LISTS = {
@@ -63,7 +69,7 @@ def dashboard(request):
 
 def exception_list(request, kind):
     scope = Scope.from_request(request)
-    by = "theme" if request.GET.get("by") == "theme" else "lead"
+    by = request.GET.get("by") if request.GET.get("by") in GROUPINGS else "lead"
     listing = LISTS[kind]
     page = None
     if scope.plan is not None:

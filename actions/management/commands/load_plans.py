@@ -4,25 +4,45 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
-from themes.models import Plan
+from themes.models import Plan, Theme
+
+
+def already_loaded(rows):
+    """Whether every plan and theme the fixture holds is in the database already.
+
+    A fixture may add themes to a plan another fixture loaded (section 2 of the
+    improvement plan joins section 1), so plans alone don't say it was loaded.
+    """
+    slugs = {row["fields"]["slug"] for row in rows if row["model"] == "themes.plan"}
+    themes = {
+        (row["fields"]["plan"][0], row["fields"]["name"])
+        for row in rows
+        if row["model"] == "themes.theme"
+    }
+    if not slugs and not themes:
+        return False
+    if Plan.objects.filter(slug__in=slugs).count() != len(slugs):
+        return False
+    if not themes:
+        return True
+    wanted = Q()
+    for slug, name in themes:
+        wanted |= Q(plan__slug=slug, name=name)
+    return Theme.objects.filter(wanted).count() == len(themes)
 
 
 class Command(BaseCommand):
     help = (
-        "Load each plan in fixtures/ that is not in the database yet. A plan already "
-        "loaded is left alone, so edits made in the admin since are never overwritten."
+        "Load each plan (or part of a plan) in fixtures/ that is not in the database yet. "
+        "One already loaded is left alone, so edits made in the admin since are never "
+        "overwritten."
     )
 
     def handle(self, *args, **options):
         for fixture in sorted(Path(settings.FIXTURE_DIRS[0]).glob("*.json")):
-            slugs = [
-                row["fields"]["slug"]
-                for row in json.loads(fixture.read_text(encoding="utf-8"))
-                if row["model"] == "themes.plan"
-            ]
-            loaded = set(Plan.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-            if slugs and loaded == set(slugs):
+            if already_loaded(json.loads(fixture.read_text(encoding="utf-8"))):
                 self.stdout.write(f"{fixture.name}: already loaded, left as it is.")
                 continue
             call_command("loaddata", str(fixture), verbosity=0)
