@@ -58,9 +58,9 @@ FATES = {
     "never_updated": 5,
     "not_started": 4,
     "due_soon_not_started": 2,
-    "on_track": 21,
+    "no_concerns": 21,
 }
-GUARANTEED = ["overdue", "red", "stale", "complete", "on_track"]
+GUARANTEED = ["overdue", "red", "stale", "complete", "no_concerns"]
 FINAL_STATUS = {
     "complete": Status.COMPLETE,
     "closed": Status.CLOSED,

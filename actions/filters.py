@@ -1,12 +1,20 @@
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 
 from themes.models import Plan, Theme
 
-from .models import ON_TRACK, RAG, Action, Division, Lead, Status
+from .models import NO_CONCERNS, RAG, Action, Division, Lead, Status
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def position_filter(label):
+    """Yes / No / Either on one of the as-at rules, by the filter's name."""
+    return django_filters.ChoiceFilter(
+        method="position", choices=YES_NO, empty_label="Either", label=label
+    )
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -53,18 +61,11 @@ class ActionFilter(django_filters.FilterSet):
         choices=[*RAG.choices, ("none", "Not rated")],
         empty_label="Any RAG",
     )
-    overdue = django_filters.ChoiceFilter(
-        method="position", choices=YES_NO, empty_label="Either", label="Overdue"
-    )
-    at_risk = django_filters.ChoiceFilter(
-        method="position", choices=YES_NO, empty_label="Either", label="At risk"
-    )
-    stale = django_filters.ChoiceFilter(
-        method="position", choices=YES_NO, empty_label="Either", label="Stale"
-    )
-    on_track = django_filters.ChoiceFilter(
-        method="position", choices=YES_NO, empty_label="Either", label="On track"
-    )
+    overdue = position_filter("Overdue")
+    at_risk = position_filter("At risk")
+    stale = position_filter(f"No update for over {settings.UPDATE_WINDOW_DAYS} days")
+    finished = position_filter("Complete or closed")
+    no_concerns = position_filter("No concerns (not finished, overdue or at risk)")
 
     class Meta:
         fields = []
@@ -100,6 +101,6 @@ class ActionFilter(django_filters.FilterSet):
     def position(self, queryset, name, value):
         if value == "yes":
             return getattr(queryset, name)(self.as_at)
-        if name == "on_track":
-            return queryset.with_state(self.as_at).exclude(ON_TRACK)
+        if name == "no_concerns":
+            return queryset.with_state(self.as_at).exclude(NO_CONCERNS)
         return queryset.with_state(self.as_at).filter(**{f"is_{name}": False})

@@ -5,7 +5,7 @@ from .reminder import Reminder
 from .rules import (
     AT_RISK_RAGS,
     FINISHED,
-    ON_TRACK,
+    NO_CONCERNS,
     RAG,
     ActionQuerySet,
     ActionState,
@@ -20,7 +20,7 @@ __all__ = [
     "AT_RISK_RAGS",
     "FINISHED",
     "NARRATIVE_LIMIT",
-    "ON_TRACK",
+    "NO_CONCERNS",
     "RAG",
     "Action",
     "ActionQuerySet",

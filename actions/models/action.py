@@ -10,8 +10,9 @@ from .rules import (
     ActionState,
     _days_overdue,
     _days_since_update,
+    _exception_reasons,
     _risk_reasons,
-    is_on_track,
+    has_no_concerns,
 )
 from .timeframe import Timeframe
 
@@ -92,9 +93,14 @@ class Action(models.Model):
         return _risk_reasons(self)
 
     @property
-    def is_on_track(self):
-        """Needs the with_state annotations."""
-        return is_on_track(self)
+    def exception_reasons(self):
+        """Why it is overdue or at risk, in words; needs the with_state annotations."""
+        return _exception_reasons(self)
+
+    @property
+    def has_no_concerns(self):
+        """Not finished, overdue or at risk; needs the with_state annotations."""
+        return has_no_concerns(self)
 
     def may_be_updated_by(self, user):
         """Whether the user may record progress on this action: the same rule as

@@ -98,14 +98,30 @@ def due_date_as_at(updates, original_due_on):
     return (revision.revised_due_on if revision else original_due_on), revision
 
 
-# On track: none of these with_state flags holds.
-NOT_ON_TRACK_FLAGS = ("is_finished", "is_overdue", "is_at_risk")
-ON_TRACK = Q(**dict.fromkeys(NOT_ON_TRACK_FLAGS, False))
+# No concerns: none of these with_state flags holds. Never called "on track" nor shown in
+# green: Green is the officer's rating, not ours (an unrated action can have no concerns).
+CONCERN_FLAGS = ("is_finished", "is_overdue", "is_at_risk")
+NO_CONCERNS = Q(**dict.fromkeys(CONCERN_FLAGS, False))
 
 
-def is_on_track(position):
-    """ON_TRACK for one row annotated by with_state, or one ActionState."""
-    return not any(getattr(position, flag) for flag in NOT_ON_TRACK_FLAGS)
+def has_no_concerns(position):
+    """NO_CONCERNS for one row annotated by with_state, or one ActionState."""
+    return not any(getattr(position, flag) for flag in CONCERN_FLAGS)
+
+
+def _exception_rank():
+    """How urgently an action needs attention, for ordering: overdue, then at risk by
+    reason (Red, Amber, due soon and not started, no recent update), then due an update
+    this quarter, then the rest."""
+    return Case(
+        When(is_overdue=True, then=Value(0)),
+        When(is_at_risk=True, latest_rag=RAG.RED, then=Value(1)),
+        When(is_at_risk=True, latest_rag=RAG.AMBER, then=Value(2)),
+        When(is_due_soon_not_started=True, then=Value(3)),
+        When(is_at_risk=True, then=Value(4)),
+        When(Q(is_stale=True) | Q(is_due_update=True), then=Value(5)),
+        default=Value(6),
+    )
 
 
 def _flag(condition):
@@ -238,19 +254,31 @@ class ActionQuerySet(models.QuerySet):
         """Latest status as at `as_at` is Complete."""
         return self.with_state(as_at, known_at).filter(latest_status=Status.COMPLETE)
 
-    def on_track(self, as_at, known_at=None):
+    def finished(self, as_at, known_at=None):
+        """Complete or closed as at `as_at`."""
+        return self.with_state(as_at, known_at).filter(is_finished=True)
+
+    def at_risk_not_overdue(self, as_at, known_at=None):
+        """At risk as at `as_at`, and not overdue."""
+        return self.with_state(as_at, known_at).filter(is_at_risk=True, is_overdue=False)
+
+    def no_concerns(self, as_at, known_at=None):
         """Not finished, not overdue and not at risk as at `as_at`."""
-        return self.with_state(as_at, known_at).filter(ON_TRACK)
+        return self.with_state(as_at, known_at).filter(NO_CONCERNS)
 
     def counts(self, as_at, known_at=None):
-        """How many of these actions are overdue, at risk, stale, complete and on track."""
+        """How many of these actions are in each part of the partition (complete_or_closed,
+        overdue, at_risk_not_overdue, no_concerns: each action in exactly one, so they add
+        up to total), and across it: stale, at_risk (overdue or not) and complete."""
         return self.with_state(as_at, known_at).aggregate(
             total=Count("pk"),
+            complete_or_closed=Count("pk", filter=Q(is_finished=True)),
             overdue=Count("pk", filter=Q(is_overdue=True)),
-            at_risk=Count("pk", filter=Q(is_at_risk=True)),
+            at_risk_not_overdue=Count("pk", filter=Q(is_at_risk=True, is_overdue=False)),
+            no_concerns=Count("pk", filter=NO_CONCERNS),
             stale=Count("pk", filter=Q(is_stale=True)),
+            at_risk=Count("pk", filter=Q(is_at_risk=True)),
             complete=Count("pk", filter=Q(latest_status=Status.COMPLETE)),
-            on_track=Count("pk", filter=ON_TRACK),
         )
 
     def rag_by_theme(self, as_at, known_at=None):
@@ -277,21 +305,17 @@ class ActionQuerySet(models.QuerySet):
         """Not finished, and no progress update reported since the quarter began."""
         return self.with_state(as_at, known_at).filter(is_due_update=True)
 
-    def exceptions_first(self, as_at, known_at=None):
-        """Overdue first, then at risk, then stale or due an update this quarter, then the
-        rest; within each, the longest overdue (or soonest due) first."""
+    def exceptions_first(self, as_at, known_at=None, *, within=()):
+        """Overdue first, the longest overdue first; then at risk by reason (Red, Amber,
+        due soon and not started, no recent update), the soonest due first; then due an
+        update this quarter; then the rest. `within` orders by those fields first, for lists
+        grouped by lead or theme."""
         return (
             self.with_state(as_at, known_at)
-            .alias(
-                attention=Case(
-                    When(is_overdue=True, then=Value(0)),
-                    When(is_at_risk=True, then=Value(1)),
-                    When(Q(is_stale=True) | Q(is_due_update=True), then=Value(2)),
-                    default=Value(3),
-                )
-            )
+            .alias(exception_rank=_exception_rank())
             .order_by(
-                "attention",
+                *within,
+                "exception_rank",
                 F("due_on").asc(nulls_last=True),
                 "theme__plan__name",
                 "theme__position",
@@ -347,8 +371,12 @@ class ActionState:
         return _risk_reasons(self)
 
     @property
-    def is_on_track(self):
-        return is_on_track(self)
+    def exception_reasons(self):
+        return _exception_reasons(self)
+
+    @property
+    def has_no_concerns(self):
+        return has_no_concerns(self)
 
     @classmethod
     def from_updates(cls, *, as_at, known_at=None, updates, original_due_on, plan_starts_on):
@@ -412,3 +440,9 @@ def _risk_reasons(position):
     if position.is_stale:
         reasons.append(f"No update for over {settings.UPDATE_WINDOW_DAYS} days")
     return reasons
+
+
+def _exception_reasons(position):
+    """Why an action is an exception, for people: Overdue first, then why it is at risk."""
+    overdue = ["Overdue"] if position.is_overdue else []
+    return overdue + _risk_reasons(position)

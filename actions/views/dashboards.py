@@ -73,11 +73,10 @@ def exception_list(request, kind):
     listing = LISTS[kind]
     page = None
     if scope.plan is not None:
-        actions = getattr(Action.objects.filter(theme__plan=scope.plan), listing["rule"])(
-            scope.as_at
-        )
-        actions = actions.select_related("theme", "lead", "timeframe").order_by(
-            *GROUPINGS[by], "due_on", "theme__position", "position"
+        actions = (
+            getattr(Action.objects.filter(theme__plan=scope.plan), listing["rule"])(scope.as_at)
+            .exceptions_first(scope.as_at, within=GROUPINGS[by])
+            .select_related("theme", "lead", "timeframe")
         )
         page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

@@ -156,7 +156,7 @@ def test_the_spread_covers_every_position_as_at_today(size):
     counts = Action.objects.filter(theme__plan=plan).counts(timezone.localdate())
 
     assert counts["total"] == size
-    for position in ["overdue", "at_risk", "stale", "complete", "on_track"]:
+    for position in ["overdue", "at_risk", "stale", "complete", "no_concerns"]:
         assert counts[position] > 0, position
 
 

@@ -242,10 +242,10 @@ def test_at_risk_excludes_finished_actions_whatever_came_before(theme, finished)
     assert not Action.objects.at_risk(date(2022, 10, 1)).filter(pk=action.pk).exists()
 
 
-# Complete and on track
+# Complete, and no concerns
 
 
-def test_complete_and_on_track_as_at_a_date(theme):
+def test_complete_and_no_concerns_as_at_a_date(theme):
     done = action_due(theme)
     update(done, date(2022, 9, 1), Status.COMPLETE, "")
     going_well = action_due(theme)
@@ -255,7 +255,7 @@ def test_complete_and_on_track_as_at_a_date(theme):
     as_at = date(2022, 9, 2)
 
     assert list(Action.objects.complete(as_at)) == [done]
-    assert list(Action.objects.on_track(as_at)) == [going_well]
+    assert list(Action.objects.no_concerns(as_at)) == [going_well]
 
 
 def test_state_can_be_asked_twice_for_the_same_date_but_not_for_two(theme):

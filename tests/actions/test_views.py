@@ -181,14 +181,15 @@ def test_dashboard_counts_for_the_improvement_plan_as_at_1_august_2021(real_plan
         )
     }
     # Complete as recorded: 1.1, 2.1, 2.3, 2.5, 3.1, 4.1, 4.3, 5.1, 6.1, 6.2.
-    # On track: the 32 actions less 7 overdue, 2 at risk and 10 complete.
+    # No concerns: the 32 actions less 7 overdue, 2 at risk and 10 complete.
     assert counts == {
         "overdue": 7,
-        "at risk": 2,
-        "stale: no update for over 90 days": 1,
-        "complete": 10,
-        "on track": 13,
+        "at risk (not overdue)": 2,
+        "no concerns": 13,
+        "complete or closed": 10,
     }
+    assert sum(counts.values()) == 32
+    assert "1 of the 32 actions had no update for over 90 days" in page_text(response)
 
 
 def test_dashboard_counts_link_to_their_lists_keeping_plan_and_date(real_plans, member):
@@ -200,9 +201,10 @@ def test_dashboard_counts_link_to_their_lists_keeping_plan_and_date(real_plans, 
 
     assert f'href="/overdue/?{keep}"' in html
     assert f'href="/at-risk/?{keep}"' in html
+    assert f'href="/actions/?{keep}&amp;at_risk=yes&amp;overdue=no"' in html
     assert f'href="/actions/?{keep}&amp;stale=yes"' in html
-    assert f'href="/actions/?{keep}&amp;status=complete"' in html
-    assert f'href="/actions/?{keep}&amp;on_track=yes"' in html
+    assert f'href="/actions/?{keep}&amp;finished=yes"' in html
+    assert f'href="/actions/?{keep}&amp;no_concerns=yes"' in html
 
 
 def test_dashboard_rag_by_theme_has_a_chart_and_a_table_of_the_same_numbers(real_plans, member):

@@ -70,7 +70,7 @@ def test_scrutiny_member_finds_the_exceptions_as_at_a_date_and_downloads_them(
     expect(page.get_by_text("Position as at 1 August 2021", exact=True)).to_be_visible()
     overdue_link = page.get_by_role("link", name="7 overdue", exact=True)
     expect(overdue_link).to_be_visible()
-    expect(page.get_by_role("link", name="2 at risk", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="2 at risk (not overdue)", exact=True)).to_be_visible()
     assert_reader_only(page)
 
     # The count opens the list behind it, grouped by lead.
