@@ -79,6 +79,25 @@ class ActionFilter(django_filters.FilterSet):
         for name in ("q",):
             self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
 
+    def in_words(self):
+        """The filters applied, as "Label: value" for people (downloads say them)."""
+        form = self.form
+        if not form.is_valid():
+            return ["Filters not understood, so no actions: " + form.errors.as_text()]
+        words = []
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if hasattr(field, "label_from_instance"):
+                shown = field.label_from_instance(value)
+            elif hasattr(field, "choices"):
+                shown = dict(field.choices).get(value, value)
+            else:
+                shown = f"“{value}”"
+            words.append(f"{field.label}: {shown}")
+        return words
+
     def search(self, queryset, name, value):
         words = value.split()
         for word in words[:10]:

@@ -1,28 +1,10 @@
-import csv
-import io
-
 import django_tables2 as tables
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
-from openpyxl import Workbook
 
-from .models import Lead, Status, rag_words
-
-# Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(value):
-    """A cell value a spreadsheet will show as text rather than run."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def yes_no(value):
-    return "Yes" if value else "No"
+from .downloads import yes_no
+from .models import Status, rag_words
 
 
 class ActionTable(tables.Table):
@@ -115,78 +97,3 @@ class ActionTable(tables.Table):
 
     def value_stale(self, value):
         return yes_no(value)
-
-
-# Each downloaded column, named as in ActionTable, from one row of DOWNLOAD_FIELDS.
-DOWNLOAD_FIELDS = (
-    "reference",
-    "description",
-    "theme__plan__name",
-    "theme__name",
-    "lead__name",
-    "lead__initials",
-    "timeframe__label",
-    "timeframe__due_on",
-    "latest_status",
-    "latest_rag",
-    "latest_reported_on",
-    "is_overdue",
-    "is_at_risk",
-    "is_stale",
-)
-DOWNLOAD_CELLS = {
-    "reference": lambda row: row["reference"],
-    "description": lambda row: row["description"],
-    "plan": lambda row: row["theme__plan__name"],
-    "theme": lambda row: row["theme__name"],
-    "lead": lambda row: Lead.shown_as(row["lead__name"], row["lead__initials"]),
-    "timeframe": lambda row: row["timeframe__label"],
-    "due": lambda row: row["timeframe__due_on"],
-    "status": lambda row: Status(row["latest_status"]).label,
-    "rag": lambda row: rag_words(row["latest_status"], row["latest_rag"]),
-    "last_update": lambda row: row["latest_reported_on"],
-    "overdue": lambda row: yes_no(row["is_overdue"]),
-    "at_risk": lambda row: yes_no(row["is_at_risk"]),
-    "stale": lambda row: yes_no(row["is_stale"]),
-}
-DOWNLOAD_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def register_download(table, download_format, filename):
-    """The register's rows as CSV or XLSX: the table's columns (without Position, with
-    Overdue, At risk and Stale), its order, its rows; one query, every cell inert.
-
-    django-tables2's own export works cell by cell and took 5 to 10 seconds for
-    10,000 actions; this reads one values() query.
-    """
-    columns = [
-        column for column in table.columns.iterall() if not column.column.exclude_from_export
-    ]
-    headers = [str(column.header) for column in columns]
-    cells = [DOWNLOAD_CELLS[column.name] for column in columns]
-    rows = (
-        [inert(cell(row)) for cell in cells]
-        for row in table.data.data.values(*DOWNLOAD_FIELDS).iterator(chunk_size=2000)
-    )
-    response = HttpResponse(content_type=DOWNLOAD_TYPES[download_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if download_format == "csv":
-        writer = csv.writer(response)
-        writer.writerow(headers)
-        writer.writerows(
-            [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
-            for row in rows
-        )
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Actions")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response.write(buffer.getvalue())
-    return response

@@ -3,10 +3,13 @@
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from .. import hooks
 from ..charts import rag_by_theme_chart
+from ..downloads import Context, actions_download, download_format
 from ..models import Action
 from .scope import Scope, reader_page
 
@@ -67,18 +70,29 @@ def dashboard(request):
     )
 
 
+def exception_actions(plan, kind, by, as_at):
+    """The plan's actions on one exception list as at a date, in the order the page
+    shows them: grouped by lead, theme or source. The page and its downloads read this."""
+    return (
+        getattr(Action.objects.filter(theme__plan=plan), LISTS[kind]["rule"])(as_at)
+        .exceptions_first(as_at, within=GROUPINGS[by])
+        .select_related("theme", "lead", "timeframe")
+    )
+
+
 def exception_list(request, kind):
     scope = Scope.from_request(request)
     by = request.GET.get("by") if request.GET.get("by") in GROUPINGS else "lead"
     listing = LISTS[kind]
+    file_format = download_format(request)
     page = None
     if scope.plan is not None:
-        actions = (
-            getattr(Action.objects.filter(theme__plan=scope.plan), listing["rule"])(scope.as_at)
-            .exceptions_first(scope.as_at, within=GROUPINGS[by])
-            .select_related("theme", "lead", "timeframe")
-        )
+        actions = exception_actions(scope.plan, kind, by, scope.as_at)
+        if file_format:
+            return exception_download(scope, kind, by, actions, file_format)
         page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    elif file_format:
+        raise Http404("No plan has been loaded yet.")
     return render(
         request,
         "actions/exception_list.html",
@@ -91,6 +105,26 @@ def exception_list(request, kind):
             "keep_params": [("by", by)],
             "nav_section": kind.replace("_", "-"),
         },
+    )
+
+
+def exception_download(scope, kind, by, actions, file_format):
+    listing = LISTS[kind]
+    context = Context(
+        plan=scope.plan.name,
+        title=listing["title"],
+        grouped_by=by,
+        which=listing["explanation"],
+        as_at=scope.as_at,
+        filters=[],
+        made_at=timezone.now(),
+        synthetic=scope.plan.is_synthetic,
+    )
+    return actions_download(
+        actions,
+        file_format=file_format,
+        context=context,
+        names=[scope.plan.slug, kind.replace("_", "-"), f"by-{by}"],
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
+from tests.actions.test_downloads import COLUMNS
 from tests.browser.conftest import IMPROVEMENT_PLAN, sign_in, text_of
 
 # As at 1 August 2021 (tests/actions/test_views.py works these out from the seeds).
@@ -23,10 +24,7 @@ OVERDUE_BY_THEME = {
     "SEND Strategy - support inclusion and access to local provision": ["7.1", "7.2", "7.3"],
 }
 OVERDUE = sorted(ref for refs in OVERDUE_BY_LEAD.values() for ref in refs)
-CSV_HEADER = [
-    "Ref", "Action", "Plan", "Theme", "Lead", "Timeframe", "Due", "Status", "RAG",
-    "Last update", "Overdue", "At risk", "Stale",
-]  # fmt: skip
+CSV_HEADER = COLUMNS
 
 
 def groups_on(page):
@@ -119,11 +117,17 @@ def test_scrutiny_member_finds_the_exceptions_as_at_a_date_and_downloads_them(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV file of the filtered actions").click()
     download = download_info.value
-    assert download.suggested_filename == "actions-as-at-2021-08-01.csv"
-    with Path(download.path()).open(encoding="utf-8", newline="") as file:
+    assert download.suggested_filename == (
+        "childrens-continuous-improvement-plan-2021-24-register-as-at-2021-08-01.csv"
+    )
+    with Path(download.path()).open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.reader(file))
-    assert rows[0] == CSV_HEADER
-    body = rows[1:]
+    # The context first (plan, list, date, filters, when made), then a blank line.
+    assert rows[0] == ["Plan", "Children's Continuous Improvement Plan 2021-24"]
+    assert ["Position as at", "1 August 2021"] in rows
+    header_at = rows.index([]) + 1
+    assert rows[header_at] == CSV_HEADER
+    body = rows[header_at + 1 :]
     assert sorted(row[0] for row in body) == OVERDUE
     assert {row[2] for row in body} == {"Children's Continuous Improvement Plan 2021-24"}
     assert {row[CSV_HEADER.index("Overdue")] for row in body} == {"Yes"}

@@ -45,6 +45,8 @@ PAGES = [
     Page("overdue by theme", "actions:overdue", query={"by": "theme"}),
     Page("at risk by lead", "actions:at_risk", query={"by": "lead"}),
     Page("at risk by theme", "actions:at_risk", query={"by": "theme"}),
+    Page("overdue by lead CSV", "actions:overdue", query={"by": "lead", "_export": "csv"}),
+    Page("at risk by theme XLSX", "actions:at_risk", query={"by": "theme", "_export": "xlsx"}),
     Page("register", "actions:register"),
     Page("register, overdue", "actions:register", query={"overdue": "yes"}),
     Page("register CSV", "actions:register", query={"_export": "csv"}),
@@ -98,6 +100,12 @@ def page_url(page, *, plan, sample, as_at):
     args = [sample[page.about]] if page.about else []
     query = {"plan": plan.slug, "as_at": as_at.isoformat(), **page.query}
     return f"{reverse(page.url_name, args=args)}?{urlencode(query)}"
+
+
+def visit(client, url):
+    """(response, body): the body read whole, as a browser would, streamed or not."""
+    response = client.get(url)
+    return response, b"".join(response) if response.streaming else response.content
 
 
 def percentile(values, share):
@@ -180,7 +188,7 @@ class Command(BaseCommand):
             # CaptureQueriesContext counts by its length.
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
+                response, content = visit(client, url)
             # Counted now: the next request's request_started empties the log.
             query_count = len(queries)
             if response.status_code != 200:
@@ -188,7 +196,7 @@ class Command(BaseCommand):
             timings = []
             for _ in range(repeat):
                 started = time.perf_counter()
-                response = client.get(url)
+                response, content = visit(client, url)
                 timings.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     raise CommandError(f"{page.name}: {url} answered {response.status_code}.")
@@ -200,7 +208,7 @@ class Command(BaseCommand):
                     "median": statistics.median(timings),
                     "p95": percentile(timings, 0.95),
                     "queries": query_count,
-                    "kb": len(response.content) / 1024,
+                    "kb": len(content) / 1024,
                 }
             )
             self.stdout.write(f"  {page.name}: {rows[-1]['median']:.0f} ms")
