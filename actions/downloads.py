@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Lead, Status, rag_words
-from .models.rules import _days_overdue, _risk_reasons
+from .models.rules import _days_overdue, _exception_reasons
 
 # The query-string parameter that asks for a download, and the formats there are.
 DOWNLOAD_PARAM = "_export"
@@ -106,12 +106,6 @@ class Column:
     kind: str = "text"
 
 
-def _why(row):
-    """Why the action is on an exception list, in the words the lists use."""
-    reasons = [f"Overdue by {_days_overdue(row)} days"] if row.is_overdue else []
-    return "; ".join(reasons + _risk_reasons(row))
-
-
 LEAD = Column("Lead", 24, lambda row: Lead.shown_as(row.lead__name, row.lead__initials))
 THEME = Column("Theme", 30, lambda row: row.theme__name)
 SOURCE = Column("Answers (recommendation or source)", 30, lambda row: row.answers)
@@ -133,7 +127,7 @@ COLUMNS = [
     Column("At risk", 9, lambda row: yes_no(row.is_at_risk)),
     Column("Stale", 9, lambda row: yes_no(row.is_stale)),
     Column("Days overdue", 9, _days_overdue, "number"),
-    Column("Why an exception", 30, _why),
+    Column("Why an exception", 30, lambda row: "; ".join(_exception_reasons(row))),
     Column("What's working well and how do we know?", 50, lambda row: row.working_well),
     Column(
         "What are we worried about and what are we doing about it?",
