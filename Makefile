@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=1
 
-.PHONY: install static chromium run test lint format bench clean
+.PHONY: install static chromium run serve test lint format bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("cypeplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -25,6 +25,18 @@ run: install
 	$(DEV) $(PY) manage.py load_plans
 	$(DEV) $(PY) manage.py create_demo_accounts
 	$(DEV) $(PY) manage.py runserver $(or $(ADDRESS),127.0.0.1:8000)
+
+# Production: DEBUG off, the settings from the environment (README, "Production
+# settings"), static files built and collected for whitenoise, migrations applied, then
+# gunicorn with WEB_CONCURRENCY workers (default 2 per core, plus 1) on ADDRESS.
+serve: install
+	DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --no-input
+	DEBUG=0 exec $(VENV)/bin/gunicorn cypeplan.wsgi \
+		--bind $(or $(ADDRESS),127.0.0.1:8000) \
+		--workers $${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} \
+		--timeout $${GUNICORN_TIMEOUT:-60} \
+		--access-logfile - --error-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check .

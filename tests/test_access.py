@@ -21,6 +21,8 @@ SPECIAL_ACCESS = {
     "actions:my_actions": {**READ_PAGE, "scrutiny": 403},
     # The sample action is led by someone else: the officer may not update it.
     "actions:record_update": {**READ_PAGE, "scrutiny": 403, "officer": 403},
+    # The health check, for load balancers and monitors: open to all, no session needed.
+    "healthz": dict.fromkeys(READ_PAGE, 200),
     # Changes delegates: POST only.
     "actions:lead_delegates": dict.fromkeys(READ_PAGE, 405),
 }
