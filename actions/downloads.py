@@ -172,21 +172,21 @@ def columns_grouped_by(group):
     return [first, *(column for column in COLUMNS if column is not first)]
 
 
-def download_rows(actions):
-    """Each action of a with_state queryset as a row of the downloaded fields (read as
-    attributes, like the rules read an action), in the queryset's order, with its latest
-    update's narratives joined once: one query."""
+def download_queryset(actions):
+    """The downloaded fields of each action of a with_state queryset, in its order, with
+    the latest update's narratives joined once: one query."""
     latest = FilteredRelation(
         "progress_updates", condition=Q(progress_updates__pk=F("latest_update_id"))
     )
-    rows = (
-        actions.alias(latest_narratives=latest)
-        .values(
-            *_FIELDS,
-            **{field: F(f"latest_narratives__{field}") for field in _NARRATIVES},
-        )
-        .iterator(chunk_size=CHUNK_ROWS)
+    return actions.alias(latest_narratives=latest).values(
+        *_FIELDS, **{field: F(f"latest_narratives__{field}") for field in _NARRATIVES}
     )
+
+
+def download_rows(actions):
+    """download_queryset's rows, read a chunk at a time, with their fields as attributes
+    (as the rules read an action's)."""
+    rows = download_queryset(actions).iterator(chunk_size=CHUNK_ROWS)
     return (SimpleNamespace(**row) for row in rows)
 
 

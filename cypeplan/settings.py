@@ -101,7 +101,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-ROOT_URLCONF = "cypeplan.urls"
+# make bench and make loadtest add their floor page with ROOT_URLCONF=cypeplan.benchmark.
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "cypeplan.urls")
 
 TEMPLATES = [
     {
