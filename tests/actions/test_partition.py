@@ -20,7 +20,6 @@ from tests.factories import (
 )
 
 CYPE_PLAN, IMPROVEMENT_PLAN = test_views.CYPE_PLAN, test_views.IMPROVEMENT_PLAN
-real_plans, member = test_views.real_plans, test_views.member
 
 PARTS = ("complete_or_closed", "overdue", "at_risk_not_overdue", "no_concerns")
 PART_RULES = ("finished", "overdue", "at_risk_not_overdue", "no_concerns")
