@@ -108,6 +108,12 @@ class ProgressUpdateForm(forms.ModelForm):
     rag = forms.ChoiceField(
         label="RAG rating", choices=RAG_CHOICES, widget=forms.RadioSelect, required=False
     )
+    revised_due_on = GovukDateField(
+        label="Revised due date",
+        required=False,
+        help_text="The plan’s timeframe is kept as written; from this update on, overdue "
+        "counts against the new date. For example, 31 3 2024.",
+    )
     shown_update = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The newest update there was when the form opened: any newer one landed meanwhile.
     seen_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -123,10 +129,13 @@ class ProgressUpdateForm(forms.ModelForm):
             "worried_about",
             "evidence",
             "evidence_links",
+            "revised_due_on",
+            "revised_due_reason",
         ]
         labels = {
             "rag_change_reason": "If the RAG has changed, why?",
             "evidence": "Evidence: how do we know?",
+            "revised_due_reason": "Why has the due date changed?",
         }
         help_texts = {
             "rag_change_reason": "Needed when the rating differs from the last update.",
@@ -135,6 +144,8 @@ class ProgressUpdateForm(forms.ModelForm):
             "evidence": "What shows it was done, and where a member could see it. Needed "
             "to mark the action Complete.",
             "evidence_links": "Web addresses starting http:// or https://, one per line.",
+            "revised_due_reason": "Needed with a revised due date. Scrutiny members read it "
+            "in the quarterly report.",
         }
         widgets = {
             "rag_change_reason": forms.Textarea(attrs={"rows": 3}),
@@ -142,20 +153,38 @@ class ProgressUpdateForm(forms.ModelForm):
             "worried_about": forms.Textarea(attrs={"rows": 6}),
             "evidence": forms.Textarea(attrs={"rows": 4}),
             "evidence_links": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+            "revised_due_reason": forms.Textarea(attrs={"rows": 3}),
         }
 
     # Needed only in some cases (the hint says which), so not marked "(optional)".
-    sometimes_needed = ("rag", "rag_change_reason", "worried_about", "evidence")
+    sometimes_needed = (
+        "rag",
+        "rag_change_reason",
+        "worried_about",
+        "evidence",
+        "revised_due_reason",
+    )
 
     def __init__(self, *args, shown_update=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # An ongoing action has no due date to revise.
+        if self.instance.action_id and self.instance.action.timeframe.is_ongoing:
+            del self.fields["revised_due_on"], self.fields["revised_due_reason"]
         for name in self.sometimes_needed:
-            self.fields[name].sometimes_needed = True
+            if name in self.fields:
+                self.fields[name].sometimes_needed = True
         # The RAG-change rule compares with the update the officer was shown, so an
         # update that lands while they write does not turn theirs into an error.
         self.instance.shown_update = shown_update
         if shown_update is not None and not self.is_bound:
             self.fields["shown_update"].initial = shown_update.pk
+
+    def _update_errors(self, errors):
+        # A field the form already refused (31 June, say) reached the model's rules empty:
+        # one message for it is enough.
+        for name in [name for name in getattr(errors, "error_dict", {}) if name in self._errors]:
+            del errors.error_dict[name]
+        super()._update_errors(errors)
 
     def clean_rag(self):
         rag = self.cleaned_data["rag"]

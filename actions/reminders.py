@@ -83,8 +83,7 @@ def reasons(action):
         found.append("At risk: " + "; ".join(action.risk_reasons))
     if action.is_due_soon:
         found.append(
-            f"Due {govuk_date(action.timeframe.due_on)} — within "
-            f"{settings.WARNING_WINDOW_DAYS} days"
+            f"Due {govuk_date(action.due_on)} — within {settings.WARNING_WINDOW_DAYS} days"
         )
     return found
 

@@ -18,6 +18,8 @@ def progress_update_record(
     evidence="",
     evidence_links="",
     rag_change_reason="",
+    revised_due_on=None,
+    revised_due_reason="",
     shown_update=NOT_SHOWN,
 ):
     """Add a progress update to an action, checked against the update rules.
@@ -29,7 +31,11 @@ def progress_update_record(
     Raises ValidationError (nothing saved) if the update breaks a rule.
     """
     with transaction.atomic():
-        locked = Action.objects.select_for_update().select_related("theme__plan").get(pk=action.pk)
+        locked = (
+            Action.objects.select_for_update()
+            .select_related("theme__plan", "timeframe")
+            .get(pk=action.pk)
+        )
         update = ProgressUpdate(
             action=locked,
             reported_on=reported_on,
@@ -40,6 +46,8 @@ def progress_update_record(
             evidence=evidence,
             evidence_links=evidence_links,
             rag_change_reason=rag_change_reason,
+            revised_due_on=revised_due_on,
+            revised_due_reason=revised_due_reason,
             entered_by=entered_by,
         )
         update.shown_update = shown_update

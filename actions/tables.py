@@ -24,7 +24,15 @@ class ActionTable(tables.Table):
     timeframe = tables.Column(
         accessor="timeframe__label", verbose_name="Timeframe", order_by="timeframe__due_on"
     )
-    due = tables.DateColumn(accessor="timeframe__due_on", verbose_name="Due", format="j M Y")
+    # The date overdue counts against (a revised date from the update that set it), and
+    # the plan's own date beside it.
+    due = tables.DateColumn(accessor="due_on", verbose_name="Due", format="j M Y")
+    original_due = tables.DateColumn(
+        accessor="original_due_on",
+        verbose_name="Originally due",
+        format="j M Y",
+        exclude_from_export=True,
+    )
     status = tables.Column(accessor="latest_status", verbose_name="Status")
     # Always rendered: an empty RAG reads "Not rated", a finished action its status.
     rag = tables.Column(accessor="latest_rag", verbose_name="RAG", empty_values=())

@@ -139,10 +139,13 @@ class ActionAdmin(SimpleHistoryAdmin):
     def short_description(self, action):
         return shortened(action.description, 100)
 
-    @admin.display(description="due", ordering="timeframe__due_on")
+    @admin.display(description="due", ordering="due_on")
     def due_on(self, action):
-        if action.timeframe.due_on:
-            return day(action.timeframe.due_on)
+        if action.due_on and action.due_on != action.original_due_on:
+            planned = day(action.original_due_on) if action.original_due_on else "no date"
+            return f"{day(action.due_on)} (revised; the plan said {planned})"
+        if action.due_on:
+            return day(action.due_on)
         return "Ongoing" if action.timeframe.is_ongoing else action.timeframe.label
 
     @admin.display(ordering="latest_status")

@@ -34,6 +34,8 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         "evidence",
         "evidence_links",
         "rag_change_reason",
+        "revised_due_on",
+        "revised_due_reason",
     ]
     recorded_fields = ["progress_as_written", "entered_by", "entered_at"]
 

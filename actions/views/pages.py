@@ -122,6 +122,7 @@ def action_detail(request, pk):
             "state": state,
             "updates": shown,
             "later_updates": len(updates) - len(shown),
+            "revisions": [update for update in shown if update.revised_due_on],
             "can_update": action.may_be_updated_by(request.user),
             "panels": hooks.panels("action_detail", request, action=action, as_at=scope.as_at),
             "nav_section": "register",

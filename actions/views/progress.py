@@ -82,7 +82,9 @@ def record_update(request, pk):
             request.POST, instance=ProgressUpdate(action=action), shown_update=shown
         )
         if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            fields = {
+                name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields
+            }
             try:
                 update = progress_update_record(
                     action=action, entered_by=request.user, shown_update=shown, **fields

@@ -237,6 +237,40 @@ def errors_on_page(response):
             "id_working_well",
             "Ensure this value has at most 10000 characters (it has 100000).",
         ),
+        (
+            {
+                "revised_due_on_day": "30",
+                "revised_due_on_month": "6",
+                "revised_due_on_year": "2024",
+            },
+            "id_revised_due_reason",
+            "Say why the due date changed: a revised due date needs its reason.",
+        ),
+        (
+            {"revised_due_reason": "The board was postponed"},
+            "id_revised_due_on_0",
+            "Give the revised due date, or leave its reason empty.",
+        ),
+        (
+            {
+                "revised_due_on_day": "31",
+                "revised_due_on_month": "6",
+                "revised_due_on_year": "2024",
+                "revised_due_reason": "Postponed",
+            },
+            "id_revised_due_on_0",
+            "Revised due date must be a real date: June 2024 has 30 days",
+        ),
+        (
+            {
+                "revised_due_on_day": "1",
+                "revised_due_on_month": "5",
+                "revised_due_on_year": "2023",
+                "revised_due_reason": "Postponed",
+            },
+            "id_revised_due_on_0",
+            "The revised due date can’t be before the date this update reports on (15 May 2023).",
+        ),
     ],
 )
 def test_each_rule_is_a_message_linked_to_its_field_and_nothing_is_saved(

@@ -56,8 +56,9 @@ def sign_in_with_a_wrong_password(page):
 def record_update_with_errors(page):
     visit(lambda: f"/actions/{action_pk('5.3')}/update/", "Record an update")(page)
     page.get_by_label("Red: will not deliver as planned without intervention").check()
-    page.get_by_label("Day", exact=True).fill("31")
-    page.get_by_label("Month", exact=True).fill("9")
+    reported_on = page.get_by_role("group", name="Date it reports on")
+    reported_on.get_by_label("Day", exact=True).fill("31")
+    reported_on.get_by_label("Month", exact=True).fill("9")
     page.get_by_role("button", name="Record update").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
