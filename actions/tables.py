@@ -28,10 +28,7 @@ class ActionTable(tables.Table):
     # the plan's own date beside it.
     due = tables.DateColumn(accessor="due_on", verbose_name="Due", format="j M Y")
     original_due = tables.DateColumn(
-        accessor="original_due_on",
-        verbose_name="Originally due",
-        format="j M Y",
-        exclude_from_export=True,
+        accessor="original_due_on", verbose_name="Originally due", format="j M Y"
     )
     status = tables.Column(accessor="latest_status", verbose_name="Status")
     # Always rendered: an empty RAG reads "Not rated", a finished action its status.
