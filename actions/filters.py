@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from themes.models import Plan, Theme
 
+from . import hooks
 from .models import NO_CONCERNS, RAG, Action, Division, Lead, Status
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -73,6 +74,10 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, as_at, **kwargs):
         self.as_at = as_at
         super().__init__(*args, **kwargs)
+        # Filters other apps offer (actions/hooks.py), e.g. "members have asked about it".
+        for name, extra in hooks.register_filters(as_at):
+            extra.parent = self
+            self.filters[name] = extra
         self.filters["theme"].field.label_from_instance = lambda theme: (
             f"{theme.name} ({theme.plan.name})"
         )

@@ -2,7 +2,9 @@
 
 `actions` doesn't know reports, scrutiny or imports exist (STYLE.md). Instead its pages
 name places ("dashboard", "action_detail", "my_actions") and ask this registry what other
-apps want shown there; an app registers its panels in its AppConfig.ready().
+apps want shown there; an app registers its panels in its AppConfig.ready(). The same goes
+for sections of the update reminder email, filters on the register and links in the
+header's navigation (below).
 
 A panel is a callable `panel(request, **context)` returning the HTML to show (rendered with
 render_to_string) or "" for nothing. It must run a fixed number of queries, whatever the
@@ -10,6 +12,7 @@ data size. Panels appear in the order they were registered.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
 
@@ -30,3 +33,78 @@ def panels(place, request, **context):
     """The HTML each registered panel gives for this page, leaving out empty ones."""
     shown = (panel(request, **context) for panel in _panels[place])
     return [mark_safe(html) for html in shown if html]
+
+
+# --- Reminder sections ------------------------------------------------------------
+# Other apps add to the update reminder email (actions/reminders.py) the same way: a
+# section is `section(as_at)` returning a list of ReminderSection, at most one per person,
+# in a fixed number of queries. A person with only a section to read still gets an email.
+
+
+@dataclass(frozen=True)
+class ReminderEntry:
+    """One thing a reminder lists: a title, lines about it, and where to act on it."""
+
+    title: str
+    url: str
+    lines: tuple = ()
+
+
+@dataclass(frozen=True)
+class ReminderSection:
+    """Part of one person's reminder: `user` (active, with an email address), a heading,
+    a summary for the subject line ("1 answer to scrutiny overdue") and the entries."""
+
+    user: object
+    heading: str
+    summary: str
+    entries: tuple
+
+
+_reminder_sections = []
+
+
+def register_reminder_section(section):
+    """Add `section(as_at)`'s ReminderSections to the update reminders."""
+    if section not in _reminder_sections:
+        _reminder_sections.append(section)
+
+
+def reminder_sections(as_at):
+    """Every registered section's ReminderSections for `as_at`, in registration order."""
+    return [found for section in _reminder_sections for found in section(as_at)]
+
+
+# --- Register filters -------------------------------------------------------------
+# Other apps add filters to the register (actions/filters.py ActionFilter): a filter maker
+# is `make(as_at)` returning a django_filters Filter whose method filters Actions (a
+# callable, as django-filter allows). It is added under `name`, after actions' own.
+
+_register_filters = {}
+
+
+def register_register_filter(name, make):
+    """Offer the filter `make(as_at)` returns on the register, as ?name=value."""
+    _register_filters[name] = make
+
+
+def register_filters(as_at):
+    """(name, filter) for each registered register filter, made for `as_at`."""
+    return [(name, make(as_at)) for name, make in _register_filters.items()]
+
+
+# --- Service navigation ------------------------------------------------------------
+# Other apps add a link to the header's navigation: (key, text, URL name, what it keeps:
+# "plan", "date" or ""), shown after actions' own and before "My actions".
+
+_navigation = []
+
+
+def register_navigation(key, text, url_name, keeps=""):
+    entry = (key, text, url_name, keeps)
+    if entry not in _navigation:
+        _navigation.append(entry)
+
+
+def navigation():
+    return list(_navigation)

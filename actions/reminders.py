@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 
 from actions.templatetags.cypeplan import govuk_date
 
+from . import hooks
 from .models import Action, Lead, Reminder, Status, rag_words
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ class Recipient:
     user: object
     leads: list = field(default_factory=list)
     listed: list[ListedAction] = field(default_factory=list)
+    # What other apps remind them of (hooks.ReminderSection), after their actions.
+    sections: list = field(default_factory=list)
 
     @property
     def name(self):
@@ -105,7 +108,9 @@ class Recipient:
     def subject(self):
         count = len(self.listed)
         verb = "needs" if count == 1 else "need"
-        return f"{count} action{'' if count == 1 else 's'} {verb} an update ({SERVICE_NAME})"
+        parts = [f"{count} action{'' if count == 1 else 's'} {verb} an update"] if count else []
+        parts += [section.summary for section in self.sections]
+        return f"{'; '.join(parts)} ({SERVICE_NAME})"
 
     def message(self, *, as_at, connection=None):
         context = {
@@ -113,6 +118,7 @@ class Recipient:
             "as_at": as_at,
             "listed": self.listed,
             "count": len(self.listed),
+            "sections": self.sections,
             "my_actions_url": settings.SITE_URL + reverse("actions:my_actions"),
             "update_window_days": settings.UPDATE_WINDOW_DAYS,
             "warning_window_days": settings.WARNING_WINDOW_DAYS,
@@ -145,8 +151,9 @@ def _can_be_emailed(user):
     return user is not None and user.is_active and bool(user.email)
 
 
-def recipients(actions):
-    """Group actions by the people to remind, in the order given, each action once per person.
+def recipients(actions, sections=()):
+    """Group actions by the people to remind, in the order given, each action once per person,
+    and add each of `sections` (hooks.ReminderSection) to its person's reminder.
 
     Returns the recipients (ordered by username), the leads with no active account and the
     people with an account but no email address, among those involved.
@@ -171,6 +178,8 @@ def recipients(actions):
                     recipient.leads.append(lead)
                 if not recipient.listed or recipient.listed[-1].action is not action:
                     recipient.listed.append(listed)
+    for section in sections:
+        by_user.setdefault(section.user.pk, Recipient(user=section.user)).sections.append(section)
     return (
         sorted(by_user.values(), key=lambda recipient: recipient.user.get_username()),
         sorted(no_account.values(), key=str),
@@ -197,11 +206,12 @@ def reminder_send(*, recipient, as_at, connection=None):
 def reminders_send(*, as_at, connection=None):
     """Email each person (a lead with an account, or a delegate) one reminder listing the
     actions they lead, support or are a delegate on that are overdue, at risk, stale or due
-    within the warning window as at `as_at`; skip anyone already reminded for that date and
-    anyone with nothing to report."""
+    within the warning window as at `as_at`, and what other apps' reminder sections list
+    for them (hooks.register_reminder_section); skip anyone already reminded for that date
+    and anyone with nothing to report."""
     summary = RemindersSummary(as_at=as_at)
     people, summary.leads_without_account, summary.people_without_email = recipients(
-        actions_needing_update(as_at)
+        actions_needing_update(as_at), hooks.reminder_sections(as_at)
     )
     reminded = set(
         Reminder.objects.filter(

@@ -1,4 +1,4 @@
-"""The three groups people sign in as, and the permissions each holds.
+"""The four groups people sign in as, and the permissions each holds.
 
 Plain data: migrations copy it (they must not import app code that changes) and the
 tests read it to check the groups in the database match.
@@ -7,6 +7,8 @@ tests read it to check the groups in the database match.
 PLAN_ADMINISTRATORS = "Plan administrators"
 OFFICERS = "Officers"
 SCRUTINY_MEMBERS = "Scrutiny members"
+# Democratic services: record meetings and what members raise, and the committee's decisions.
+SCRUTINY_OFFICERS = "Scrutiny officers"
 
 # The things a plan is made of; everyone signed in may read them.
 PLAN_MODELS = (
@@ -34,6 +36,19 @@ HISTORY_MODELS = (
     "actions.historicalsubstep",
     "actions.historicalprogressupdate",
 )
+# Scrutiny's meetings and the items members raise at them (the scrutiny app). Named as
+# data only: actions never imports scrutiny.
+SCRUTINY_RECORDS = ("scrutiny.meeting", "scrutiny.item")
+SCRUTINY_RESPONSE = "scrutiny.response"
+SCRUTINY_STATE_CHANGE = "scrutiny.statechange"
+SCRUTINY_HISTORY = (
+    "scrutiny.historicalmeeting",
+    "scrutiny.historicalitem",
+    "scrutiny.historicalitem_actions",
+)
+# Accept an answer, send it back, or withdraw an item: scrutiny officers only.
+RECORD_DECISION = "scrutiny.record_decision"
+SCRUTINY_READING = (*SCRUTINY_RECORDS, SCRUTINY_RESPONSE, SCRUTINY_STATE_CHANGE)
 
 
 def _permissions(verbs, models):
@@ -45,7 +60,9 @@ def _permissions(verbs, models):
     }
 
 
-# Progress updates are history: nobody but a superuser may change or delete one.
+# Progress updates, answers to scrutiny and an item's steps are history: nobody but a
+# superuser may change or delete one. Meetings and items are never deleted either (an item
+# raised in error is withdrawn, with the reason).
 GROUP_PERMISSIONS = {
     PLAN_ADMINISTRATORS: sorted(
         _permissions(("add", "change", "delete", "view"), PLAN_MODELS)
@@ -53,13 +70,24 @@ GROUP_PERMISSIONS = {
         | _permissions(("view",), HISTORY_MODELS)
         # The log of update reminders sent.
         | _permissions(("view",), ["actions.reminder"])
+        | _permissions(("add", "change", "view"), SCRUTINY_RECORDS)
+        | _permissions(("add", "view"), [SCRUTINY_RESPONSE])
+        | _permissions(("view",), [SCRUTINY_STATE_CHANGE, *SCRUTINY_HISTORY])
     ),
     OFFICERS: sorted(
-        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE])
-        | _permissions(("add",), [PROGRESS_UPDATE])
+        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING])
+        | _permissions(("add",), [PROGRESS_UPDATE, SCRUTINY_RESPONSE])
     ),
-    SCRUTINY_MEMBERS: sorted(_permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE])),
+    SCRUTINY_MEMBERS: sorted(
+        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING])
+    ),
+    SCRUTINY_OFFICERS: sorted(
+        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING])
+        | _permissions(("add", "change"), SCRUTINY_RECORDS)
+        | _permissions(("view",), SCRUTINY_HISTORY)
+        | {RECORD_DECISION}
+    ),
 }
 
-# Only plan administrators use the Django admin.
-STAFF_GROUPS = (PLAN_ADMINISTRATORS,)
+# Plan administrators and scrutiny officers use the Django admin.
+STAFF_GROUPS = (PLAN_ADMINISTRATORS, SCRUTINY_OFFICERS)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "themes",
     "actions",
+    "scrutiny",
 ]
 
 MIDDLEWARE = [

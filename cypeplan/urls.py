@@ -16,5 +16,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("scrutiny/", include("scrutiny.urls")),
     path("", include("actions.urls")),
 ]

@@ -1,11 +1,13 @@
 """Factories for every model, in one module. Dates are fixed so tests read as stories."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 
 from actions.models import Action, Division, Lead, ProgressUpdate, Status, SubStep, Timeframe
+from scrutiny.models import Item, Kind, Meeting
+from scrutiny.services import item_raise
 from themes.models import Plan, Theme
 
 
@@ -94,3 +96,33 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     status = Status.IN_PROGRESS
     rag = "green"
     working_well = "Work is under way."
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    committee = "Scrutiny Children & Young People Sub-Committee"
+    held_on = factory.Sequence(lambda n: date(2019, 2, 5) + timedelta(days=n))
+    minute_numbers = "7/19 to 16/19"
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    """An item raised through scrutiny.services.item_raise, so it has its first step."""
+
+    class Meta:
+        model = Item
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = Kind.INFORMATION_REQUEST
+    words = factory.Sequence(lambda n: f"Members asked for report {n}")
+    minute = "12/19"
+    answerer = None
+    answerer_as_minuted = "Officers"
+    due_on = factory.LazyAttribute(lambda item: item.meeting.held_on + timedelta(days=35))
+    actions = ()
+    entered_by = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return item_raise(**kwargs)

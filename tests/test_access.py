@@ -9,18 +9,42 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from actions import roles
 from actions.models import ProgressUpdate
-from tests.factories import ActionFactory, LeadFactory, ProgressUpdateFactory, UserFactory
+from scrutiny.models import Item, Meeting, Response, StateChange
+from tests.factories import (
+    ActionFactory,
+    ItemFactory,
+    LeadFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
 
 # The admin, and signing in and out, are tested on their own.
 NOT_HERE = {"admin", "login", "logout"}
 
 # What each role gets on GET, for pages that are not plain read pages.
-READ_PAGE = {"anonymous": "sign in", "no role": 403, "scrutiny": 200, "officer": 200, "admin": 200}
+# "clerk" is a scrutiny officer (democratic services).
+READ_PAGE = {
+    "anonymous": "sign in",
+    "no role": 403,
+    "scrutiny": 200,
+    "officer": 200,
+    "admin": 200,
+    "clerk": 200,
+}
+# Recording meetings and items: scrutiny officers, and plan administrators.
+SCRUTINY_RECORDING = {**READ_PAGE, "scrutiny": 403, "officer": 403}
 SPECIAL_ACCESS = {
     # For officers and the people they delegate to; scrutiny members never.
-    "actions:my_actions": {**READ_PAGE, "scrutiny": 403},
+    "actions:my_actions": {**READ_PAGE, "scrutiny": 403, "clerk": 403},
     # The sample action is led by someone else: the officer may not update it.
-    "actions:record_update": {**READ_PAGE, "scrutiny": 403, "officer": 403},
+    "actions:record_update": {**READ_PAGE, "scrutiny": 403, "officer": 403, "clerk": 403},
+    "scrutiny:meeting_add": SCRUTINY_RECORDING,
+    "scrutiny:item_add": SCRUTINY_RECORDING,
+    # The sample item is owed by someone else: the officer may not answer it; a plan
+    # administrator may answer any item.
+    "scrutiny:item_answer": {**READ_PAGE, "scrutiny": 403, "officer": 403, "clerk": 403},
+    # Only scrutiny officers record the committee's decisions.
+    "scrutiny:item_decide": {**READ_PAGE, "scrutiny": 403, "officer": 403, "admin": 403},
     # The health check, for load balancers and monitors: open to all, no session needed.
     "healthz": dict.fromkeys(READ_PAGE, 200),
     # Changes delegates: POST only.
@@ -52,13 +76,16 @@ def world(db):
         ("scrutiny", roles.SCRUTINY_MEMBERS),
         ("officer", roles.OFFICERS),
         ("admin", roles.PLAN_ADMINISTRATORS),
+        ("clerk", roles.SCRUTINY_OFFICERS),
     ]:
         user = UserFactory(username=role, is_staff=group in roles.STAFF_GROUPS)
         user.groups.add(Group.objects.get(name=group))
         users[role] = user
     # The officer leads an action of their own, so officer-only pages have something to show.
     LeadFactory(user=users["officer"])
-    return {"action": action, "users": users}
+    # An item members raised about the action, owed by its lead (not the officer).
+    item = ItemFactory(answerer=action.lead, actions=[action])
+    return {"action": action, "item": item, "users": users}
 
 
 def url_for(name, world):
@@ -69,6 +96,12 @@ def url_for(name, world):
         "actions:theme": [world["action"].theme_id],
         "actions:record_update": [world["action"].pk],
         "actions:lead_delegates": [world["action"].lead_id],
+        "scrutiny:meeting": [world["item"].meeting_id],
+        "scrutiny:meeting_action_list_document": [world["item"].meeting_id],
+        "scrutiny:item_add": [world["item"].meeting_id],
+        "scrutiny:item": [world["item"].pk],
+        "scrutiny:item_answer": [world["item"].pk],
+        "scrutiny:item_decide": [world["item"].pk],
     }
     pattern = dict(app_pages())[name]
     if pattern.pattern.converters:
@@ -103,25 +136,49 @@ def test_page_access_for_every_role(client, world, name, role):
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_scrutiny_members_cannot_change_anything_on_any_page(client, world, name, method):
     client.force_login(world["users"]["scrutiny"])
-    before = list(ProgressUpdate.objects.values())
+    before = everything_recorded()
 
-    response = getattr(client, method)(
-        url_for(name, world),
-        {"status": "complete", "rag": "green", "evidence": "x", "reported_on": "2022-06-01"},
-    )
+    response = getattr(client, method)(url_for(name, world), A_VALID_POST_FOR_ANY_FORM)
 
     assert response.status_code in {403, 405}
-    assert list(ProgressUpdate.objects.values()) == before
+    assert everything_recorded() == before
+
+
+# Valid for every form a page posts (an update, a meeting, an item, an answer, a decision).
+A_VALID_POST_FOR_ANY_FORM = {
+    "status": "complete",
+    "rag": "green",
+    "evidence": "x",
+    "reported_on": "2022-06-01",
+    "committee": "A committee",
+    "held_on_0": "1",
+    "held_on_1": "6",
+    "held_on_2": "2022",
+    "kind": "action",
+    "words": "Sneaked in",
+    "answerer_as_minuted": "Officers",
+    "text": "An answer",
+    "considers_answered": "yes",
+    "decision": "withdrawn",
+    "reason": "Not needed",
+}
+
+
+def everything_recorded():
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (ProgressUpdate, Meeting, Item, Response, StateChange)
+    ]
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_anonymous_visitors_cannot_post_to_any_page(client, world, name):
-    before = ProgressUpdate.objects.count()
+    before = everything_recorded()
 
-    response = client.post(url_for(name, world), {"status": "complete"})
+    response = client.post(url_for(name, world), A_VALID_POST_FOR_ANY_FORM)
 
     assert response.status_code in {302, 403, 405}
-    assert ProgressUpdate.objects.count() == before
+    assert everything_recorded() == before
 
 
 def test_a_refused_page_says_why_in_plain_words(client, world):
@@ -144,7 +201,12 @@ def test_a_missing_page_says_so_in_plain_words(client, world):
 
 
 def test_my_actions_is_offered_only_to_people_who_record_progress(client, world):
-    for role, offered in [("scrutiny", False), ("officer", True), ("admin", True)]:
+    for role, offered in [
+        ("scrutiny", False),
+        ("officer", True),
+        ("admin", True),
+        ("clerk", False),
+    ]:
         client.force_login(world["users"][role])
         html = client.get(reverse("actions:dashboard")).content.decode()
         assert (f'href="{reverse("actions:my_actions")}' in html) is offered, role

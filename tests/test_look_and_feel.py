@@ -183,6 +183,8 @@ def test_a_signed_in_user_sees_the_navigation_their_name_and_a_sign_out_button()
         "/overdue/": "",
         "/at-risk/": "",
         "/actions/": "",
+        # Added by the scrutiny app through actions.hooks.register_navigation.
+        "/scrutiny/": "",
         "/my-actions/": "",
     }
     assert ">Asha Patel</p>" in html

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from actions import hooks
 from actions.models import FINISHED, RAG, Status, rag_words
 
 register = template.Library()
@@ -269,11 +270,11 @@ def service_navigation(context):
         return []
     scope = context.get("scope")
     kept = {"plan": getattr(scope, "keep", ""), "date": getattr(scope, "keep_date", "")}
+    # Other apps' links (actions/hooks.py) go before "My actions".
+    listed = [*SERVICE_NAVIGATION[:-1], *hooks.navigation(), SERVICE_NAVIGATION[-1]]
     entries = [
         (key, text, reverse(name), kept.get(keeps, ""))
-        for key, text, name, keeps in (
-            [*SERVICE_NAVIGATION, ADMIN_NAVIGATION] if user.is_staff else SERVICE_NAVIGATION
-        )
+        for key, text, name, keeps in ([*listed, ADMIN_NAVIGATION] if user.is_staff else listed)
     ]
     if not user.has_perm("actions.add_progressupdate"):
         # Scrutiny members record nothing, so they have no "My actions".

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from actions.management.commands.create_demo_accounts import ACCOUNTS
-from actions.roles import OFFICERS, PLAN_ADMINISTRATORS, SCRUTINY_MEMBERS
+from actions.roles import OFFICERS, PLAN_ADMINISTRATORS, SCRUTINY_MEMBERS, SCRUTINY_OFFICERS
 from tests.factories import LeadFactory
 
 User = get_user_model()
@@ -33,7 +33,7 @@ def test_refuses_with_debug_off_and_creates_nobody(settings):
 
 
 @pytest.mark.django_db
-def test_creates_the_three_accounts_in_their_groups(debug_on):
+def test_creates_the_four_accounts_in_their_groups(debug_on):
     create_demo_accounts()
 
     groups = {
@@ -44,9 +44,10 @@ def test_creates_the_three_accounts_in_their_groups(debug_on):
         "admin": [PLAN_ADMINISTRATORS],
         "officer": [OFFICERS],
         "scrutiny": [SCRUTINY_MEMBERS],
+        "clerk": [SCRUTINY_OFFICERS],
     }
     staff = dict(User.objects.values_list("username", "is_staff"))
-    assert staff == {"admin": True, "officer": False, "scrutiny": False}
+    assert staff == {"admin": True, "officer": False, "scrutiny": False, "clerk": True}
     assert not User.objects.filter(is_superuser=True).exists()
 
 
@@ -88,7 +89,7 @@ def test_running_twice_does_not_duplicate_and_resets_passwords(debug_on, client)
 
     output = create_demo_accounts()
 
-    assert User.objects.count() == 3
+    assert User.objects.count() == 4
     assert User.objects.get(username="admin").groups.count() == 1
     assert not User.objects.get(username="admin").is_superuser
     assert client.login(username="admin", password=ACCOUNTS[0][1])

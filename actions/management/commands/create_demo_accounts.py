@@ -6,7 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actions.models import Lead
-from actions.roles import OFFICERS, PLAN_ADMINISTRATORS, SCRUTINY_MEMBERS, STAFF_GROUPS
+from actions.roles import (
+    OFFICERS,
+    PLAN_ADMINISTRATORS,
+    SCRUTINY_MEMBERS,
+    SCRUTINY_OFFICERS,
+    STAFF_GROUPS,
+)
 
 # The lead the demo officer signs in as, once the CYPE plan's fixture is loaded.
 OFFICER_LEAD_NAME = "Kerry Crichlow"
@@ -32,11 +38,20 @@ ACCOUNTS = [
         SCRUTINY_MEMBERS,
         "reads the plans, progress and evidence, and changes nothing",
     ),
+    (
+        "clerk",
+        "scrutiny-officer-demo-2024",
+        SCRUTINY_OFFICERS,
+        "records committee meetings and what members raise, and the committee's decisions "
+        "on officers' answers; uses the admin for meetings and items",
+    ),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create, or reset the passwords of, the demo accounts admin, officer and scrutiny."
+    help = (
+        "Create, or reset the passwords of, the demo accounts admin, officer, scrutiny and clerk."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -49,13 +64,13 @@ class Command(BaseCommand):
             for username, password, group_name, can_do in ACCOUNTS:
                 user, created = self.account(username, password, group_name)
                 state = "new" if created else "reset"
-                rows.append(f"  {username:<9} {password:<21} {group_name} ({state}): {can_do}.")
+                rows.append(f"  {username:<9} {password:<27} {group_name} ({state}): {can_do}.")
             officer_note = self.link_officer(get_user_model().objects.get(username="officer"))
 
         self.stdout.write(
             "Demo accounts, for development only. Sign in at http://127.0.0.1:8000/\n"
-            "Plan administrators also use the admin at http://127.0.0.1:8000/admin/\n\n"
-            f"  {'username':<9} {'password':<21} role\n" + "\n".join(rows) + f"\n\n{officer_note}"
+            "Plan administrators and scrutiny officers also use the admin at http://127.0.0.1:8000/admin/\n\n"
+            f"  {'username':<9} {'password':<27} role\n" + "\n".join(rows) + f"\n\n{officer_note}"
         )
 
     def account(self, username, password, group_name):

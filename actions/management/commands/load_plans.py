@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -22,7 +23,7 @@ def already_loaded(rows):
         if row["model"] == "themes.theme"
     }
     if not slugs and not themes:
-        return False
+        return first_row_exists(rows)
     if Plan.objects.filter(slug__in=slugs).count() != len(slugs):
         return False
     if not themes:
@@ -33,11 +34,26 @@ def already_loaded(rows):
     return Theme.objects.filter(wanted).count() == len(themes)
 
 
+def first_row_exists(rows):
+    """For a fixture without plans or themes (the scrutiny meetings): whether its first
+    row, found by its natural key, is in the database already."""
+    if not rows:
+        return True
+    model = apps.get_model(rows[0]["model"])
+    plain = {field.name for field in model._meta.concrete_fields if not field.is_relation}
+    first = model(**{name: value for name, value in rows[0]["fields"].items() if name in plain})
+    try:
+        model._default_manager.get_by_natural_key(*first.natural_key())
+    except model.DoesNotExist:
+        return False
+    return True
+
+
 class Command(BaseCommand):
     help = (
-        "Load each plan (or part of a plan) in fixtures/ that is not in the database yet. "
-        "One already loaded is left alone, so edits made in the admin since are never "
-        "overwritten."
+        "Load each plan (or part of a plan) in fixtures/, and the scrutiny meetings beside "
+        "them, that is not in the database yet. One already loaded is left alone, so edits "
+        "made in the admin since are never overwritten."
     )
 
     def handle(self, *args, **options):

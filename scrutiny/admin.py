@@ -1,0 +1,125 @@
+"""Admin for scrutiny officers and plan administrators: meetings and items, with history.
+Answers and an item's steps are history: shown here, recorded only through the pages
+(scrutiny.services), and changed by nobody but a superuser."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Item, Meeting, Response, StateChange
+from .services import item_raise
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "committee", "minute_numbers"]
+    list_filter = ["committee"]
+    date_hierarchy = "held_on"
+    search_fields = ["committee", "minute_numbers"]
+
+
+class StateChangeInline(admin.TabularInline):
+    model = StateChange
+    fields = ["on", "change", "state", "meeting", "reason", "entered_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["on", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ResponseInline(admin.StackedInline):
+    model = Response
+    fields = ["responded_on", "text", "evidence", "evidence_links", "considers_answered"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["responded_on", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(SimpleHistoryAdmin):
+    """Adding an item raises it through item_raise, so it is open from its meeting's date.
+    An item's meeting never changes afterwards: its history starts there."""
+
+    list_display = ["__str__", "kind", "meeting", "minute", "answerer", "due_on"]
+    list_filter = ["kind", "meeting"]
+    list_select_related = ["meeting", "answerer"]
+    search_fields = ["words", "minute", "answerer_as_minuted", "answerer__name"]
+    autocomplete_fields = ["answerer", "actions"]
+    fields = [
+        "meeting",
+        "position",
+        "kind",
+        "words",
+        "minute",
+        "answerer",
+        "answerer_as_minuted",
+        "due_on",
+        "actions",
+    ]
+    inlines = [StateChangeInline, ResponseInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["meeting"] if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The item and its first step together; save_related then sets its actions.
+        raised = item_raise(
+            meeting=obj.meeting,
+            kind=obj.kind,
+            words=obj.words,
+            minute=obj.minute,
+            answerer=obj.answerer,
+            answerer_as_minuted=obj.answerer_as_minuted,
+            due_on=obj.due_on,
+            position=obj.position,
+            entered_by=request.user,
+        )
+        obj.pk, obj.key = raised.pk, raised.key
+        obj._state.adding = False
+
+
+class HistoryOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Response)
+class ResponseAdmin(HistoryOnlyAdmin):
+    list_display = ["item", "responded_on", "considers_answered", "entered_by", "entered_at"]
+    list_select_related = ["item", "entered_by"]
+    date_hierarchy = "responded_on"
+    search_fields = ["text", "evidence", "item__words"]
+    readonly_fields = ["entered_by", "entered_at"]
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(HistoryOnlyAdmin):
+    list_display = ["item", "on", "change", "state", "meeting", "entered_by"]
+    list_filter = ["change", "state"]
+    list_select_related = ["item", "meeting", "entered_by"]
+    date_hierarchy = "on"
+    readonly_fields = ["entered_by", "entered_at"]

@@ -1,0 +1,191 @@
+"""Scrutiny officers' forms (a meeting, an item, the committee's decision) and officers'
+answers. Each view records through scrutiny.services; the rules live there and in the
+models' clean()."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from actions.forms import GovukDateField
+from actions.models import Action, Lead
+
+from .models import Change, Kind, Meeting
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class MeetingForm(forms.ModelForm):
+    held_on = GovukDateField(label="Date of the meeting", help_text="For example, 12 3 2019.")
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "held_on", "minute_numbers"]
+        labels = {"committee": "Committee"}
+        widgets = {"committee": forms.TextInput(attrs={"autocomplete": "off"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        committee, held_on = cleaned.get("committee"), cleaned.get("held_on")
+        exists = Meeting.objects.filter(committee=committee, held_on=held_on).exists
+        if committee and held_on and exists():
+            self.add_error(
+                "held_on",
+                f"The {committee} already has a meeting on "
+                f"{date_format(held_on, 'j F Y')}: add items to that one.",
+            )
+        return cleaned
+
+
+KIND_CHOICES = [
+    (Kind.ACTION, "Action: something officers agreed to do"),
+    (Kind.INFORMATION_REQUEST, "Information request: something members asked to be sent"),
+    (Kind.RECOMMENDATION, "Recommendation: the committee recommends something"),
+    (Kind.CONCLUSION, "Conclusion: the committee’s view; needs no answer"),
+]
+
+
+def action_label(action):
+    words = " ".join(action.description.split())
+    words = words if len(words) <= 110 else words[:107] + "…"
+    return f"{action.reference} {words}".strip()
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of item is it?", choices=KIND_CHOICES, widget=forms.RadioSelect
+    )
+    words = forms.CharField(
+        label="Words as minuted",
+        help_text="Exactly as the minutes write it.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+    )
+    minute = forms.CharField(
+        label="Minute it comes from", help_text="For example 12/19.", required=False, max_length=20
+    )
+    answerer = forms.ModelChoiceField(
+        label="Officer who must answer",
+        queryset=Lead.objects.none(),
+        required=False,
+        empty_label="Not a lead in the plans",
+        help_text="They, their delegates and plan administrators can answer it.",
+    )
+    answerer_as_minuted = forms.CharField(
+        label="Who must answer, as the minutes name them",
+        required=False,
+        max_length=200,
+        help_text="A role or job title as written, for example Head of Finance. Needed when "
+        "the officer is not a lead in the plans.",
+    )
+    due_on = GovukDateField(
+        label="Answer due by",
+        required=False,
+        help_text="For example, 31 5 2019. Leave empty for a conclusion.",
+    )
+    actions = forms.ModelMultipleChoiceField(
+        label="Plan actions it concerns",
+        queryset=Action.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any number, from any plan.",
+    )
+
+    sometimes_needed = ("answerer_as_minuted",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answerer"].queryset = Lead.objects.order_by("name", "initials")
+        self.fields["answerer"].label_from_instance = lambda lead: (
+            f"{lead}, {lead.job_title}" if lead.job_title else str(lead)
+        )
+        # Demo plans of thousands of generated actions are not what members ask about.
+        self.fields["actions"].queryset = (
+            Action.objects.filter(theme__plan__is_synthetic=False)
+            .select_related("theme__plan")
+            .order_by("theme__plan__name", "theme__position", "position")
+        )
+        self.fields["actions"].label_from_instance = action_label
+        for name in self.sometimes_needed:
+            self.fields[name].sometimes_needed = True
+
+    def actions_by_plan(self):
+        """The actions field's boxes grouped by plan, for the template."""
+        groups = {}
+        plans = {action.pk: action.theme.plan.name for action in self.fields["actions"].queryset}
+        for box in self["actions"]:
+            groups.setdefault(plans.get(box.data["value"].value), []).append(box)
+        return list(groups.items())
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10_000,
+        help_text="What the committee asked for, or where it is, in words a councillor can "
+        "read in the agenda pack.",
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        help_text="What shows it was done, and where a member could see it.",
+    )
+    evidence_links = forms.CharField(
+        label="Links",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        max_length=10_000,
+        help_text="Web addresses starting http:// or https://, one per line.",
+    )
+    considers_answered = forms.ChoiceField(
+        label="Do you consider the item answered?",
+        choices=[
+            ("yes", "Yes: it goes to the committee to accept"),
+            ("no", "No: this is progress, the item stays open"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def clean_considers_answered(self):
+        return self.cleaned_data["considers_answered"] == "yes"
+
+
+DECISION_CHOICES = [
+    (Change.ACCEPTED, "Accepted: the committee accepts the answer; the item leaves the list"),
+    (Change.NOT_ACCEPTED, "Not accepted: sent back to the officer, with the reason"),
+    (Change.WITHDRAWN, "Withdrawn: no longer needed, with the reason"),
+]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What did the committee decide?", choices=DECISION_CHOICES, widget=forms.RadioSelect
+    )
+    meeting = forms.ModelChoiceField(
+        label="Meeting at which it was decided",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="Choose a meeting",
+        help_text="Needed to accept an answer or send it back. A withdrawal without a meeting "
+        "is dated today.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        help_text="Needed when the answer is not accepted, or the item is withdrawn.",
+    )
+
+    sometimes_needed = ("meeting", "reason")
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            held_on__gte=item.meeting.held_on, held_on__lte=timezone.localdate()
+        ).order_by("-held_on")
+        self.fields["meeting"].label_from_instance = lambda meeting: str(meeting)
+        for name in self.sometimes_needed:
+            self.fields[name].sometimes_needed = True

@@ -1,0 +1,137 @@
+"""What scrutiny adds to actions' pages, reminders, register and navigation, through
+actions/hooks.py (actions never imports scrutiny). Registered in ScrutinyConfig.ready()."""
+
+import django_filters
+from django.conf import settings
+from django.db.models import Case, Exists, OuterRef, Value, When
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+
+from actions import hooks
+
+from .models import Item
+
+ASKED_ABOUT_CHOICES = [
+    ("yes", "Yes, any item"),
+    ("outstanding", "Yes, still awaiting the committee’s acceptance"),
+    ("no", "No"),
+]
+
+
+def action_detail_panel(request, *, action, as_at, **context):
+    """The members' items that concern this action, with where each stands as at the page's
+    date. One query."""
+    items = list(
+        Item.objects.concerning(action)
+        .with_state(as_at)
+        .filter(state__isnull=False)
+        .select_related("meeting", "answerer")
+        .order_by("-meeting__held_on", "position", "pk")
+    )
+    return render_to_string(
+        "scrutiny/panels/action_detail.html",
+        {"items": items, "as_at": as_at},
+        request=request,
+    )
+
+
+def my_actions_panel(request, *, as_at, **context):
+    """The items this officer (or a lead they are a delegate for) owes an answer to,
+    overdue first, then soonest due. One query; nothing for someone who owes none."""
+    items = list(
+        Item.objects.owed_by(request.user)
+        .outstanding(as_at)
+        .select_related("meeting", "answerer")
+        .order_by(
+            Case(When(is_overdue=True, then=Value(0)), default=Value(1)),
+            "state",
+            "due_on",
+            "meeting__held_on",
+            "pk",
+        )
+    )
+    if not items:
+        return ""
+    return render_to_string(
+        "scrutiny/panels/my_actions.html", {"items": items, "as_at": as_at}, request=request
+    )
+
+
+def overdue_answers_reminders(as_at):
+    """One reminder section for each person who owes an overdue answer: the lead named to
+    answer it, if they have an account, and their delegates; each active, with an email
+    address. Two queries."""
+    items = (
+        Item.objects.overdue(as_at)
+        .filter(answerer__isnull=False)
+        .select_related("meeting", "answerer__user")
+        .prefetch_related("answerer__delegates")
+        .order_by("due_on", "meeting__held_on", "pk")
+    )
+    by_user = {}
+    for item in items:
+        lead = item.answerer
+        for user in [lead.user, *lead.delegates.all()]:
+            if user is None or not user.is_active or not user.email:
+                continue
+            by_user.setdefault(user.pk, (user, []))[1].append(_reminder_entry(item, as_at))
+    sections = []
+    for user, entries in by_user.values():
+        count = len(entries)
+        sections.append(
+            hooks.ReminderSection(
+                user=user,
+                heading="Answers owed to the scrutiny committee, overdue",
+                summary=f"{count} answer{'' if count == 1 else 's'} to scrutiny overdue",
+                entries=tuple(entries),
+            )
+        )
+    return sections
+
+
+def _reminder_entry(item, as_at):
+    days = (as_at - item.due_on).days
+    return hooks.ReminderEntry(
+        title=Truncator(" ".join(item.words.split())).chars(140),
+        url=settings.SITE_URL + reverse("scrutiny:item_answer", args=[item.pk]),
+        lines=(
+            f"{item.get_kind_display()} raised at the meeting of "
+            f"{date_format(item.meeting.held_on, 'j F Y')}"
+            + (f", minute {item.minute}" if item.minute else ""),
+            f"Answer due {date_format(item.due_on, 'j F Y')}: overdue by {days} "
+            f"day{'' if days == 1 else 's'}",
+            f"Who must answer: {item.answerer_shown}",
+        ),
+    )
+
+
+def asked_about_filter(as_at):
+    """The register's "Members have asked about it": actions an item raised on or before the
+    page's date concerns (any, or one still outstanding then), or none."""
+
+    def asked_about(queryset, name, value):
+        raised = Item.objects.filter(actions=OuterRef("pk"))
+        if value == "outstanding":
+            raised = raised.outstanding(as_at)
+        else:
+            raised = raised.filter(meeting__held_on__lte=as_at)
+        if value == "no":
+            return queryset.exclude(Exists(raised))
+        return queryset.filter(Exists(raised))
+
+    return django_filters.ChoiceFilter(
+        label="Members have asked about it",
+        choices=ASKED_ABOUT_CHOICES,
+        empty_label="Either",
+        method=asked_about,
+    )
+
+
+def register():
+    hooks.register_panel("action_detail", action_detail_panel)
+    hooks.register_panel("my_actions", my_actions_panel)
+    hooks.register_reminder_section(overdue_answers_reminders)
+    hooks.register_register_filter("asked_about", asked_about_filter)
+    hooks.register_navigation("scrutiny", "Scrutiny", "scrutiny:index", "date")

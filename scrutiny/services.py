@@ -1,0 +1,188 @@
+"""Every write to scrutiny's records, each one function in one transaction, called by the
+views, the admin, the tests and the fixture loader alike."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import (
+    CLOSED,
+    STATE_AFTER,
+    Change,
+    Item,
+    Response,
+    State,
+    StateChange,
+)
+
+# What a scrutiny officer records for the committee.
+DECISIONS = (Change.ACCEPTED, Change.NOT_ACCEPTED, Change.WITHDRAWN)
+
+
+def _day(value):
+    return date_format(value, "j F Y")
+
+
+def _locked(item):
+    return Item.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+
+
+def _refuse_if_closed(item, latest):
+    if latest is not None and latest.state in CLOSED:
+        raise ValidationError(
+            f"This item was {State(latest.state).label.lower()} on {_day(latest.on)}: "
+            "nothing more can be recorded on it."
+        )
+
+
+def _check_date(on, latest, field):
+    today = timezone.localdate()
+    if on > today:
+        raise ValidationError({field: f"The date can’t be in the future: today is {_day(today)}."})
+    if latest is not None and on < latest.on:
+        raise ValidationError(
+            {
+                field: "The date can’t be before the item’s last step "
+                f"({latest.get_change_display().lower()} on {_day(latest.on)}): its history "
+                "is only ever added to."
+            }
+        )
+
+
+def item_raise(
+    *,
+    meeting,
+    kind,
+    words,
+    entered_by,
+    minute="",
+    answerer=None,
+    answerer_as_minuted="",
+    due_on=None,
+    actions=(),
+    position=None,
+):
+    """Record an item members raised at `meeting`, open from the meeting's date, and the
+    plan actions it concerns. Raises ValidationError (nothing saved) if it is incomplete."""
+    with transaction.atomic():
+        if position is None:
+            highest = meeting.items.aggregate(highest=Max("position"))["highest"]
+            position = 1 if highest is None else highest + 1
+        item = Item(
+            meeting=meeting,
+            position=position,
+            kind=kind,
+            words=words,
+            minute=minute,
+            answerer=answerer,
+            answerer_as_minuted=answerer_as_minuted,
+            due_on=due_on,
+        )
+        item.full_clean()
+        item.save()
+        item.actions.set(actions)
+        StateChange.objects.create(
+            item=item,
+            change=Change.RAISED,
+            state=State.OPEN,
+            on=meeting.held_on,
+            meeting=meeting,
+            entered_by=entered_by,
+        )
+    return item
+
+
+def response_record(
+    *,
+    item,
+    text,
+    entered_by,
+    considers_answered,
+    evidence="",
+    evidence_links="",
+    responded_on=None,
+):
+    """Add an officer's answer to an item, dated today unless `responded_on` says otherwise.
+    If the officer considers it answered and the item is open, it moves to answered
+    (awaiting the committee). The item's row is locked, so answers land one at a time.
+    Raises ValidationError (nothing saved) if the item is closed or the answer is
+    incomplete."""
+    with transaction.atomic():
+        locked = _locked(item)
+        if not locked.owes_answer:
+            raise ValidationError("A conclusion is the committee’s view: it needs no answer.")
+        latest = locked.latest_change()
+        _refuse_if_closed(locked, latest)
+        responded_on = responded_on or timezone.localdate()
+        _check_date(responded_on, latest, "responded_on")
+        response = Response(
+            item=locked,
+            responded_on=responded_on,
+            text=text,
+            evidence=evidence,
+            evidence_links=evidence_links,
+            considers_answered=considers_answered,
+            entered_by=entered_by,
+        )
+        response.full_clean()
+        response.save()
+        if considers_answered and latest.state == State.OPEN:
+            StateChange.objects.create(
+                item=locked,
+                change=Change.ANSWERED,
+                state=State.ANSWERED,
+                on=responded_on,
+                response=response,
+                entered_by=entered_by,
+            )
+    return response
+
+
+def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=None):
+    """Record what the committee decided about an item's answer: accepted (at `meeting`),
+    not accepted (sent back at `meeting`, with the reason; the item reopens) or withdrawn
+    (with the reason; on the meeting's date, or `on`, or today). Raises ValidationError
+    (nothing saved) if the decision doesn't fit the item's state."""
+    if decision not in DECISIONS:
+        raise ValidationError(f"{decision!r} is not a decision the committee records.")
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = _locked(item)
+        latest = locked.latest_change()
+        _refuse_if_closed(locked, latest)
+        errors = {}
+        if decision in (Change.ACCEPTED, Change.NOT_ACCEPTED) and meeting is None:
+            errors["meeting"] = "Choose the meeting at which the committee decided."
+        if decision in (Change.NOT_ACCEPTED, Change.WITHDRAWN) and not reason:
+            errors["reason"] = (
+                "Say why the answer was not accepted."
+                if decision == Change.NOT_ACCEPTED
+                else "Say why the item is withdrawn."
+            )
+        if decision == Change.NOT_ACCEPTED and latest.state != State.ANSWERED:
+            errors["decision"] = (
+                "There is no answer waiting for the committee to send back: the item is still open."
+            )
+        if meeting is not None and meeting.held_on < locked.meeting.held_on:
+            errors["meeting"] = (
+                "The committee can’t decide at a meeting before the one that raised the item "
+                f"({_day(locked.meeting.held_on)})."
+            )
+        if errors:
+            raise ValidationError(errors)
+        on = meeting.held_on if meeting is not None else (on or timezone.localdate())
+        _check_date(on, latest, "meeting" if meeting is not None else "on")
+        change = StateChange(
+            item=locked,
+            change=decision,
+            state=STATE_AFTER[decision],
+            on=on,
+            meeting=meeting,
+            reason=reason,
+            entered_by=entered_by,
+        )
+        change.full_clean()
+        change.save()
+    return change
