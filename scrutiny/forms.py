@@ -3,13 +3,14 @@ answers. Each view records through scrutiny.services; the rules live there and i
 models' clean()."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.forms import GovukDateField
 from actions.models import Action, Lead
 
-from .models import Change, Kind, Meeting
+from .models import Change, Item, Kind, Meeting
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -92,7 +93,8 @@ class ItemForm(forms.Form):
 
     sometimes_needed = ("answerer_as_minuted",)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting, **kwargs):
+        self.meeting = meeting
         super().__init__(*args, **kwargs)
         self.fields["answerer"].queryset = Lead.objects.order_by("name", "initials")
         self.fields["answerer"].label_from_instance = lambda lead: (
@@ -107,6 +109,21 @@ class ItemForm(forms.Form):
         self.fields["actions"].label_from_instance = action_label
         for name in self.sometimes_needed:
             self.fields[name].sometimes_needed = True
+
+    def clean(self):
+        """Item.clean's rules (who answers, the due date), so every error shows at once."""
+        cleaned = super().clean()
+        fields = ["kind", "words", "answerer", "answerer_as_minuted", "due_on"]
+        probe = Item(meeting=self.meeting, **{name: cleaned.get(name) for name in fields})
+        probe.words = probe.words or ""
+        probe.answerer_as_minuted = probe.answerer_as_minuted or ""
+        try:
+            probe.clean()
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, errors)
+        return cleaned
 
     def actions_by_plan(self):
         """The actions field's boxes grouped by plan, for the template."""

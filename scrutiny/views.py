@@ -172,7 +172,7 @@ def meeting_add(request):
 @permission_required("scrutiny.add_item", raise_exception=True)
 def item_add(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = ItemForm(request.POST or None)
+    form = ItemForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             item = item_raise(meeting=meeting, entered_by=request.user, **form.cleaned_data)

@@ -1,0 +1,528 @@
+"""Scrutiny's pages and forms, as each role meets them: who may record, answer and decide,
+what the pages show, the Word action list, and the panels on actions' pages."""
+
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from docx import Document
+
+from actions import roles
+from cypeplan.documents import table_rows
+from scrutiny.models import Change, Item, Kind, Meeting, Response, State, StateChange
+from scrutiny.services import decision_record, response_record
+from tests.factories import (
+    ActionFactory,
+    ItemFactory,
+    LeadFactory,
+    MeetingFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
+from tests.scrutiny import on
+
+RAISED = date(2019, 2, 5)
+TODAY = date(2019, 3, 20)
+
+
+def member_of(group, username, **fields):
+    user = UserFactory(username=username, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def people(db):
+    """Everyone the issue names: the officer who owes the answer, their delegate, another
+    officer, a scrutiny member, a scrutiny officer and a plan administrator."""
+    owes = member_of(roles.OFFICERS, "owes", first_name="Olu", last_name="Owes")
+    delegate = member_of(roles.OFFICERS, "delegate")
+    lead = LeadFactory(name="Olu Owes", job_title="Head of Finance", user=owes)
+    lead.delegates.add(delegate)
+    return {
+        "lead": lead,
+        "owes": owes,
+        "delegate": delegate,
+        "other officer": member_of(roles.OFFICERS, "other"),
+        "member": member_of(roles.SCRUTINY_MEMBERS, "member"),
+        "clerk": member_of(roles.SCRUTINY_OFFICERS, "clerk", is_staff=True),
+        "admin": member_of(roles.PLAN_ADMINISTRATORS, "admin", is_staff=True),
+    }
+
+
+@pytest.fixture
+def item(people):
+    action = ActionFactory(reference="4.2", description="Recruit and retain social workers")
+    with on(RAISED):
+        return ItemFactory(
+            meeting=MeetingFactory(held_on=RAISED),
+            answerer=people["lead"],
+            due_on=date(2019, 3, 12),
+            words="Monthly performance data that was presented to the Improvement Board",
+            actions=[action],
+        )
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with on(TODAY):
+        yield
+
+
+def sign_in(client, people, role):
+    if role != "anonymous":
+        client.force_login(people[role])
+
+
+def recorded():
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Meeting, Item, Response, StateChange)
+    ]
+
+
+ANSWER = {"text": "The data is on the intranet.", "considers_answered": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("anonymous", False),
+        ("member", False),
+        ("clerk", False),
+        ("owes", True),
+        ("delegate", True),
+        ("other officer", False),
+        ("admin", True),
+    ],
+)
+def test_who_may_answer_an_item(client, people, item, role, allowed):
+    sign_in(client, people, role)
+    url = reverse("scrutiny:item_answer", args=[item.pk])
+
+    page = client.get(url)
+    posted = client.post(url, ANSWER)
+
+    if role == "anonymous":
+        assert page.status_code == posted.status_code == 302
+    else:
+        assert page.status_code == (200 if allowed else 403)
+        assert posted.status_code == (302 if allowed else 403)
+    assert item.responses.exists() is allowed
+    state = Item.objects.with_state(TODAY).get().state
+    assert state == (State.ANSWERED if allowed else State.OPEN)
+    if allowed:
+        assert item.responses.get().entered_by == people[role]
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("anonymous", False),
+        ("member", False),
+        ("clerk", True),
+        ("owes", False),
+        ("delegate", False),
+        ("other officer", False),
+        ("admin", False),
+    ],
+)
+def test_only_scrutiny_officers_record_the_committees_decision(client, people, item, role, allowed):
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    sign_in(client, people, role)
+    url = reverse("scrutiny:item_decide", args=[item.pk])
+
+    page = client.get(url)
+    posted = client.post(url, {"decision": Change.ACCEPTED, "meeting": march.pk})
+
+    if role == "anonymous":
+        assert page.status_code == posted.status_code == 302
+    else:
+        assert page.status_code == (200 if allowed else 403)
+        assert posted.status_code == (302 if allowed else 403)
+    expected = State.ACCEPTED if allowed else State.ANSWERED
+    assert Item.objects.with_state(TODAY).get().state == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("anonymous", False),
+        ("member", False),
+        ("clerk", True),
+        ("owes", False),
+        ("delegate", False),
+        ("other officer", False),
+        ("admin", True),
+    ],
+)
+def test_who_may_record_a_meeting_and_its_items(client, people, role, allowed):
+    sign_in(client, people, role)
+
+    meeting_page = client.get(reverse("scrutiny:meeting_add"))
+    meeting_post = client.post(
+        reverse("scrutiny:meeting_add"),
+        {
+            "committee": "Scrutiny Children & Young People Sub-Committee",
+            "held_on_day": "12",
+            "held_on_month": "3",
+            "held_on_year": "2019",
+            "minute_numbers": "17/19 to 25/19",
+        },
+    )
+    meeting = Meeting.objects.first() or MeetingFactory(held_on=date(2019, 3, 12))
+    item_post = client.post(
+        reverse("scrutiny:item_add", args=[meeting.pk]),
+        {
+            "kind": Kind.ACTION,
+            "words": "Officers agreed to circulate the table.",
+            "minute": "18/19",
+            "answerer": people["lead"].pk,
+            "due_on_day": "9",
+            "due_on_month": "4",
+            "due_on_year": "2019",
+        },
+    )
+
+    if role == "anonymous":
+        assert {meeting_page.status_code, meeting_post.status_code, item_post.status_code} == {302}
+        assert not Item.objects.exists()
+        return
+    assert meeting_page.status_code == (200 if allowed else 403)
+    assert meeting_post.status_code == (302 if allowed else 403)
+    assert item_post.status_code == (302 if allowed else 403)
+    assert Meeting.objects.filter(minute_numbers="17/19 to 25/19").exists() is allowed
+    assert Item.objects.filter(words="Officers agreed to circulate the table.").exists() is allowed
+    if allowed:
+        raised = Item.objects.with_state(TODAY).get()
+        assert (raised.state, raised.answerer, raised.due_on) == (
+            State.OPEN,
+            people["lead"],
+            date(2019, 4, 9),
+        )
+
+
+@pytest.mark.parametrize("role", ["member", "clerk", "owes", "delegate", "other officer", "admin"])
+def test_everyone_who_reads_the_plans_reads_the_scrutiny_pages(client, people, item, role):
+    sign_in(client, people, role)
+    for url in [
+        reverse("scrutiny:index"),
+        reverse("scrutiny:meeting", args=[item.meeting_id]),
+        reverse("scrutiny:item", args=[item.pk]),
+        reverse("scrutiny:meeting_action_list_document", args=[item.meeting_id]),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_scrutiny_member_can_post_nothing_anywhere_in_scrutiny(client, people, item):
+    response_record(item=item, text="Sent", considers_answered=True, entered_by=people["owes"])
+    client.force_login(people["member"])
+    before = recorded()
+    everything = {
+        **ANSWER,
+        "decision": Change.ACCEPTED,
+        "meeting": item.meeting_id,
+        "committee": "X",
+        "held_on_day": "1",
+        "held_on_month": "1",
+        "held_on_year": "2019",
+        "kind": Kind.ACTION,
+        "words": "x",
+        "answerer_as_minuted": "Officers",
+    }
+    for url in [
+        reverse("scrutiny:index"),
+        reverse("scrutiny:meeting_add"),
+        reverse("scrutiny:meeting", args=[item.meeting_id]),
+        reverse("scrutiny:item_add", args=[item.meeting_id]),
+        reverse("scrutiny:item", args=[item.pk]),
+        reverse("scrutiny:item_answer", args=[item.pk]),
+        reverse("scrutiny:item_decide", args=[item.pk]),
+        reverse("scrutiny:meeting_action_list_document", args=[item.meeting_id]),
+    ]:
+        assert client.post(url, everything).status_code in {403, 405}, url
+    assert recorded() == before
+
+
+def test_the_buttons_show_only_to_those_who_may_use_them(client, people, item):
+    url = reverse("scrutiny:item", args=[item.pk])
+    for role, answer, decide in [
+        ("member", False, False),
+        ("owes", True, False),
+        ("delegate", True, False),
+        ("other officer", False, False),
+        ("clerk", False, True),
+        ("admin", True, False),
+    ]:
+        client.force_login(people[role])
+        html = client.get(url).content.decode()
+        assert ("Answer this item" in html) is answer, role
+        assert ("Record the committee’s decision" in html) is decide, role
+
+
+# --- Forms: error states ------------------------------------------------------------
+
+
+def test_an_empty_answer_is_refused_with_an_error_summary(client, people, item):
+    client.force_login(people["owes"])
+
+    response = client.post(reverse("scrutiny:item_answer", args=[item.pk]), {"text": ""})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "Enter “Your answer”" in html
+    assert "Select “Do you consider the item answered?”" in html
+    assert html.startswith("<!DOCTYPE html>") and "<title>Error: Answer an item" in html
+    assert not Response.objects.exists()
+
+
+def test_a_bad_evidence_link_is_refused_naming_it(client, people, item):
+    client.force_login(people["owes"])
+
+    response = client.post(
+        reverse("scrutiny:item_answer", args=[item.pk]),
+        {**ANSWER, "evidence_links": "https://example.org/ok\nnot a link"},
+    )
+
+    assert "This is not: not a link" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_sending_an_answer_back_needs_a_reason(client, people, item):
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    client.force_login(people["clerk"])
+    url = reverse("scrutiny:item_decide", args=[item.pk])
+
+    refused = client.post(url, {"decision": Change.NOT_ACCEPTED, "meeting": march.pk})
+    sent_back = client.post(
+        url, {"decision": Change.NOT_ACCEPTED, "meeting": march.pk, "reason": "Too late"}
+    )
+
+    assert "Say why the answer was not accepted." in refused.content.decode()
+    assert sent_back.status_code == 302
+    reopened = Item.objects.with_state(TODAY).get()
+    assert (reopened.state, reopened.state_reason) == (State.OPEN, "Too late")
+
+
+def test_accepting_needs_the_meeting(client, people, item):
+    response_record(item=item, text="Sent", considers_answered=True, entered_by=people["owes"])
+    client.force_login(people["clerk"])
+
+    refused = client.post(
+        reverse("scrutiny:item_decide", args=[item.pk]), {"decision": Change.ACCEPTED}
+    )
+
+    assert "Choose the meeting at which the committee decided." in refused.content.decode()
+    assert Item.objects.with_state(TODAY).get().state == State.ANSWERED
+
+
+def test_an_item_needs_its_words_and_who_answers(client, people, item):
+    client.force_login(people["clerk"])
+
+    response = client.post(
+        reverse("scrutiny:item_add", args=[item.meeting_id]), {"kind": Kind.ACTION, "words": ""}
+    )
+
+    html = response.content.decode()
+    assert "Enter “Words as minuted”" in html
+    assert "Say who must answer" in html
+    assert Item.objects.count() == 1
+
+
+def test_a_meeting_with_an_impossible_date_or_twice_on_one_day_is_refused(client, people, item):
+    client.force_login(people["clerk"])
+    url = reverse("scrutiny:meeting_add")
+    committee = item.meeting.committee
+
+    impossible = client.post(
+        url,
+        {"committee": committee, "held_on_day": "31", "held_on_month": "9", "held_on_year": "2019"},
+    )
+    twice = client.post(
+        url,
+        {"committee": committee, "held_on_day": "5", "held_on_month": "2", "held_on_year": "2019"},
+    )
+
+    assert "September 2019 has 30 days" in impossible.content.decode()
+    assert "already has a meeting on 5 February 2019" in twice.content.decode()
+    assert Meeting.objects.count() == 1
+
+
+# --- What the pages show --------------------------------------------------------------
+
+
+def test_the_item_page_shows_its_history_with_answers_and_reasons(client, people, item):
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="First go", considers_answered=True, entered_by=None)
+    with on(date(2019, 3, 12)):
+        decision_record(
+            item=item,
+            decision=Change.NOT_ACCEPTED,
+            meeting=march,
+            reason="Not the data asked for",
+            entered_by=None,
+        )
+    with on(date(2019, 3, 15)):
+        response_record(item=item, text="Progress only", considers_answered=False, entered_by=None)
+    client.force_login(people["member"])
+
+    html = client.get(reverse("scrutiny:item", args=[item.pk])).content.decode()
+
+    history = html.split('id="history"')[1]
+    order = [
+        "5 February 2019: Raised at the meeting",
+        "1 March 2019: Answered",
+        "First go",
+        "12 March 2019: Not accepted: sent back at the meeting of 12 March 2019",
+        "Not the data asked for",
+        "15 March 2019: Answer (progress; the item stays open)",
+        "Progress only",
+    ]
+    positions = [history.index(text) for text in order]
+    assert positions == sorted(positions)
+    # As at 10 March the committee had not yet sent it back.
+    earlier = client.get(reverse("scrutiny:item", args=[item.pk]), {"as_at": "2019-03-10"})
+    assert "Not the data asked for" not in earlier.content.decode()
+
+
+def test_the_action_list_shows_each_plan_actions_position_as_at_the_date(client, people, item):
+    action = item.actions.get()
+    ProgressUpdateFactory(action=action, reported_on=date(2019, 3, 1), status="complete")
+    client.force_login(people["member"])
+
+    before = client.get(reverse("scrutiny:index"), {"as_at": "2019-02-28"}).content.decode()
+    after = client.get(reverse("scrutiny:index"), {"as_at": "2019-03-01"}).content.decode()
+
+    assert "Recruit and retain social workers" in before
+    assert ">Complete</strong>" not in before
+    assert ">Complete</strong>" in after
+
+
+def test_the_word_action_list_holds_the_same_rows_as_the_page(client, people, item):
+    with on(RAISED):
+        ItemFactory(meeting=item.meeting, words="Forward Plan on emerging Strategies")
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Published", considers_answered=True, entered_by=None)
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    client.force_login(people["member"])
+
+    page = client.get(reverse("scrutiny:meeting", args=[march.pk])).content.decode()
+    download = client.get(reverse("scrutiny:meeting_action_list_document", args=[march.pk]))
+
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="action-list-2019-03-12.docx"' in download["Content-Disposition"]
+    document = Document(io.BytesIO(download.content))
+    header, *rows = table_rows(document)[-1]
+    assert header == [
+        "No.",
+        "Raised",
+        "Item",
+        "Who answers, and by when",
+        "Where it stands",
+        "Latest answer",
+        "Plan actions it concerns",
+    ]
+    assert [row[2] for row in rows] == [
+        "Information request: Monthly performance data that was presented to the Improvement Board",
+        "Information request: Forward Plan on emerging Strategies",
+    ]
+    assert rows[0][3] == "Olu Owes, Head of Finance\nDue 12 March 2019"
+    assert rows[0][4].startswith("Answered, awaiting the committee")
+    assert rows[0][5] == "1 March 2019: Published"
+    assert rows[1][4].startswith("Open")
+    listed = page.split('id="action-list-heading"')[1]
+    for row in rows:
+        assert f'data-label="No.">{row[0]}</td>' in listed
+        assert row[2].split(": ", 1)[1] in listed
+        assert row[5].split(": ", 1)[-1] in listed
+    assert listed.count('data-label="No."') == len(rows)
+
+
+# --- On actions' pages, in reminders and on the register --------------------------------
+
+
+def test_an_actions_page_lists_the_members_items_about_it(client, people, item):
+    client.force_login(people["member"])
+
+    html = client.get(reverse("actions:detail", args=[item.actions.get().pk])).content.decode()
+
+    assert "What scrutiny members have asked about it" in html
+    assert "Monthly performance data that was presented to the Improvement Board" in html
+    assert "Answer overdue" in html
+
+
+def test_my_actions_shows_the_items_an_officer_owes_overdue_first(client, people, item):
+    with on(RAISED):
+        later = ItemFactory(
+            meeting=item.meeting, answerer=people["lead"], due_on=date(2019, 6, 1), words="Later"
+        )
+        ItemFactory(meeting=item.meeting, words="Someone else's")
+    for role in ["owes", "delegate"]:
+        client.force_login(people[role])
+        html = client.get(reverse("actions:my_actions")).content.decode()
+        panel = html.split("Answers you owe the scrutiny committee")[1]
+        assert panel.index("Monthly performance data") < panel.index("Later")
+        assert "Someone else" not in panel
+        assert reverse("scrutiny:item_answer", args=[later.pk]) in panel
+    client.force_login(people["other officer"])
+    assert "Answers you owe" not in client.get(reverse("actions:my_actions")).content.decode()
+
+
+def test_the_register_filters_actions_members_have_asked_about(client, people, item):
+    asked = item.actions.get()
+    other = ActionFactory(description="Nobody asked about this")
+    client.force_login(people["member"])
+
+    def descriptions(value):
+        html = client.get(reverse("actions:register"), {"asked_about": value}).content.decode()
+        return [a.description for a in (asked, other) if a.description in html]
+
+    assert descriptions("yes") == [asked.description]
+    assert descriptions("outstanding") == [asked.description]
+    assert descriptions("no") == [other.description]
+    with on(date(2019, 3, 25)):
+        response_record(item=item, text="x", considers_answered=True, entered_by=None)
+        decision_record(
+            item=item,
+            decision=Change.ACCEPTED,
+            meeting=MeetingFactory(held_on=date(2019, 3, 25)),
+            entered_by=None,
+        )
+        assert descriptions("outstanding") == []
+        assert descriptions("yes") == [asked.description]
+
+
+def test_reminders_include_overdue_answers_for_the_officer_and_their_delegate(
+    people, item, mailoutbox, settings
+):
+    from actions.reminders import reminders_send
+
+    settings.SITE_URL = "https://plans.example.org"
+    with on(RAISED):
+        ItemFactory(meeting=item.meeting, answerer=people["lead"], due_on=date(2019, 6, 1))
+
+    summary = reminders_send(as_at=TODAY)
+
+    assert sorted(reminder.recipient.username for reminder in summary.sent) == [
+        "delegate",
+        "owes",
+    ]
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert message.subject == "1 answer to scrutiny overdue (CYPE plan tracker)"
+    assert "Monthly performance data that was presented to the Improvement Board" in message.body
+    assert "overdue by 8 days" in message.body
+    url = "https://plans.example.org" + reverse("scrutiny:item_answer", args=[item.pk])
+    assert url in message.body
+    assert url in message.alternatives[0][0]
+
+    # Not overdue yet the day it is due: no reminder.
+    mailoutbox.clear()
+    assert not reminders_send(as_at=date(2019, 3, 12)).sent
