@@ -91,7 +91,7 @@ class ItemForm(forms.Form):
         help_text="Tick any number, from any plan.",
     )
 
-    sometimes_needed = ("answerer_as_minuted",)
+    sometimes_needed = ("answerer", "answerer_as_minuted")
 
     def __init__(self, *args, meeting, **kwargs):
         self.meeting = meeting
