@@ -47,8 +47,8 @@ QUERIES = {
     "at risk by theme XLSX": 6,
     # session, user, permissions x2, plans; the action with plan, lead, division and
     # timeframe; its supporting leads, sub-steps (with timeframes) and updates (with who
-    # entered them)
-    "action": 9,
+    # entered them); scrutiny's panel: the members' items about it
+    "action": 10,
     # session, user, permissions x2, plans; the lead with division; COUNT for the
     # paginator; a page of their actions with state, plan, lead and timeframe; their
     # delegates
@@ -58,8 +58,8 @@ QUERIES = {
     "theme (largest)": 10,
     # session, user, permissions x2, plans; the leads the officer is; the leads they are
     # a delegate for; COUNT for the paginator; a page of their actions with state, plan,
-    # lead and timeframe
-    "my actions": 9,
+    # lead and timeframe; scrutiny's panel: the items they owe an answer to
+    "my actions": 10,
     # session, user; the action with plan, lead and timeframe; permissions x2; may they
     # update it (EXISTS); the latest update; the newest update's id; the action's state
     "record an update": 9,

@@ -404,6 +404,7 @@ def test_the_action_list_shows_each_plan_actions_position_as_at_the_date(client,
     assert "Recruit and retain social workers" in before
     assert ">Complete</strong>" not in before
     assert ">Complete</strong>" in after
+    assert "Overdue" in before
 
 
 def test_the_word_action_list_holds_the_same_rows_as_the_page(client, people, item):
