@@ -527,3 +527,69 @@ def test_reminders_include_overdue_answers_for_the_officer_and_their_delegate(
     # Not overdue yet the day it is due: no reminder.
     mailoutbox.clear()
     assert not reminders_send(as_at=date(2019, 3, 12)).sent
+
+
+# --- The admin --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["clerk", "admin"])
+def test_an_item_added_in_the_admin_is_raised_and_its_history_kept(client, people, item, role):
+    client.force_login(people[role])
+    action = item.actions.get()
+
+    added = client.post(
+        reverse("admin:scrutiny_item_add"),
+        {
+            "meeting": item.meeting_id,
+            "position": 5,
+            "kind": Kind.RECOMMENDATION,
+            "words": "The Council and its partners should meet.",
+            "minute": "14/19",
+            "answerer_as_minuted": "Cabinet Member for Children, Young People and Learning",
+            "due_on": "2019-03-12",
+            "actions": [action.pk],
+        },
+    )
+    new = Item.objects.get(kind=Kind.RECOMMENDATION)
+    changed = client.post(
+        reverse("admin:scrutiny_item_change", args=[new.pk]),
+        {
+            "position": 5,
+            "kind": Kind.RECOMMENDATION,
+            "words": "The Council and its partners should meet soon.",
+            "minute": "14/19",
+            "answerer_as_minuted": "Cabinet Member for Children, Young People and Learning",
+            "due_on": "2019-03-12",
+            "actions": [action.pk],
+            "state_changes-TOTAL_FORMS": 1,
+            "state_changes-INITIAL_FORMS": 1,
+            "responses-TOTAL_FORMS": 0,
+            "responses-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert added.status_code == changed.status_code == 302
+    raised = Item.objects.with_state(TODAY).get(pk=new.pk)
+    assert (raised.state, list(new.actions.all())) == (State.OPEN, [action])
+    assert new.state_changes.get().on == RAISED
+    # Setting its actions is a step of its own in the history: what it said, then what it says.
+    words = [h.words for h in new.history.order_by("history_date")]
+    assert (words[0], words[-1]) == (
+        "The Council and its partners should meet.",
+        "The Council and its partners should meet soon.",
+    )
+    history = client.get(reverse("admin:scrutiny_item_history", args=[new.pk]))
+    assert history.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["member", "owes", "other officer"])
+def test_members_and_officers_cannot_use_the_scrutiny_admin(client, people, item, role):
+    client.force_login(people[role])
+
+    response = client.post(
+        reverse("admin:scrutiny_item_change", args=[item.pk]), {"words": "Changed"}
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert Item.objects.get(pk=item.pk).words == item.words
