@@ -188,6 +188,7 @@ class CommitteePaper:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         label_width = Cm(5.5)
         value_width = Cm(self.text_width_cm) - label_width
+        table.columns[0].width, table.columns[1].width = label_width, value_width
         for label, value in fields:
             row = table.add_row()
             _keep_row_whole(row)
@@ -257,6 +258,10 @@ class CommitteePaper:
         cell_widths = [
             Cm(self.text_width_cm * (width / total)) for width in (widths or [1] * len(columns))
         ]
+        # The table grid's widths too: LibreOffice (and Word, on reflow) lay columns out by
+        # the grid, not by each cell's width.
+        for column, width in zip(table.columns, cell_widths, strict=True):
+            column.width = width
         header = table.rows[0]
         _set_repeat_header(header)
         _keep_row_whole(header)

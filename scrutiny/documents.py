@@ -19,7 +19,7 @@ COLUMNS = [
     "Latest answer",
     "Plan actions it concerns",
 ]
-WIDTHS = [1.2, 2.6, 7, 3.4, 3.4, 6, 4.4]
+WIDTHS = [1.4, 3.2, 7, 3.6, 3.2, 5.6, 4.4]
 
 
 def _day(value):

@@ -435,6 +435,10 @@ def test_the_word_action_list_holds_the_same_rows_as_the_page(client, people, it
         "Information request: Monthly performance data that was presented to the Improvement Board",
         "Information request: Forward Plan on emerging Strategies",
     ]
+    # Laid out for landscape A4: the grid gives the words room, the number little.
+    grid = [column.width for column in document.tables[-1].columns]
+    assert grid[0] < grid[1] < grid[2]
+    assert document.sections[0].page_width > document.sections[0].page_height
     assert rows[0][3] == "Olu Owes, Head of Finance\nDue 12 March 2019"
     assert rows[0][4].startswith("Answered, awaiting the committee")
     assert rows[0][5] == "1 March 2019: Published"
