@@ -26,6 +26,13 @@ def _day(value):
     return date_format(value, "j F Y") if value else ""
 
 
+def short(text, length):
+    """`text` on one line, cut to `length` characters with an ellipsis (cheaper than
+    Truncator, which pages of hundreds of rows feel)."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 def action_position(action):
     """A plan action's position in words, from actions' with_state flags (never a rule of
     our own): its status and RAG as a word, and whether it is overdue."""
@@ -70,6 +77,18 @@ class Row:
         if not self.item.latest_response_on:
             return "No answer yet"
         return f"{_day(self.item.latest_response_on)}: {self.item.latest_response_text}"
+
+    @property
+    def plan_actions(self):
+        """(action, label) for each plan action, for the page."""
+        return [
+            (
+                action,
+                f"{action.theme.plan.name}{' ' + action.reference if action.reference else ''}: "
+                + short(action.description, 80),
+            )
+            for action in self.item.actions.all()
+        ]
 
     @property
     def actions(self):
