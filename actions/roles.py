@@ -73,6 +73,8 @@ GROUP_PERMISSIONS = {
         | _permissions(("add", "change", "view"), SCRUTINY_RECORDS)
         | _permissions(("add", "view"), [SCRUTINY_RESPONSE])
         | _permissions(("view",), [SCRUTINY_STATE_CHANGE, *SCRUTINY_HISTORY])
+        # The record of every import, and of every date confirmed (both append-only).
+        | _permissions(("view",), ["imports.planimport", "actions.dateconfirmation"])
     ),
     OFFICERS: sorted(
         _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING])

@@ -1,5 +1,6 @@
 """Writes that must happen as one, shared by the views, the admin, commands and tests."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Action, ProgressUpdate
@@ -54,3 +55,26 @@ def progress_update_record(
         update.full_clean()
         update.save()
     return update
+
+
+def date_confirmation_record(*, action, confirmed_on, reason, entered_by, sub_step=None):
+    """Record the date a person confirmed for an action (or one of its sub-steps) whose
+    timeframe is to be confirmed. The plan's words stay as written; only this action moves,
+    never the others that share its timeframe. Raises ValidationError (nothing saved)."""
+    from .models import DateConfirmation
+
+    timeframe = sub_step.timeframe if sub_step is not None else action.timeframe
+    if timeframe is None or not timeframe.to_be_confirmed:
+        raise ValidationError(
+            {"confirmed_on": "This date is not waiting to be confirmed: it reads as written."}
+        )
+    confirmation = DateConfirmation(
+        action=action,
+        sub_step=sub_step,
+        confirmed_on=confirmed_on,
+        reason=reason,
+        entered_by=entered_by,
+    )
+    confirmation.full_clean()
+    confirmation.save()
+    return confirmation

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "themes",
     "actions",
     "scrutiny",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # go without a progress update, and how far ahead a not-started action counts as at risk.
 UPDATE_WINDOW_DAYS = int(os.environ.get("UPDATE_WINDOW_DAYS", "90"))
 WARNING_WINDOW_DAYS = int(os.environ.get("WARNING_WINDOW_DAYS", "30"))
+
+# The largest spreadsheet a person may import, in bytes (10,000 actions fit in 2 MB).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5_000_000)))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

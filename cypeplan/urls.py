@@ -17,5 +17,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("scrutiny/", include("scrutiny.urls")),
+    path("", include("imports.urls")),
     path("", include("actions.urls")),
 ]

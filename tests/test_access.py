@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from actions import roles
 from actions.models import ProgressUpdate
+from imports.models import PlanImport
 from scrutiny.models import Item, Meeting, Response, StateChange
 from tests.factories import (
     ActionFactory,
@@ -50,6 +51,21 @@ SPECIAL_ACCESS = {
     # Changes delegates: POST only.
     "actions:lead_delegates": dict.fromkeys(READ_PAGE, 405),
 }
+# Plan administrators' pages: importing plans, data quality, confirming dates.
+ADMINISTRATORS_ONLY = {**READ_PAGE, "scrutiny": 403, "officer": 403}
+SPECIAL_ACCESS.update(
+    {
+        "imports:start": ADMINISTRATORS_ONLY,
+        "imports:template": ADMINISTRATORS_ONLY,
+        "imports:plan_download": ADMINISTRATORS_ONLY,
+        "imports:preview": ADMINISTRATORS_ONLY,
+        # Abandoning an import: POST only.
+        "imports:abandon": {**ADMINISTRATORS_ONLY, "admin": 405},
+        "imports:data_quality": ADMINISTRATORS_ONLY,
+        # The sample action's date reads as written: nothing to confirm, so back to it.
+        "imports:confirm_date": {**ADMINISTRATORS_ONLY, "admin": 302},
+    }
+)
 
 
 def app_pages(resolver=None, prefix=""):
@@ -85,7 +101,10 @@ def world(db):
     LeadFactory(user=users["officer"])
     # An item members raised about the action, owed by its lead (not the officer).
     item = ItemFactory(answerer=action.lead, actions=[action])
-    return {"action": action, "item": item, "users": users}
+    plan_import = PlanImport.objects.create(
+        file_name="plan.xlsx", file_size=1, uploaded_by=users["admin"], preview={}
+    )
+    return {"action": action, "item": item, "users": users, "plan_import": plan_import}
 
 
 def url_for(name, world):
@@ -102,6 +121,10 @@ def url_for(name, world):
         "scrutiny:item": [world["item"].pk],
         "scrutiny:item_answer": [world["item"].pk],
         "scrutiny:item_decide": [world["item"].pk],
+        "imports:plan_download": [world["action"].theme.plan.slug],
+        "imports:preview": [world["plan_import"].key],
+        "imports:abandon": [world["plan_import"].key],
+        "imports:confirm_date": [world["action"].pk],
     }
     pattern = dict(app_pages())[name]
     if pattern.pattern.converters:

@@ -1,5 +1,6 @@
 """How the admin shows dates, yes/no flags and long text, and what "today" is."""
 
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -22,3 +23,16 @@ def yes_no(value):
 
 def shortened(text, length=120):
     return Truncator(text).chars(length)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record the app writes and people only read: no adding, changing or deleting."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

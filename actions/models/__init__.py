@@ -1,4 +1,5 @@
 from .action import Action, SubStep
+from .confirmation import DateConfirmation
 from .leads import Division, Lead
 from .progress import NARRATIVE_LIMIT, ProgressUpdate
 from .reminder import Reminder
@@ -25,6 +26,7 @@ __all__ = [
     "Action",
     "ActionQuerySet",
     "ActionState",
+    "DateConfirmation",
     "Division",
     "Lead",
     "ProgressUpdate",

@@ -107,6 +107,18 @@ class Action(models.Model):
         ActionQuerySet.updatable_by, asked of the database for this one action."""
         return type(self).objects.updatable_by(user).filter(pk=self.pk).exists()
 
+    def original_due_on(self, known_at=None):
+        """The plan's own due date: rules.original_due_on for this one action. Asks the
+        database only when the timeframe is to be confirmed."""
+        if not self.timeframe.to_be_confirmed:
+            return self.timeframe.due_on
+        confirmed = self.date_confirmations.filter(sub_step=None)
+        if known_at is not None:
+            confirmed = confirmed.filter(entered_at__lte=known_at)
+        return (
+            confirmed.order_by("-entered_at", "-pk").values_list("confirmed_on", flat=True).first()
+        )
+
     def state(self, as_at, known_at=None):
         """The same rules as ActionQuerySet.with_state, for this one action.
 
@@ -116,7 +128,7 @@ class Action(models.Model):
             as_at=as_at,
             known_at=known_at,
             updates=self.progress_updates.all(),
-            original_due_on=self.timeframe.due_on,
+            original_due_on=self.original_due_on(known_at),
             plan_starts_on=self.theme.plan.starts_on,
         )
 

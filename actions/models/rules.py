@@ -83,11 +83,28 @@ def is_known(update, as_at, known_at=None):
     return update.reported_on <= as_at and (known_at is None or update.entered_at <= known_at)
 
 
-def effective_due_on(revision):
+def original_due_on(known_at=None):
+    """The plan's own due date for an action: its timeframe's, or, for a timeframe to be
+    confirmed, the date a person last confirmed for this action (as known at `known_at`).
+    `Action.original_due_on` says the same for one action."""
+    from .confirmation import DateConfirmation
+
+    confirmed = DateConfirmation.objects.filter(action=OuterRef("pk"), sub_step=None)
+    if known_at is not None:
+        confirmed = confirmed.filter(entered_at__lte=known_at)
+    confirmed = confirmed.order_by("-entered_at", "-pk").values("confirmed_on")[:1]
+    return Case(
+        When(timeframe__to_be_confirmed=True, then=Subquery(confirmed)),
+        default=F("timeframe__due_on"),
+    )
+
+
+def effective_due_on(revision, known_at=None):
     """The due date an action is judged against: the revised date from the latest known update
-    that gave one (`revision`, a queryset of such updates newest first), else the timeframe's
-    due date. The one expression for it; `due_date_as_at` says the same for one action."""
-    return Coalesce(Subquery(revision.values("revised_due_on")[:1]), F("timeframe__due_on"))
+    that gave one (`revision`, a queryset of such updates newest first), else the plan's own
+    (original_due_on). The one expression for it; `due_date_as_at` says the same for one
+    action."""
+    return Coalesce(Subquery(revision.values("revised_due_on")[:1]), original_due_on(known_at))
 
 
 def due_date_as_at(updates, original_due_on):
@@ -197,8 +214,8 @@ class ActionQuerySet(models.QuerySet):
                 ),
                 latest_rag=Coalesce(Subquery(latest.values("rag")[:1]), Value("")),
                 latest_reported_on=Subquery(latest.values("reported_on")[:1]),
-                original_due_on=F("timeframe__due_on"),
-                due_on=effective_due_on(revision),
+                original_due_on=original_due_on(known_at),
+                due_on=effective_due_on(revision, known_at),
                 revised_due_reason=Subquery(revision.values("revised_due_reason")[:1]),
                 due_revised_on=Subquery(revision.values("reported_on")[:1]),
             )

@@ -1,0 +1,65 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from .action import Action, SubStep
+
+
+class DateConfirmationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class DateConfirmation(models.Model):
+    """A person's answer to "when is this really due?" for one action (or one of its
+    sub-steps) whose timeframe is to be confirmed.
+
+    The plan's words stay as written; the newest confirmation gives the date. Timeframes
+    are shared by every action that words its date the same way, so the answer belongs to
+    the action, never to the timeframe. History: added to, never edited.
+    """
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="date_confirmations")
+    sub_step = models.ForeignKey(
+        SubStep,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="date_confirmations",
+        help_text="Empty when the date confirmed is the action's own.",
+    )
+    confirmed_on = models.DateField("confirmed due date")
+    reason = models.TextField(
+        "who confirmed it and why",
+        max_length=2000,
+        help_text="For example: “Confirmed with the Head of Service: the plan meant 30 "
+        "September 2021.”",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="date_confirmations"
+    )
+    entered_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DateConfirmationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-entered_at", "-pk"]
+        indexes = [models.Index(fields=["action", "sub_step", "entered_at"])]
+
+    def __str__(self):
+        return f"{self.confirmed_on:%d %B %Y}, confirmed {self.entered_at:%d %B %Y}"
+
+    def natural_key(self):
+        return (str(self.key),)
+
+    natural_key.dependencies = ["actions.action", "actions.substep"]
+
+    def clean(self):
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Say who confirmed the date and why."})
+        if self.sub_step_id and self.action_id and self.sub_step.action_id != self.action_id:
+            raise ValidationError({"sub_step": "That step belongs to another action."})

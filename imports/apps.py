@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "imports"
+    verbose_name = "Imports from spreadsheets"
+
+    def ready(self):
+        from actions import hooks
+
+        from . import panels
+
+        hooks.register_panel("dashboard", panels.administration)
+        hooks.register_panel("action_detail", panels.date_to_confirm)

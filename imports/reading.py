@@ -1,0 +1,174 @@
+"""Spreadsheets in: an .xlsx or .csv file read into rows of text, with every problem named.
+
+openpyxl reads workbooks (formulas come back as their text and are refused, never run);
+the csv module reads CSV. What comes out is a list of (row number, {column key: text}), the
+row numbers as the person sees them in their spreadsheet.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+
+class FileProblems(Exception):
+    """Everything wrong with a file, each message naming the row, column and value."""
+
+    def __init__(self, messages):
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    hint: str
+    example: str = ""
+
+
+def size_limit_words():
+    megabytes = settings.IMPORT_MAX_BYTES / 1_000_000
+    return f"{megabytes:g} MB"
+
+
+def quoted(value, limit=80):
+    text = str(value)
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def _cell_text(value):
+    """A cell as the text a person typed: dates day first, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(data):
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise FileProblems(
+            [
+                "The file is called .xlsx but is not an Excel workbook, or is damaged "
+                f"({type(error).__name__}). Save it again from Excel as “Excel Workbook "
+                "(.xlsx)”, or as CSV."
+            ]
+        ) from error
+    sheet = workbook.worksheets[0]
+    problems = [
+        f"Cells {cells} are merged: unmerge them and fill in every row, so each row says "
+        "everything about itself."
+        for cells in sorted(str(merged) for merged in sheet.merged_cells.ranges)
+    ]
+    rows = []
+    for cells in sheet.iter_rows():
+        values = []
+        for cell in cells:
+            if cell.data_type == "f":
+                problems.append(
+                    f"Row {cell.row}, column {cell.column_letter}: {quoted(cell.value)} is a "
+                    "formula. Formulas are never run: type the text or date itself."
+                )
+                values.append("")
+            else:
+                values.append(_cell_text(cell.value))
+        rows.append(values)
+    return rows, problems
+
+
+def _csv_rows(data):
+    if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
+        raise FileProblems(
+            [
+                "The file is called .csv but is not text: it looks like a workbook or another "
+                "kind of file. Save it from Excel as “CSV UTF-8”, or upload the .xlsx."
+            ]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    rows = [[value.strip() for value in row] for row in csv.reader(io.StringIO(text))]
+    problems = [
+        f"Row {number}, column {index + 1}: {quoted(value)} looks like a formula. Formulas "
+        "are never run: type the text itself (or start it with an apostrophe)."
+        for number, row in enumerate(rows, start=1)
+        for index, value in enumerate(row)
+        if value.startswith("=")
+    ]
+    return rows, problems
+
+
+def read_table(file_name, data, columns):
+    """The file's rows under its header row, as (row number, {key: text}).
+
+    Raises FileProblems naming every problem found: a file too large, of the wrong kind,
+    empty, with wrong or missing columns, merged cells or formulas.
+    """
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise FileProblems(
+            [
+                f"The file is {len(data) / 1_000_000:.1f} MB; the largest we take is "
+                f"{size_limit_words()}. Split the plan into several files."
+            ]
+        )
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        rows, problems = _xlsx_rows(data)
+    elif name.endswith(".csv"):
+        rows, problems = _csv_rows(data)
+    else:
+        raise FileProblems(
+            [f"{quoted(file_name)} is not an .xlsx or .csv file: save it as one of those."]
+        )
+    # Row numbers as the person sees them; blank rows are skipped, not renumbered.
+    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
+    if not numbered:
+        raise FileProblems(["The file is empty: it has no header row and no rows."])
+    header_number, headers = numbered[0]
+    known = {column.header.casefold(): column for column in columns}
+    found, unknown = {}, []
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        column = known.get(" ".join(header.split()).casefold())
+        if column is None:
+            unknown.append(header)
+        elif column.key in found:
+            problems.append(f"Row {header_number}: the column {quoted(header)} appears twice.")
+        else:
+            found[column.key] = index
+    missing = [column.header for column in columns if column.key not in found]
+    if missing:
+        problems.append(
+            f"Row {header_number} (the header row) is missing the column"
+            f"{'s' if len(missing) > 1 else ''} {', '.join(quoted(h) for h in missing)}. "
+            "Download the template to see the layout."
+        )
+    if unknown:
+        problems.append(
+            f"Row {header_number} (the header row) has "
+            f"column{'s' if len(unknown) > 1 else ''} we don’t know: "
+            f"{', '.join(quoted(h) for h in unknown)}. Use the template’s headings."
+        )
+    table = [
+        (number, {key: row[index] if index < len(row) else "" for key, index in found.items()})
+        for number, row in numbered[1:]
+    ]
+    if not problems and not table:
+        problems.append("The file has a header row but no rows under it.")
+    if problems:
+        raise FileProblems(problems)
+    return table

@@ -1,0 +1,193 @@
+"""Plan administrators' pages: import a plan (upload, preview, confirm), the template and a
+plan in the import layout, the data-quality page and confirming a date."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actions.models import Action
+from actions.services import date_confirmation_record
+from themes.models import Plan
+
+from .forms import NEW_PLAN, ConfirmForm, DateConfirmationForm, PlanUploadForm
+from .layout import plan_rows, template_workbook, workbook
+from .models import PlanImport
+from .quality import data_quality
+from .reading import FileProblems, size_limit_words
+from .services import PreviewMoved, plan_import_confirm, plan_import_preview
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def may_administer(user):
+    """Plan administrators (and superusers): they add and change actions."""
+    return user.has_perm("actions.add_action") and user.has_perm("actions.change_action")
+
+
+def administrator_page(view):
+    @login_required
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        if not may_administer(request.user):
+            raise PermissionDenied("Only plan administrators can do that.")
+        return view(request, *args, **kwargs)
+
+    return page
+
+
+def _xlsx(data, file_name):
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@administrator_page
+def start(request):
+    problems = []
+    if request.method == "POST":
+        form = PlanUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            slug = form.cleaned_data["plan"]
+            try:
+                record = plan_import_preview(
+                    file_name=upload.name,
+                    data=upload.read(),
+                    plan_slug="" if slug == NEW_PLAN else slug,
+                    user=request.user,
+                )
+            except FileProblems as error:
+                problems = error.messages
+            else:
+                return redirect("imports:preview", record.key)
+    else:
+        form = PlanUploadForm()
+    return render(
+        request,
+        "imports/start.html",
+        {
+            "form": form,
+            "problems": problems,
+            "size_limit": size_limit_words(),
+            "plans": Plan.objects.filter(is_synthetic=False),
+            "recent": PlanImport.objects.select_related("uploaded_by", "plan")[:10],
+            "nav_section": "admin",
+        },
+        status=400 if problems or form.errors else 200,
+    )
+
+
+@administrator_page
+def template(request):
+    return _xlsx(template_workbook(), "cypeplan-import-template.xlsx")
+
+
+@administrator_page
+def plan_download(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    return _xlsx(workbook(plan_rows(plan)), f"{plan.slug}-import-layout.xlsx")
+
+
+@administrator_page
+def preview(request, key):
+    record = get_object_or_404(PlanImport.objects.select_related("uploaded_by"), key=key)
+    if record.kind != PlanImport.PLAN:
+        return redirect(record)
+    problems, notice = [], ""
+    form = ConfirmForm(preview=record.preview)
+    if request.method == "POST" and record.status == PlanImport.PREVIEWED:
+        form = ConfirmForm(request.POST, preview=record.preview)
+        if form.is_valid():
+            try:
+                plan_import_confirm(plan_import=record, user=request.user)
+            except PreviewMoved as moved:
+                record = moved.args[0]
+                form = ConfirmForm(preview=record.preview)
+                notice = (
+                    "The plan changed in cypeplan since you previewed this file, so the "
+                    "preview below has been worked out again. Check it, then confirm."
+                )
+            except FileProblems as error:
+                problems = error.messages
+            else:
+                messages.success(request, f"Imported {record.file_name}.")
+                return redirect("imports:preview", record.key)
+    return render(
+        request,
+        "imports/preview.html",
+        {
+            "record": record,
+            "preview": record.preview if record.status != PlanImport.CONFIRMED else record.changes,
+            "form": form,
+            "problems": problems,
+            "notice": notice,
+            "nav_section": "admin",
+        },
+        status=400 if problems or form.errors else 200,
+    )
+
+
+@administrator_page
+@require_POST
+def abandon(request, key):
+    record = get_object_or_404(PlanImport, key=key, status=PlanImport.PREVIEWED)
+    record.status = PlanImport.ABANDONED
+    record.save(update_fields=["status"])
+    messages.success(request, f"{record.file_name} was not imported. Nothing was changed.")
+    return redirect("imports:start")
+
+
+@administrator_page
+def quality(request):
+    return render(
+        request,
+        "imports/data_quality.html",
+        {"lists": data_quality(as_at=timezone.localdate()), "nav_section": "admin"},
+    )
+
+
+@administrator_page
+def confirm_date(request, pk):
+    action = get_object_or_404(
+        Action.objects.select_related("theme__plan", "timeframe", "lead"), pk=pk
+    )
+    if not action.timeframe.to_be_confirmed:
+        messages.info(request, "That action’s date reads as written: there is nothing to confirm.")
+        return redirect(action)
+    form = DateConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            date_confirmation_record(
+                action=action,
+                confirmed_on=form.cleaned_data["confirmed_on"],
+                reason=form.cleaned_data["reason"],
+                entered_by=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                f"Confirmed: {action.reference or 'the action'} is due "
+                f"{form.cleaned_data['confirmed_on']:%-d %B %Y}.",
+            )
+            return redirect(reverse("imports:data_quality") + "#to-confirm")
+    return render(
+        request,
+        "imports/confirm_date.html",
+        {
+            "action": action,
+            "form": form,
+            "confirmations": action.date_confirmations.select_related("entered_by"),
+            "nav_section": "admin",
+        },
+        status=400 if form.errors else 200,
+    )

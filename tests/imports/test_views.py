@@ -1,0 +1,236 @@
+"""The plan administrators' pages: upload, preview, confirm; data quality; confirming a date."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from actions.models import Action, DateConfirmation
+from actions.services import date_confirmation_record
+from imports.models import PlanImport
+from tests.imports.rows import table_counts
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SECTION_1 = FIXTURES / "childrens_continuous_improvement_plan_2021_24.json"
+SPREADSHEET = FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.xlsx"
+SLUG = "childrens-continuous-improvement-plan-2021-24"
+FOCUSED_VISIT = "Ofsted Focused Visit- Early Help and the Front Door (June 2021)"
+
+
+@pytest.fixture
+def section_1(db):
+    call_command("loaddata", str(SECTION_1), verbosity=0)
+
+
+def upload(client, data, name="section-2.xlsx", plan=SLUG):
+    return client.post(
+        reverse("imports:start"),
+        {"plan": plan, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+def action_5_3():
+    return Action.objects.select_related("timeframe").get(
+        theme__name=FOCUSED_VISIT, reference="5.3"
+    )
+
+
+def test_upload_preview_and_confirm_section_2(client, section_1, administrator):
+    client.force_login(administrator)
+
+    response = upload(client, SPREADSHEET.read_bytes())
+
+    record = PlanImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:preview", args=[record.key])
+    html = client.get(response["Location"]).content.decode()
+    assert "Check the import" in html
+    assert "24 added, 0 changed, 0 closed" in html
+    assert "5 added, 0 changed, 7 left alone" not in html  # section 1's themes aren't in it
+    assert "7 not in this file, left alone" in html
+    assert "31/09/21" in html
+    assert "Timeframe “31/09/21” is not a real date: September 2021 has 30 days." in html
+    for initials in ("KC", "DW", "SP", "DJ", "EB", "CD"):
+        assert f"<li>{initials} (row" in html
+    assert not Action.objects.filter(theme__name=FOCUSED_VISIT).exists()
+
+    # Confirming without agreeing to the dates and the new leads writes nothing.
+    before = table_counts()
+    refused = client.post(reverse("imports:preview", args=[record.key]))
+    assert refused.status_code == 400
+    assert (
+        "Tick to bring the actions in with their dates to be confirmed" in refused.content.decode()
+    )
+    assert table_counts() == before
+
+    done = client.post(
+        reverse("imports:preview", args=[record.key]),
+        {"dates_to_confirm": "on", "create_leads": "on", "preview": "{}"},
+    )
+
+    assert done.status_code == 302
+    record.refresh_from_db()
+    assert record.status == PlanImport.CONFIRMED
+    assert record.uploaded_by == administrator
+    assert Action.objects.filter(theme__plan__slug=SLUG).count() == 32 + 24
+    timeframe = action_5_3().timeframe
+    assert (timeframe.label, timeframe.to_be_confirmed, timeframe.due_on) == (
+        "31/09/21",
+        True,
+        None,
+    )
+    assert "Imported" in client.get(done["Location"]).content.decode()
+
+
+def test_a_bad_upload_lists_every_problem_and_writes_nothing(client, section_1, administrator):
+    client.force_login(administrator)
+    rows = "\n".join(
+        [
+            "Plan,Theme,Action",
+            "Children's Continuous Improvement Plan 2021-24,A theme,=1+1",
+        ]
+    )
+    before = table_counts()
+
+    response = upload(client, rows.encode(), name="bad.csv")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Error: Import a plan" in html
+    assert "The file can’t be imported: nothing was changed" in html
+    assert "Row 2, column 3: “=1+1” looks like a formula." in html
+    assert "is missing the columns" in html
+    assert table_counts() == before
+
+
+@override_settings(IMPORT_MAX_BYTES=2000)
+def test_the_upload_size_limit_is_said_and_kept(client, section_1, administrator):
+    client.force_login(administrator)
+
+    page = client.get(reverse("imports:start")).content.decode()
+    response = upload(client, SPREADSHEET.read_bytes())
+
+    assert "at most 0.002 MB" in page
+    assert response.status_code == 400
+    assert "the largest we take is 0.002 MB" in response.content.decode()
+    assert not PlanImport.objects.exists()
+
+
+def test_data_quality_lists_5_3_and_an_administrator_resolves_it(client, section_1, administrator):
+    call_command(
+        "loaddata",
+        str(FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.json"),
+        verbosity=0,
+    )
+    client.force_login(administrator)
+    action = action_5_3()
+
+    html = client.get(reverse("imports:data_quality")).content.decode()
+
+    assert 'Dates to be confirmed <span class="govuk-caption-m">1 action</span>' in html
+    assert "The quality, frequency and effectiveness of supervision" in html
+    assert "Timeframe “31/09/21” is not a real date: September 2021 has 30 days." in html
+    url = reverse("imports:confirm_date", args=[action.pk])
+    assert url in html
+    assert "Leads known only by initials" in html
+
+    wrong = client.post(
+        url, {"confirmed_on_day": "31", "confirmed_on_month": "9", "confirmed_on_year": "2021"}
+    )
+    assert wrong.status_code == 400
+    assert "September 2021 has 30 days" in wrong.content.decode()
+    assert "Say who confirmed the date and why." in wrong.content.decode()
+    assert not DateConfirmation.objects.exists()
+
+    done = client.post(
+        url,
+        {
+            "confirmed_on_day": "30",
+            "confirmed_on_month": "9",
+            "confirmed_on_year": "2021",
+            "reason": "Confirmed with the Director of Children's Social Care.",
+        },
+    )
+
+    assert done.status_code == 302
+    confirmation = DateConfirmation.objects.get()
+    assert (confirmation.action, confirmation.confirmed_on, confirmation.entered_by) == (
+        action,
+        date(2021, 9, 30),
+        administrator,
+    )
+    after = client.get(reverse("imports:data_quality")).content.decode()
+    assert 'Dates to be confirmed <span class="govuk-caption-m">0 actions</span>' in after
+    detail = client.get(reverse("actions:detail", args=[action.pk]), {"as_at": "2021-10-01"})
+    text = detail.content.decode()
+    assert "31/09/21" in text
+    assert "Confirmed due date: <strong>30 September 2021</strong>" in text
+    assert Action.objects.overdue(date(2021, 10, 1)).filter(pk=action.pk).exists()
+
+
+def test_the_action_page_shows_a_date_to_be_confirmed_with_the_parsers_message(
+    client, section_1, administrator
+):
+    call_command(
+        "loaddata",
+        str(FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.json"),
+        verbosity=0,
+    )
+    client.force_login(administrator)
+
+    html = client.get(reverse("actions:detail", args=[action_5_3().pk])).content.decode()
+
+    assert "Date to be confirmed" in html
+    assert "Timeframe “31/09/21” is not a real date: September 2021 has 30 days." in html
+    assert "never overdue meanwhile" in html
+
+
+def test_a_confirmation_for_one_action_leaves_another_with_the_same_words(
+    client, section_1, administrator
+):
+    call_command(
+        "loaddata",
+        str(FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.json"),
+        verbosity=0,
+    )
+    other = Action.objects.exclude(pk=action_5_3().pk).first()
+    other.timeframe = action_5_3().timeframe
+    other.save()
+    date_confirmation_record(
+        action=action_5_3(), confirmed_on=date(2021, 9, 30), reason="x", entered_by=administrator
+    )
+    client.force_login(administrator)
+
+    html = client.get(reverse("imports:data_quality")).content.decode()
+
+    assert 'Dates to be confirmed <span class="govuk-caption-m">1 action</span>' in html
+    assert reverse("imports:confirm_date", args=[other.pk]) in html
+
+
+def test_administrators_find_imports_and_data_quality_from_the_dashboard(
+    client, section_1, administrator, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from actions import roles
+
+    officer = django_user_model.objects.create_user("officer")
+    officer.groups.add(Group.objects.get(name=roles.OFFICERS))
+    call_command(
+        "loaddata",
+        str(FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.json"),
+        verbosity=0,
+    )
+    confirm = reverse("imports:confirm_date", args=[action_5_3().pk])
+
+    for user, shown in [(administrator, True), (officer, False)]:
+        client.force_login(user)
+        dashboard = client.get(reverse("actions:dashboard")).content.decode()
+        detail = client.get(reverse("actions:detail", args=[action_5_3().pk])).content.decode()
+        assert (reverse("imports:data_quality") in dashboard) is shown
+        assert (reverse("imports:start") in dashboard) is shown
+        assert (confirm in detail) is shown
