@@ -12,3 +12,4 @@ class ImportsConfig(AppConfig):
 
         hooks.register_panel("dashboard", panels.administration)
         hooks.register_panel("action_detail", panels.date_to_confirm)
+        hooks.register_panel("my_actions", panels.updates_by_spreadsheet)

@@ -97,6 +97,7 @@ class DateConfirmationForm(forms.Form):
     confirmed_on = GovukDateField(
         label="Confirmed due date",
         help_text="The date the plan really meant, for this action only. For example, 30 9 2021.",
+        error_messages={"required": "Enter the confirmed due date, for example 30 9 2021"},
     )
     reason = forms.CharField(
         label="Who confirmed it, and why",

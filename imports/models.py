@@ -63,6 +63,8 @@ class PlanImport(models.Model):
         return f"{self.file_name}, {self.uploaded_at:%d %B %Y %H:%M}"
 
     def get_absolute_url(self):
+        if self.kind == self.UPDATES:
+            return reverse("imports:updates_preview", args=[self.key])
         return reverse("imports:preview", args=[self.key])
 
     def natural_key(self):

@@ -20,3 +20,8 @@ def date_to_confirm(request, *, action, **context):
     if not action.timeframe.to_be_confirmed or not may_administer(request.user):
         return ""
     return render_to_string("imports/panel_confirm_date.html", {"action": action}, request=request)
+
+
+def updates_by_spreadsheet(request, **context):
+    """On My actions: record updates on several actions at once, by spreadsheet."""
+    return render_to_string("imports/panel_updates.html", request=request)

@@ -538,7 +538,16 @@ def compare(rows, *, plan_slug=""):
             "steps": [list(step) for step in action.steps],
         }
         if now is None:
-            entry.update(action="add", changes=[])
+            entry.update(
+                action="add",
+                changes=[],
+                details=[
+                    [label, after[key]]
+                    for key, label in ACTION_FIELDS
+                    if key in ("lead", "supporting", "timeframe", "answers") and after[key]
+                ]
+                + ([["Sub-steps", str(len(action.steps))]] if action.steps else []),
+            )
         else:
             matched.add(now.pk)
             before = {

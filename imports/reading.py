@@ -61,9 +61,8 @@ def _xlsx_rows(data):
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise FileProblems(
             [
-                "The file is called .xlsx but is not an Excel workbook, or is damaged "
-                f"({type(error).__name__}). Save it again from Excel as “Excel Workbook "
-                "(.xlsx)”, or as CSV."
+                "The file is called .xlsx but is not an Excel workbook, or is damaged. "
+                "Save it again from Excel as “Excel Workbook (.xlsx)”, or as CSV."
             ]
         ) from error
     sheet = workbook.worksheets[0]

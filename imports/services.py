@@ -46,7 +46,14 @@ def _summary(preview):
                 "actions": [
                     {
                         key: entry[key]
-                        for key in ("row", "reference", "description", "action", "changes")
+                        for key in (
+                            "row",
+                            "reference",
+                            "description",
+                            "action",
+                            "changes",
+                            "details",
+                        )
                         if key in entry
                     }
                     for entry in theme["actions"]

@@ -16,12 +16,21 @@ from actions.models import Action
 from actions.services import date_confirmation_record
 from themes.models import Plan
 
-from .forms import NEW_PLAN, ConfirmForm, DateConfirmationForm, PlanUploadForm
+from .forms import NEW_PLAN, ConfirmForm, DateConfirmationForm, PlanUploadForm, UploadForm
 from .layout import plan_rows, template_workbook, workbook
 from .models import PlanImport
 from .quality import data_quality
-from .reading import FileProblems, size_limit_words
+from .reading import FileProblems, read_table, size_limit_words
 from .services import PreviewMoved, plan_import_confirm, plan_import_preview
+from .updates import COLUMNS as UPDATE_COLUMNS
+from .updates import INSTRUCTIONS as UPDATE_INSTRUCTIONS
+from .updates import (
+    UpdateProblems,
+    preview_rows,
+    propose_updates,
+    update_rows,
+    updates_record,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,6 +74,12 @@ def start(request):
                 )
             except FileProblems as error:
                 problems = error.messages
+                form.add_error(
+                    "file",
+                    f"The file can’t be imported: correct the "
+                    f"{'problem' if len(problems) == 1 else f'{len(problems)} problems'} "
+                    "listed above and upload it again.",
+                )
             else:
                 return redirect("imports:preview", record.key)
     else:
@@ -190,4 +205,114 @@ def confirm_date(request, pk):
             "nav_section": "admin",
         },
         status=400 if form.errors else 200,
+    )
+
+
+def updates_page(view):
+    """Officers and plan administrators: people who record progress."""
+
+    @login_required
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        if not request.user.has_perm("actions.add_progressupdate"):
+            raise PermissionDenied("Only people who record progress can do that.")
+        return view(request, *args, **kwargs)
+
+    return page
+
+
+@updates_page
+def my_updates_download(request):
+    rows = update_rows(Action.objects.involving(request.user), as_at=timezone.localdate())
+    return _xlsx(
+        workbook(rows, UPDATE_COLUMNS, title="My actions", instructions=UPDATE_INSTRUCTIONS),
+        f"my-actions-to-update-{timezone.localdate():%Y-%m-%d}.xlsx",
+    )
+
+
+@administrator_page
+def plan_updates_download(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    rows = update_rows(Action.objects.filter(theme__plan=plan), as_at=timezone.localdate())
+    return _xlsx(
+        workbook(rows, UPDATE_COLUMNS, title="Actions", instructions=UPDATE_INSTRUCTIONS),
+        f"{plan.slug}-updates-{timezone.localdate():%Y-%m-%d}.xlsx",
+    )
+
+
+@updates_page
+def updates_upload(request):
+    problems = []
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            rows = read_table(upload.name, data, UPDATE_COLUMNS)
+            proposed, problems = propose_updates(
+                rows, user=request.user, today=timezone.localdate()
+            )
+        except FileProblems as error:
+            problems = error.messages
+        if problems:
+            form.add_error(
+                "file",
+                f"Nothing was recorded: correct the "
+                f"{'problem' if len(problems) == 1 else f'{len(problems)} problems'} "
+                "listed above and upload the file again.",
+            )
+        else:
+            record = PlanImport.objects.create(
+                kind=PlanImport.UPDATES,
+                file_name=upload.name[:255],
+                file_size=len(data),
+                rows=rows,
+                preview={"updates": preview_rows(proposed)},
+                uploaded_by=request.user,
+            )
+            return redirect("imports:updates_preview", record.key)
+    return render(
+        request,
+        "imports/updates_upload.html",
+        {
+            "form": form,
+            "problems": problems,
+            "plans": Plan.objects.filter(is_synthetic=False)
+            if may_administer(request.user)
+            else [],
+            "nav_section": "my-actions",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@updates_page
+def updates_preview(request, key):
+    record = get_object_or_404(
+        PlanImport.objects.select_related("uploaded_by"), key=key, kind=PlanImport.UPDATES
+    )
+    if record.uploaded_by_id != request.user.pk and not may_administer(request.user):
+        raise PermissionDenied("This upload is someone else’s.")
+    problems = []
+    if request.method == "POST" and record.status == PlanImport.PREVIEWED:
+        try:
+            recorded = updates_record(rows=record.rows, user=request.user)
+        except UpdateProblems as error:
+            problems = error.messages
+        else:
+            record.status = PlanImport.CONFIRMED
+            record.confirmed_at = timezone.now()
+            record.changes = {"recorded": [update.pk for update in recorded]}
+            record.save(update_fields=["status", "confirmed_at", "changes"])
+            messages.success(
+                request,
+                f"Recorded {len(recorded)} update{'s' if len(recorded) != 1 else ''} from "
+                f"{record.file_name}.",
+            )
+            return redirect("actions:my_actions")
+    return render(
+        request,
+        "imports/updates_preview.html",
+        {"record": record, "problems": problems, "nav_section": "my-actions"},
+        status=400 if problems else 200,
     )

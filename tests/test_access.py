@@ -52,7 +52,7 @@ SPECIAL_ACCESS = {
     "actions:lead_delegates": dict.fromkeys(READ_PAGE, 405),
 }
 # Plan administrators' pages: importing plans, data quality, confirming dates.
-ADMINISTRATORS_ONLY = {**READ_PAGE, "scrutiny": 403, "officer": 403}
+ADMINISTRATORS_ONLY = {**READ_PAGE, "scrutiny": 403, "officer": 403, "clerk": 403}
 SPECIAL_ACCESS.update(
     {
         "imports:start": ADMINISTRATORS_ONLY,
@@ -64,6 +64,12 @@ SPECIAL_ACCESS.update(
         "imports:data_quality": ADMINISTRATORS_ONLY,
         # The sample action's date reads as written: nothing to confirm, so back to it.
         "imports:confirm_date": {**ADMINISTRATORS_ONLY, "admin": 302},
+        "imports:plan_updates_download": ADMINISTRATORS_ONLY,
+        # Updates by spreadsheet: for people who record progress.
+        "imports:my_updates_download": {**READ_PAGE, "scrutiny": 403, "clerk": 403},
+        "imports:updates_upload": {**READ_PAGE, "scrutiny": 403, "clerk": 403},
+        # The sample upload is the officer's own.
+        "imports:updates_preview": {**READ_PAGE, "scrutiny": 403, "clerk": 403},
     }
 )
 
@@ -104,7 +110,20 @@ def world(db):
     plan_import = PlanImport.objects.create(
         file_name="plan.xlsx", file_size=1, uploaded_by=users["admin"], preview={}
     )
-    return {"action": action, "item": item, "users": users, "plan_import": plan_import}
+    updates_import = PlanImport.objects.create(
+        kind=PlanImport.UPDATES,
+        file_name="mine.xlsx",
+        file_size=1,
+        uploaded_by=users["officer"],
+        preview={"updates": []},
+    )
+    return {
+        "action": action,
+        "item": item,
+        "users": users,
+        "plan_import": plan_import,
+        "updates_import": updates_import,
+    }
 
 
 def url_for(name, world):
@@ -125,6 +144,8 @@ def url_for(name, world):
         "imports:preview": [world["plan_import"].key],
         "imports:abandon": [world["plan_import"].key],
         "imports:confirm_date": [world["action"].pk],
+        "imports:plan_updates_download": [world["action"].theme.plan.slug],
+        "imports:updates_preview": [world["updates_import"].key],
     }
     pattern = dict(app_pages())[name]
     if pattern.pattern.converters:

@@ -1,0 +1,281 @@
+"""Officers' updates by spreadsheet: their actions out, with the latest position and empty
+update columns; the filled rows back, each checked by the update rules (ProgressUpdate.clean)
+and recorded through progress_update_record, all or none."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import RAG, Action, ProgressUpdate, Status, rag_words
+from actions.services import progress_update_record
+
+from .plans import read_date
+from .reading import Column, quoted
+
+# Columns the file carries for reading (what the action is and where it stands).
+ABOUT = [
+    Column("action_id", "Action ID", "cypeplan’s number for the action: don’t change it."),
+    Column("plan", "Plan", "For reading only."),
+    Column("theme", "Theme", "For reading only."),
+    Column("reference", "Reference", "For reading only."),
+    Column("action", "Action", "For reading only."),
+    Column("lead", "Lead", "For reading only."),
+    Column("timeframe", "Timeframe", "For reading only."),
+    Column("due", "Due", "The due date now (a revised one if there is one). For reading only."),
+    Column("latest_status", "Latest status", "For reading only."),
+    Column("latest_rag", "Latest RAG", "For reading only."),
+    Column("last_updated", "Last updated", "For reading only."),
+]
+# Columns the officer fills in: one update per row with any of them filled.
+UPDATE = [
+    Column("reported_on", "Date it reports on", "Day first, e.g. 30/09/2024. Empty: today."),
+    Column(
+        "status",
+        "Status",
+        "Not started, In progress, In consultation, On hold, Complete or Closed / superseded.",
+    ),
+    Column("rag", "RAG", "Red, Amber or Green (empty when complete or closed)."),
+    Column("working_well", "What’s working well and how do we know?", ""),
+    Column(
+        "worried_about",
+        "What are we worried about and what are we doing about it?",
+        "Needed for Red or Amber.",
+    ),
+    Column("evidence", "Evidence", "Needed to mark an action Complete: how we know it was done."),
+    Column("evidence_links", "Evidence links", "Web addresses, one per line."),
+    Column("rag_change_reason", "Why the RAG changed", "Needed when the RAG changes."),
+    Column("revised_due_on", "Revised due date", "Only if it will now be done later than planned."),
+    Column("revised_due_reason", "Why the due date changed", "Needed with a revised due date."),
+]
+COLUMNS = ABOUT + UPDATE
+HEADERS = {column.key: column.header for column in COLUMNS}
+FIELD_COLUMNS = {
+    "reported_on": "reported_on",
+    "status": "status",
+    "rag": "rag",
+    "working_well": "working_well",
+    "worried_about": "worried_about",
+    "evidence": "evidence",
+    "evidence_links": "evidence_links",
+    "rag_change_reason": "rag_change_reason",
+    "revised_due_on": "revised_due_on",
+    "revised_due_reason": "revised_due_reason",
+}
+STATUSES = (
+    {label.casefold(): value for value, label in Status.choices}
+    | {value: value for value in Status.values}
+    | {"closed": Status.CLOSED, "superseded": Status.CLOSED}
+)
+RAGS = {label.casefold(): value for value, label in RAG.choices}
+
+INSTRUCTIONS = [
+    "How to record updates with this workbook",
+    "",
+    "Each row is one of your actions, with where it stands now. To record an update on one, "
+    "fill in its Status and the other update columns on the right; leave the rest of the row "
+    "as it is.",
+    "Rows you leave empty are skipped. Each filled row becomes one progress update, checked by "
+    "the same rules as the form: a Red or Amber rating needs what we are worried about, "
+    "Complete needs evidence, a changed RAG needs its reason.",
+    "Upload the file on My actions: you will see every update it would record, and any "
+    "problem by row, before anything is recorded. Either all of them are recorded or none.",
+]
+
+
+def _when(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def update_rows(actions, *, as_at):
+    """The actions as rows to fill in, with the latest position as at `as_at` (3 queries)."""
+    rows = []
+    for action in (
+        actions.with_state(as_at)
+        .select_related("theme__plan", "lead", "timeframe")
+        .order_by("theme__plan__name", "theme__position", "position")
+    ):
+        rows.append(
+            {
+                "action_id": action.pk,
+                "plan": action.theme.plan.name,
+                "theme": action.theme.name,
+                "reference": action.reference,
+                "action": action.description,
+                "lead": str(action.lead),
+                "timeframe": action.timeframe.label,
+                "due": _when(action.due_on)
+                or ("To be confirmed" if action.timeframe.to_be_confirmed else "No due date"),
+                "latest_status": Status(action.latest_status).label,
+                "latest_rag": rag_words(action.latest_status, action.latest_rag),
+                "last_updated": _when(action.latest_reported_on) or "Never",
+            }
+        )
+    return rows
+
+
+def _filled(cells):
+    return any(cells.get(key) for key in FIELD_COLUMNS if key != "reported_on")
+
+
+def propose_updates(rows, *, user, today):
+    """(proposed updates, errors): one unsaved, checked ProgressUpdate per filled row, and
+    every problem named by row, column and value."""
+    errors, proposed = [], []
+    filled = [(number, cells) for number, cells in rows if _filled(cells)]
+    if not filled:
+        return [], ["No row has an update filled in: fill in at least a Status."]
+    ids = {}
+    for number, cells in filled:
+        raw = cells["action_id"]
+        if not raw.isdigit():
+            errors.append(
+                f"Row {number}, {HEADERS['action_id']}: {quoted(raw) if raw else 'empty'}: "
+                "is not an action number from cypeplan. Download the file again."
+            )
+        else:
+            ids[number] = int(raw)
+    actions = Action.objects.select_related("theme__plan", "timeframe").in_bulk(set(ids.values()))
+    allowed = set(
+        Action.objects.updatable_by(user).filter(pk__in=ids.values()).values_list("pk", flat=True)
+    )
+    seen = {}
+    for number, cells in filled:
+        if number not in ids:
+            continue
+        action = actions.get(ids[number])
+        if action is None:
+            errors.append(
+                f"Row {number}, {HEADERS['action_id']}: {quoted(cells['action_id'])}: no "
+                "action has this number."
+            )
+            continue
+        name = (
+            f"action {action.reference} “{action.description[:60]}”"
+            if action.reference
+            else f"“{action.description[:60]}”"
+        )
+        if action.pk not in allowed:
+            errors.append(
+                f"Row {number}: you may not record progress on {name}: you don’t lead, "
+                "support or deputise for it."
+            )
+            continue
+        if action.pk in seen:
+            errors.append(
+                f"Row {number}: {name} is also on row {seen[action.pk]}: one update per "
+                "action per file."
+            )
+            continue
+        seen[action.pk] = number
+        values, problems = _values(number, cells, today)
+        errors.extend(problems)
+        if problems:
+            continue
+        update = ProgressUpdate(action=action, entered_by=user, **values)
+        try:
+            update.full_clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                column = HEADERS.get(field, field.replace("_", " "))
+                value = cells.get(field, "")
+                for message in messages:
+                    errors.append(
+                        f"Row {number}, {column}: {quoted(value) if value else 'empty'}: {message}"
+                    )
+            continue
+        proposed.append((number, update))
+    return proposed, errors
+
+
+def _values(number, cells, today):
+    problems = []
+    values = {
+        key: cells.get(key, "")
+        for key in (
+            "working_well",
+            "worried_about",
+            "evidence",
+            "evidence_links",
+            "rag_change_reason",
+            "revised_due_reason",
+        )
+    }
+    status = STATUSES.get(cells["status"].strip().casefold())
+    if status is None:
+        problems.append(
+            f"Row {number}, {HEADERS['status']}: "
+            f"{quoted(cells['status']) if cells['status'] else 'empty'}: choose one of "
+            + ", ".join(label for _, label in Status.choices)
+            + "."
+        )
+    rag = ""
+    if cells["rag"].strip():
+        rag = RAGS.get(cells["rag"].strip().casefold())
+        if rag is None:
+            problems.append(
+                f"Row {number}, {HEADERS['rag']}: {quoted(cells['rag'])}: write Red, Amber "
+                "or Green."
+            )
+    for key in ("reported_on", "revised_due_on"):
+        text = cells.get(key, "").strip()
+        when = read_date(text) if text else (today if key == "reported_on" else None)
+        if text and when is None:
+            problems.append(
+                f"Row {number}, {HEADERS[key]}: {quoted(text)}: is not a date: write it day "
+                "first, e.g. 30/09/2024."
+            )
+        values[key] = when
+    values.update(status=status, rag=rag or "")
+    return values, problems
+
+
+def preview_rows(proposed):
+    """What the preview shows of each update, JSON-able."""
+    return [
+        {
+            "row": number,
+            "action_id": update.action_id,
+            "reference": update.action.reference,
+            "description": update.action.description,
+            "reported_on": update.reported_on.strftime("%d/%m/%Y"),
+            "status": update.get_status_display(),
+            "rag": update.get_rag_display() if update.rag else "",
+            "revised_due_on": _when(update.revised_due_on),
+        }
+        for number, update in proposed
+    ]
+
+
+def updates_record(*, rows, user, today=None):
+    """Record every filled row's update, or none: each through progress_update_record (which
+    locks the action, so an update entered on the web meanwhile is kept and seen)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        proposed, errors = propose_updates(rows, user=user, today=today)
+        if errors:
+            raise UpdateProblems(errors)
+        recorded = []
+        for number, update in proposed:
+            try:
+                recorded.append(
+                    progress_update_record(
+                        action=update.action,
+                        entered_by=user,
+                        **{field: getattr(update, field) for field in FIELD_COLUMNS},
+                    )
+                )
+            except ValidationError as error:
+                errors.extend(
+                    f"Row {number}, {HEADERS.get(field, field)}: {message}"
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                )
+        if errors:
+            raise UpdateProblems(errors)
+    return recorded
+
+
+class UpdateProblems(Exception):
+    def __init__(self, messages):
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)

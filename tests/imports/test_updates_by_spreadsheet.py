@@ -1,0 +1,193 @@
+"""Officers' updates by spreadsheet: download their actions, fill rows, upload, check,
+record; every row checked by the update rules, all recorded or none."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actions import roles
+from actions.models import Action, Lead, ProgressUpdate, Status
+from actions.services import progress_update_record
+from imports.models import PlanImport
+from imports.updates import COLUMNS
+from tests.factories import UserFactory
+
+SLUG = "childrens-continuous-improvement-plan-2021-24"
+HEADERS = [column.header for column in COLUMNS]
+
+
+@pytest.fixture
+def officer(db):
+    call_command("loaddata", "childrens_continuous_improvement_plan_2021_24", verbosity=0)
+    user = UserFactory(username="roisin", first_name="Róisín", last_name="Madden")
+    user.groups.add(Group.objects.get(name=roles.OFFICERS))
+    Lead.objects.filter(initials="RM").update(user=user)
+    return user
+
+
+def action(reference):
+    return Action.objects.get(theme__plan__slug=SLUG, reference=reference)
+
+
+def fill(data, rows):
+    """The workbook with `rows` ({action id: {header: value}}) filled in; an id not in the
+    file is added as a new row."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[0]
+    column = {header: index + 1 for index, header in enumerate(HEADERS)}
+    where = {sheet.cell(row=row, column=1).value: row for row in range(2, sheet.max_row + 1)}
+    for action_id, values in rows.items():
+        row = where.get(action_id) or where.setdefault(action_id, sheet.max_row + 1)
+        sheet.cell(row=row, column=1).value = action_id
+        for header, value in values.items():
+            sheet.cell(row=row, column=column[header]).value = value
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue(), where
+
+
+def upload(client, data):
+    return client.post(
+        reverse("imports:updates_upload"), {"file": SimpleUploadedFile("mine.xlsx", data)}
+    )
+
+
+def test_the_officers_round_trip(client, officer):
+    client.force_login(officer)
+    my_actions = client.get(reverse("actions:my_actions")).content.decode()
+    assert reverse("imports:my_updates_download") in my_actions
+
+    download = client.get(reverse("imports:my_updates_download"))
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    mine = {row[0] for row in rows[1:]}
+    assert mine == set(Action.objects.involving(officer).values_list("pk", flat=True))
+    by_id = {row[0]: row for row in rows[1:]}
+    assert by_id[action("5.3").pk][HEADERS.index("Latest status")] == "Not started"
+
+    green, red, not_mine = action("5.3"), action("5.4"), action("1.1")
+    before = ProgressUpdate.objects.count()
+    data, where = fill(
+        download.content,
+        {
+            green.pk: {"Status": "In progress", "RAG": "Green", HEADERS[14]: "Consultation began."},
+            red.pk: {"Status": "In progress", "RAG": "Red"},
+            not_mine.pk: {"Status": "Complete", "Evidence": "Posts removed."},
+        },
+    )
+
+    response = upload(client, data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f"Row {where[red.pk]}, What are we worried about and what are we doing about it?: "
+        "empty: A Red rating needs"
+    ) in html
+    assert (
+        f"Row {where[not_mine.pk]}: you may not record progress on action 1.1 “Remove vacant posts”"
+    ) in html
+    assert ProgressUpdate.objects.count() == before
+    assert not PlanImport.objects.exists()
+
+    fixed, _ = fill(
+        download.content,
+        {
+            green.pk: {"Status": "In progress", "RAG": "Green", HEADERS[14]: "Consultation began."},
+            red.pk: {
+                "Status": "In progress",
+                "RAG": "Red",
+                HEADERS[15]: "Two posts vacant; interim cover agreed from January.",
+            },
+        },
+    )
+    checked = upload(client, fixed)
+    record = PlanImport.objects.get()
+    assert checked["Location"] == reverse("imports:updates_preview", args=[record.key])
+    preview = client.get(checked["Location"]).content.decode()
+    assert "Recording will add 2 updates" in preview
+
+    # Meanwhile, an update on the same action from the web form.
+    web = progress_update_record(
+        action=green,
+        reported_on=timezone.localdate(),
+        status=Status.IN_PROGRESS,
+        rag="green",
+        working_well="Recorded on the web while the file was being checked.",
+        entered_by=officer,
+    )
+
+    done = client.post(checked["Location"])
+
+    assert done.status_code == 302
+    assert ProgressUpdate.objects.count() == before + 3
+    assert ProgressUpdate.objects.filter(pk=web.pk).exists()
+    imported = ProgressUpdate.objects.exclude(pk=web.pk).filter(entered_by=officer)
+    assert sorted((update.action.reference, update.rag) for update in imported) == [
+        ("5.3", "green"),
+        ("5.4", "red"),
+    ]
+    record.refresh_from_db()
+    assert record.status == PlanImport.CONFIRMED
+    assert "Recorded 2 updates" in client.get(done["Location"]).content.decode()
+
+
+def test_a_rule_broken_at_recording_time_records_nothing(client, officer):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    first, second = action("5.3"), action("5.4")
+    data, _ = fill(
+        download,
+        {
+            first.pk: {"Status": "In progress", "RAG": "Green"},
+            second.pk: {"Status": "In progress", "RAG": "Green"},
+        },
+    )
+    key = upload(client, data)["Location"]
+    # The RAG moves on the web before the file is recorded: the file's Green is now a change.
+    progress_update_record(
+        action=second,
+        reported_on=timezone.localdate(),
+        status=Status.IN_PROGRESS,
+        rag="amber",
+        worried_about="Slipping.",
+        entered_by=officer,
+    )
+    before = ProgressUpdate.objects.count()
+
+    response = client.post(key)
+
+    assert response.status_code == 400
+    assert "The RAG has changed from Amber to Green: say why." in response.content.decode()
+    assert ProgressUpdate.objects.count() == before
+
+
+def test_an_administrator_downloads_a_whole_plan_to_update(client, officer, administrator):
+    client.force_login(administrator)
+
+    response = client.get(reverse("imports:plan_updates_download", args=[SLUG]))
+
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert len(rows) - 1 == Action.objects.filter(theme__plan__slug=SLUG).count()
+
+
+def test_an_officer_cannot_open_someone_elses_upload(client, officer):
+    other = UserFactory(username="other")
+    other.groups.add(Group.objects.get(name=roles.OFFICERS))
+    record = PlanImport.objects.create(
+        kind=PlanImport.UPDATES, file_name="x.xlsx", file_size=1, uploaded_by=other
+    )
+    client.force_login(officer)
+
+    assert client.get(reverse("imports:updates_preview", args=[record.key])).status_code == 403
+    assert client.post(reverse("imports:updates_preview", args=[record.key])).status_code == 403
