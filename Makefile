@@ -62,8 +62,10 @@ format: install
 # Time every page over synthetic plans of 1,000 and 10,000 actions, on a throwaway test
 # database beside the configured one (never the real one). SQLite by default; with
 # DATABASE_URL=postgres://... it benchmarks PostgreSQL. BENCH_ARGS="--sizes 500 --repeat 5".
+# Then it times importing a plan of 1,000 and 10,000 actions (BENCH_IMPORT_ARGS="--sizes 500").
 bench: install
 	$(DEV) $(PY) manage.py benchmark_pages $(BENCH_ARGS)
+	$(DEV) $(PY) manage.py benchmark_import $(BENCH_IMPORT_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
