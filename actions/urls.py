@@ -15,4 +15,5 @@ urlpatterns = [
     path("leads/<int:pk>/", views.lead_detail, name="lead"),
     path("leads/<int:pk>/delegates/", views.lead_delegates, name="lead_delegates"),
     path("themes/<int:pk>/", views.theme_detail, name="theme"),
+    path("late-entries/", views.late_entries, name="late_entries"),
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .action import Action
-from .rules import AT_RISK_RAGS, FINISHED, NEWEST_FIRST, RAG, Status
+from .rules import AT_RISK_RAGS, FINISHED, NEWEST_FIRST, RAG, Status, end_of_day
 
 # Long enough for a thorough quarterly narrative; a 100,000-character paste is a mistake.
 NARRATIVE_LIMIT = 10_000
@@ -26,6 +26,13 @@ NOT_SHOWN = object()
 class ProgressUpdateQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
+
+    def entered_late(self, as_at, plan=None):
+        """Reported on or before `as_at` but entered after that day ended (of `plan`'s actions,
+        or every plan's): what has changed the position as at `as_at` since the day itself,
+        so with_state(as_at) now differs from with_state(as_at, end_of_day(as_at))."""
+        late = self.filter(reported_on__lte=as_at, entered_at__gt=end_of_day(as_at))
+        return late if plan is None else late.filter(action__theme__plan=plan)
 
 
 class ProgressUpdate(models.Model):

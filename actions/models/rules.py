@@ -1,13 +1,14 @@
 """The as-at rules of DOMAIN.md, over many actions (ActionQuerySet) and one (ActionState)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from .progress import ProgressUpdate
@@ -76,6 +77,11 @@ def known(as_at, known_at=None):
     if known_at is not None:
         condition &= Q(entered_at__lte=known_at)
     return condition
+
+
+def end_of_day(day):
+    """The moment `day` ends in the council's time zone: the first moment of the next day."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def is_known(update, as_at, known_at=None):

@@ -4,6 +4,8 @@
 - `rag_tag`: the RAG or status tag, always as a word (templates/includes/rag_tag.html).
 - `elided_pages`: the page numbers for GOV.UK pagination, with gaps.
 - `service_navigation`: the header's navigation, with the current section marked.
+- `late_entries`: for a past as-at date, the updates entered since that change its position
+  (templates/includes/late_entries.html).
 - `govuk_widget`, `govuk_widget_type`, `govuk_errors`, `govuk_error_target`: used by
   the form templates in templates/django/forms/ and includes/error_summary.html to
   render Django fields in GOV.UK markup.
@@ -13,6 +15,7 @@ Query strings for links that keep the other parameters: use Django's own
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms, template
 from django.core.paginator import Paginator
@@ -21,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from actions import hooks
-from actions.models import FINISHED, RAG, Status, rag_words
+from actions.models import FINISHED, RAG, ProgressUpdate, Status, rag_words
 
 register = template.Library()
 
@@ -302,3 +305,41 @@ def service_navigation(context):
             }
         )
     return items
+
+
+# --- Updates entered after a past as-at date ----------------------------------------
+
+
+def _page_plan(context):
+    """The plan a page is about: the action's or theme's on their pages; the chosen plan on
+    plan pages (or where ?plan= filters); None (every plan) on a lead's page or unfiltered."""
+    for name in ("action", "theme"):
+        about = context.get(name)
+        if about is not None and hasattr(about, "plan"):
+            return about.plan
+    if context.get("lead") is not None:
+        return None
+    request = context.get("request")
+    if context.get("choose_plan") or (request is not None and request.GET.get("plan")):
+        return context["scope"].plan
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def late_entries(context):
+    """How many updates reporting on or before the page's past as-at date were entered after
+    that day (ProgressUpdate.entered_late), with the link to them; None when there are none
+    or the page answers for today. One COUNT query, only on a past date."""
+    scope = context.get("scope")
+    if scope is None or scope.as_at >= scope.today:
+        return None
+    plan = _page_plan(context)
+    count = ProgressUpdate.objects.entered_late(scope.as_at, plan).count()
+    if not count:
+        return None
+    query = {"as_at": scope.as_at.isoformat(), **({"plan": plan.slug} if plan else {})}
+    return {
+        "count": count,
+        "plan": plan,
+        "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
+    }

@@ -182,3 +182,28 @@ def theme_detail(request, pk):
             "nav_section": "register",
         },
     )
+
+
+@reader_page
+def late_entries(request):
+    """The updates entered after the as-at date that report on or before it (of the plan in
+    ?plan=, or of every plan): why a past date's position now differs from that day's."""
+    scope = Scope.from_request(request)
+    plan = scope.plan if request.GET.get("plan") and not scope.plan_error else None
+    updates = (
+        ProgressUpdate.objects.entered_late(scope.as_at, plan)
+        .select_related("action__theme__plan", "entered_by")
+        .order_by("-entered_at", "-pk")
+    )
+    page = Paginator(updates, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "actions/late_entries.html",
+        {
+            "scope": scope,
+            "plan": plan,
+            "updates": page,
+            "page": page,
+            "nav_section": "dashboard",
+        },
+    )

@@ -2,12 +2,13 @@
 has one h1, a title and lang="en-GB", and its skip link takes the keyboard to the main
 content. With CYPEPLAN_SCREENSHOTS set, a full-page PNG of each is saved there."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
 
-from actions.models import Action, Lead
+from actions.models import RAG, Action, Lead, ProgressUpdate, Status
 from tests.browser.conftest import (
     IMPROVEMENT_PLAN,
     PASSWORD,
@@ -28,6 +29,23 @@ def query(**params):
 
 def action_pk(reference):
     return Action.objects.get(theme__plan__slug=IMPROVEMENT_PLAN, reference=reference).pk
+
+
+def late_entry(then):
+    """An update reporting on 30 July 2021, entered today: it changed the position as at
+    1 August 2021 after that day. Returns the path `then`."""
+
+    def path():
+        ProgressUpdate.objects.create(
+            action_id=action_pk("1.2"),
+            reported_on=date(2021, 7, 30),
+            status=Status.IN_PROGRESS,
+            rag=RAG.AMBER,
+            worried_about="Entered late, reporting on July.",
+        )
+        return then
+
+    return path
 
 
 # --- How to reach each page: (who, how), where how(page) opens it --------------------
@@ -114,6 +132,17 @@ PAGES = {
         visit(
             lambda: f"/themes/{Theme.objects.get(name=THEME_NAME).pk}/?as_at=2021-08-01",
             "Actions in plan order",
+        ),
+    ),
+    "dashboard with updates entered later": (
+        "scrutiny_member",
+        visit(late_entry("/" + query(**AS_AT)), "See the 1 update entered later"),
+    ),
+    "updates entered later": (
+        "scrutiny_member",
+        visit(
+            late_entry("/late-entries/" + query(**AS_AT)),
+            "1 update entered later, most recently entered first",
         ),
     ),
     "my actions": ("officer", visit("/my-actions/", "7 actions")),

@@ -65,6 +65,7 @@ PAGES = [
     Page("action", "actions:detail", about="action"),
     Page("lead (busiest)", "actions:lead", about="lead"),
     Page("theme (largest)", "actions:theme", about="theme"),
+    Page("late entries", "actions:late_entries"),
     Page("my actions", "actions:my_actions", visitor="officer"),
     Page("record an update", "actions:record_update", about="action", visitor="officer"),
 ]

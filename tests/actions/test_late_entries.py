@@ -1,0 +1,249 @@
+"""Updates entered after a past date that report on or before it: the rule, the notice on
+live pages answering for that date, and the page listing them.
+
+The story: on 20 October 2022 an officer enters an update reporting on 30 September 2022
+(issue 7: the directorate plan's position as at 1 October went from 9 overdue to 8).
+"""
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from actions import roles
+from actions.models import Action, ProgressUpdate, Status
+from actions.models.rules import end_of_day
+from tests.factories import (
+    ActionFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+LONDON = ZoneInfo("Europe/London")
+AS_AT = date(2022, 9, 30)
+
+
+def at(*args):
+    return datetime(*args, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(at(2022, 11, 15, 9), tick=False):
+        yield
+
+
+def entered(when, action, reported_on, **fields):
+    with time_machine.travel(when, tick=False):
+        return ProgressUpdateFactory(action=action, reported_on=reported_on, **fields)
+
+
+@pytest.fixture
+def plan(db):
+    return PlanFactory(
+        name="CYPE Directorate Plan 2022-24", slug="cype", starts_on=date(2022, 4, 1)
+    )
+
+
+@pytest.fixture
+def action(plan):
+    return ActionFactory(
+        theme=ThemeFactory(plan=plan),
+        reference="1.4",
+        description="Publish the SEND strategy",
+        timeframe__label="September 2022",
+    )
+
+
+@pytest.fixture
+def officer(db):
+    user = UserFactory(username="kerry", first_name="Kerry", last_name="Crichlow")
+    user.groups.add(Group.objects.get(name=roles.OFFICERS))
+    return user
+
+
+# The rule
+
+
+def test_an_update_entered_before_midnight_is_on_time_and_after_it_is_late(action):
+    on_time = entered(at(2022, 9, 30, 23, 59, 59), action, AS_AT)
+    late = entered(at(2022, 10, 1, 0, 0, 1), action, date(2022, 9, 29))
+    entered(at(2022, 10, 20), action, date(2022, 10, 1))  # reports after the date: not late
+
+    assert list(ProgressUpdate.objects.entered_late(AS_AT)) == [late]
+    assert on_time not in ProgressUpdate.objects.entered_late(AS_AT)
+    assert end_of_day(AS_AT) == at(2022, 10, 1)
+
+
+def test_late_entries_are_of_the_plan_asked_for(plan, action):
+    other = ActionFactory()
+    mine = entered(at(2022, 10, 20), action, AS_AT)
+    theirs = entered(at(2022, 10, 20), other, AS_AT)
+
+    assert list(ProgressUpdate.objects.entered_late(AS_AT, plan)) == [mine]
+    assert set(ProgressUpdate.objects.entered_late(AS_AT)) == {mine, theirs}
+
+
+def test_a_late_entry_is_what_separates_the_position_now_from_that_days(action):
+    entered(at(2022, 10, 20), action, AS_AT, status=Status.COMPLETE, rag="", evidence="Done")
+    then = Action.objects.with_state(AS_AT, end_of_day(AS_AT)).get()
+    now = Action.objects.with_state(AS_AT).get()
+
+    assert (then.latest_status, now.latest_status) == (Status.NOT_STARTED, Status.COMPLETE)
+    assert ProgressUpdate.objects.entered_late(AS_AT).count() == 1
+
+
+# The notice on live pages
+
+
+def text(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+NOTICE = (
+    "1 update reporting on or before 30 September 2022 was entered after that day in CYPE "
+    "Directorate Plan 2022-24."
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        lambda action: reverse("actions:dashboard") + "?plan=cype&as_at=2022-09-30",
+        lambda action: reverse("actions:overdue") + "?plan=cype&as_at=2022-09-30",
+        lambda action: reverse("actions:register") + "?plan=cype&as_at=2022-09-30",
+        lambda action: reverse("actions:detail", args=[action.pk]) + "?as_at=2022-09-30",
+        lambda action: reverse("actions:theme", args=[action.theme_id]) + "?as_at=2022-09-30",
+    ],
+    ids=["dashboard", "overdue", "register", "action", "theme"],
+)
+def test_pages_for_a_past_date_say_how_many_updates_entered_later_changed_it(
+    client, officer, action, page
+):
+    late = entered(at(2022, 10, 20, 14, 5), action, AS_AT, entered_by=officer)
+    client.force_login(officer)
+
+    response = client.get(page(action))
+
+    assert NOTICE in text(response)
+    link = reverse("actions:late_entries") + "?as_at=2022-09-30&amp;plan=cype"
+    assert f'href="{link}"' in response.content.decode()
+    assert late.pk
+
+
+def test_no_notice_when_nothing_was_entered_late_or_on_todays_position(client, officer, action):
+    entered(at(2022, 9, 30, 17), action, AS_AT)
+    entered(at(2022, 11, 1), action, date(2022, 10, 31))
+    client.force_login(officer)
+
+    past = text(client.get(reverse("actions:dashboard"), {"plan": "cype", "as_at": "2022-09-30"}))
+    today = text(client.get(reverse("actions:dashboard"), {"plan": "cype"}))
+
+    assert "entered after that day" not in past
+    assert "entered after that day" not in today
+
+
+def test_the_notice_counts_only_the_pages_plan(client, officer, action):
+    entered(at(2022, 10, 20), ActionFactory(), AS_AT)
+    client.force_login(officer)
+
+    page = text(client.get(reverse("actions:dashboard"), {"plan": "cype", "as_at": "2022-09-30"}))
+
+    assert "entered after that day" not in page
+
+
+# The page listing them
+
+
+def test_the_listing_names_the_action_the_date_it_reports_on_and_who_entered_it_when(
+    client, officer, action
+):
+    entered(at(2022, 10, 20, 14, 5), action, AS_AT, entered_by=officer)
+    entered(at(2022, 10, 21, 9, 30), action, date(2022, 9, 15))
+    client.force_login(officer)
+
+    page = text(
+        client.get(reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+
+    assert "Updates entered after 30 September 2022 that report on or before it" in page
+    assert "2 updates entered later, most recently entered first" in page
+    assert (
+        "1.4 Publish the SEND strategy 15 Sep 2022 In progress Green Recorded in the published "
+        "plan 21 Oct 2022, 09:30 1.4 Publish the SEND strategy 30 Sep 2022 In progress Green "
+        "Kerry Crichlow 20 Oct 2022, 14:05" in page
+    )
+
+
+def test_the_listing_without_a_plan_covers_every_plan_and_names_each(client, officer, action):
+    entered(at(2022, 10, 20), ActionFactory(theme__plan__name="Another plan"), AS_AT)
+    entered(at(2022, 10, 20), action, AS_AT)
+    client.force_login(officer)
+
+    page = text(client.get(reverse("actions:late_entries"), {"as_at": "2022-09-30"}))
+
+    assert "Every plan" in page and "Another plan" in page and "CYPE Directorate Plan" in page
+
+
+def test_the_listing_says_so_when_nothing_was_entered_late(client, officer, action):
+    client.force_login(officer)
+
+    page = text(
+        client.get(reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+
+    assert "No update reporting on or before 30 September 2022 has been entered since" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (roles.SCRUTINY_MEMBERS, 200),
+        (roles.OFFICERS, 200),
+        (roles.PLAN_ADMINISTRATORS, 200),
+        (None, 403),
+    ],
+)
+def test_who_may_read_the_listing(client, action, role, expected):
+    entered(at(2022, 10, 20), action, AS_AT)
+    user = UserFactory(username="reader")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+
+    response = client.get(reverse("actions:late_entries"), {"as_at": "2022-09-30"})
+
+    assert response.status_code == expected
+    assert ("Publish the SEND strategy" in response.content.decode()) is (expected == 200)
+
+
+def test_the_listing_is_read_only_and_needs_signing_in(client, officer):
+    assert client.get(reverse("actions:late_entries")).status_code == 302
+    client.force_login(officer)
+    assert client.post(reverse("actions:late_entries")).status_code == 405
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_listing_runs_the_same_queries_however_many_updates(
+    client, officer, plan, count, django_assert_num_queries
+):
+    theme = ThemeFactory(plan=plan)
+    for number in range(count):
+        one = ActionFactory(theme=theme)
+        entered(at(2022, 10, 20) + timedelta(minutes=number), one, AS_AT, entered_by=officer)
+    client.force_login(officer)
+
+    # session, user, permissions x2, plans (Scope); COUNT for the paginator; a page of
+    # updates with their action, theme, plan and who entered them
+    with django_assert_num_queries(7):
+        response = client.get(
+            reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
+        )
+
+    assert f"{count} updates entered later" in text(response)
