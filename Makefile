@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=1
 
-.PHONY: install static chromium run serve test lint format bench loadtest clean
+.PHONY: install static chromium pdf-libraries run serve test lint format bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("cypeplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -20,7 +20,7 @@ install: $(VENV)/.installed static
 static: $(VENV)/.installed
 	VENV=$(VENV) sh scripts/build_static.sh
 
-run: install
+run: install pdf-libraries
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py load_plans
 	$(DEV) $(PY) manage.py create_demo_accounts
@@ -29,7 +29,7 @@ run: install
 # Production: DEBUG off, the settings from the environment (README, "Production
 # settings"), static files built and collected for whitenoise, migrations applied, then
 # gunicorn with WEB_CONCURRENCY workers (default 2 per core, plus 1) on ADDRESS.
-serve: install
+serve: install pdf-libraries
 	DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 $(PY) manage.py migrate --no-input
 	DEBUG=0 exec $(VENV)/bin/gunicorn cypeplan.wsgi \
@@ -52,7 +52,18 @@ chromium:
 			echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 		fi; }
 
-test: lint chromium
+# The quarterly report's PDF (WeasyPrint) needs Debian's pango; the tests read PDFs back
+# with poppler's pdftotext.
+pdf-libraries: $(VENV)/.installed
+	@{ $(PY) -c 'import weasyprint' >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+				libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils; \
+		else \
+			echo "The report PDFs need Debian's pango and the tests poppler-utils: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils" >&2; exit 1; \
+		fi; }
+
+test: lint chromium pdf-libraries
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 format: install
@@ -62,10 +73,13 @@ format: install
 # Time every page over synthetic plans of 1,000 and 10,000 actions, on a throwaway test
 # database beside the configured one (never the real one). SQLite by default; with
 # DATABASE_URL=postgres://... it benchmarks PostgreSQL. BENCH_ARGS="--sizes 500 --repeat 5".
-# Then it times importing a plan of 1,000 and 10,000 actions (BENCH_IMPORT_ARGS="--sizes 500").
-bench: install
+# Then it times importing a plan of 1,000 and 10,000 actions (BENCH_IMPORT_ARGS="--sizes 500"),
+# and publishing a quarterly report and reading its page, Word and PDF at the same sizes
+# (REPORT_BENCH_ARGS="--sizes 1000 --repeat 1").
+bench: install pdf-libraries
 	$(DEV) $(PY) manage.py benchmark_pages $(BENCH_ARGS)
 	$(DEV) $(PY) manage.py benchmark_import $(BENCH_IMPORT_ARGS)
+	$(DEV) $(PY) manage.py benchmark_reports $(REPORT_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

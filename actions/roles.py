@@ -22,6 +22,10 @@ PLAN_MODELS = (
     "actions.substep",
 )
 PROGRESS_UPDATE = "actions.progressupdate"
+# Published quarterly reports (reports/): everyone reads them; plan administrators preview
+# drafts and publish; nobody but a superuser changes or deletes one.
+REPORT_MODELS = ("reports.quarterlyreport", "reports.reportposition")
+PUBLISH_REPORTS = ("reports.add_quarterlyreport", "reports.preview_quarterlyreport")
 # The audit trail django-simple-history keeps of who changed what.
 HISTORY_MODELS = (
     "themes.historicalplan",
@@ -75,16 +79,18 @@ GROUP_PERMISSIONS = {
         | _permissions(("view",), [SCRUTINY_STATE_CHANGE, *SCRUTINY_HISTORY])
         # The record of every import, and of every date confirmed (both append-only).
         | _permissions(("view",), ["imports.planimport", "actions.dateconfirmation"])
+        | _permissions(("view",), [*REPORT_MODELS, "reports.historicalquarterlyreport"])
+        | set(PUBLISH_REPORTS)
     ),
     OFFICERS: sorted(
-        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING])
+        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING, *REPORT_MODELS])
         | _permissions(("add",), [PROGRESS_UPDATE, SCRUTINY_RESPONSE])
     ),
     SCRUTINY_MEMBERS: sorted(
-        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING])
+        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING, *REPORT_MODELS])
     ),
     SCRUTINY_OFFICERS: sorted(
-        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING])
+        _permissions(("view",), [*PLAN_MODELS, PROGRESS_UPDATE, *SCRUTINY_READING, *REPORT_MODELS])
         | _permissions(("add", "change"), SCRUTINY_RECORDS)
         | _permissions(("view",), SCRUTINY_HISTORY)
         | {RECORD_DECISION}

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "actions",
     "scrutiny",
     "imports",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -224,4 +225,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # WeasyPrint warns about every screen-only CSS rule it skips when printing the report.
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

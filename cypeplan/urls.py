@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("scrutiny/", include("scrutiny.urls")),
     path("", include("imports.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("actions.urls")),
 ]

@@ -3,6 +3,8 @@ added to urls.py is checked here without anyone remembering to add it (the test 
 until it has sample arguments and, if it is not a plain read page, its expected access).
 """
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLResolver, get_resolver, reverse
@@ -10,6 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from actions import roles
 from actions.models import ProgressUpdate
 from imports.models import PlanImport
+from reports.services import quarterly_report_publish
 from scrutiny.models import Item, Meeting, Response, StateChange
 from tests.factories import (
     ActionFactory,
@@ -50,6 +53,10 @@ SPECIAL_ACCESS = {
     "healthz": dict.fromkeys(READ_PAGE, 200),
     # Changes delegates: POST only.
     "actions:lead_delegates": dict.fromkeys(READ_PAGE, 405),
+    # Plan administrators preview draft reports; nobody else.
+    "reports:draft": {**READ_PAGE, "scrutiny": 403, "officer": 403, "clerk": 403},
+    # Publishing: POST only (tests/reports/test_pages.py posts to it per role).
+    "reports:publish": dict.fromkeys(READ_PAGE, 405),
 }
 # Plan administrators' pages: importing plans, data quality, confirming dates.
 ADMINISTRATORS_ONLY = {**READ_PAGE, "scrutiny": 403, "officer": 403, "clerk": 403}
@@ -123,6 +130,9 @@ def world(db):
         "users": users,
         "plan_import": plan_import,
         "updates_import": updates_import,
+        "report": quarterly_report_publish(
+            plan=action.theme.plan, quarter_ends_on=date(2022, 9, 30)
+        ),
     }
 
 
@@ -146,6 +156,10 @@ def url_for(name, world):
         "imports:confirm_date": [world["action"].pk],
         "imports:plan_updates_download": [world["action"].theme.plan.slug],
         "imports:updates_preview": [world["updates_import"].key],
+        "reports:detail": [world["report"].pk],
+        "reports:docx": [world["report"].pk],
+        "reports:pdf": [world["report"].pk],
+        "reports:print_css": [world["report"].pk],
     }
     pattern = dict(app_pages())[name]
     if pattern.pattern.converters:

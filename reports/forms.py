@@ -1,0 +1,113 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from themes.models import Plan
+from themes.periods import quarter_ends_until
+
+from .models import HEADER_FIELDS, QuarterlyReport
+from .services import quarter_for_plan
+
+# What a committee paper says when nobody has filled it in (seed 001's own wording).
+ORIGIN_OF_ITEM = "This item forms part of the Sub-Committee's work programme"
+REPORT_TO = "Children and Young People Scrutiny Sub-Committee"
+
+
+def quarter_choices(plans, today):
+    """Every quarter end of any plan's life that has passed, newest first, as people
+    name the quarters."""
+    from themes.periods import Quarter
+
+    ends = {
+        end
+        for plan in plans
+        for end in quarter_ends_until(plan.starts_on, plan.ends_on, today)
+        if end < today
+    }
+    return [(end.isoformat(), Quarter.ending_on(end).name) for end in sorted(ends, reverse=True)]
+
+
+class ChooseQuarterForm(forms.Form):
+    """Which plan and quarter to preview (GET)."""
+
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.all(), to_field_name="slug", empty_label=None
+    )
+    quarter_ends_on = forms.TypedChoiceField(
+        label="Quarter",
+        coerce=lambda value: forms.DateField().clean(value),
+        help_text="The report gives each action’s position as at the quarter’s last day.",
+        error_messages={
+            "invalid_choice": "Choose a quarter that has ended, from the list: "
+            "%(value)s is not one."
+        },
+    )
+
+    def __init__(self, *args, plans, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["plan"].queryset = Plan.objects.filter(pk__in=[p.pk for p in plans])
+        self.fields["plan"].label_from_instance = lambda plan: (
+            plan.name + (" (synthetic demo data)" if plan.is_synthetic else "")
+        )
+        self.fields["quarter_ends_on"].choices = quarter_choices(plans, self.today)
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, quarter_ends_on = cleaned.get("plan"), cleaned.get("quarter_ends_on")
+        if plan and quarter_ends_on:
+            try:
+                cleaned["quarter"] = quarter_for_plan(plan, quarter_ends_on, today=self.today)
+            except ValidationError as error:
+                self.add_error("quarter_ends_on", error.message_dict["quarter_ends_on"])
+        return cleaned
+
+
+class PublishForm(forms.ModelForm):
+    """The header block an administrator fills in when publishing (POST), with the plan
+    and quarter chosen on the preview."""
+
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.all(), to_field_name="slug", widget=forms.HiddenInput
+    )
+    quarter_ends_on = forms.DateField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = QuarterlyReport
+        fields = [name for name, _ in HEADER_FIELDS]
+        widgets = {
+            "brief_for_committee": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "report_to": "The committee and meeting, e.g. Children and Young People Scrutiny "
+            "Sub-Committee 7 March 2023.",
+            "lead_officer": "Name and job title.",
+            "cabinet_member": "Councillor, and their portfolio.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, quarter_ends_on = cleaned.get("plan"), cleaned.get("quarter_ends_on")
+        if plan and quarter_ends_on:
+            try:
+                cleaned["quarter"] = quarter_for_plan(plan, quarter_ends_on)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["quarter_ends_on"]) from error
+        return cleaned
+
+
+def header_initial(plan, quarter, latest):
+    """What the header block starts as: the latest version's, when republishing; else the
+    committee's usual wording."""
+    if latest is not None:
+        return {name: getattr(latest, name) for name, _ in HEADER_FIELDS}
+    return {
+        "report_to": REPORT_TO,
+        "subject": f"{plan.name}: progress and risk, {quarter.name}",
+        "origin_of_item": ORIGIN_OF_ITEM,
+        "brief_for_committee": (
+            f"The position of every action in the {plan.name} as at "
+            f"{quarter.ends_on:%-d %B %Y}: what is overdue or at risk, and what changed "
+            "since the last quarter."
+        ),
+    }

@@ -1,0 +1,257 @@
+"""Publishing a quarterly report, drafting one, and what entered later changed since.
+
+quarterly_report_publish is the one way a report is published: the admin's browser form,
+the publish_quarterly_report command and the tests all call it.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from actions.changes import updates_in_period, what_changed
+from actions.models import Action, ProgressUpdate
+from actions.positions import Position, positions
+from themes.models import Plan
+from themes.periods import Quarter
+
+from .content import ReportContent, long_date, moment
+from .models import HEADER_FIELDS, QuarterlyReport, ReportPosition
+
+
+def quarter_for_plan(plan, quarter_ends_on, *, today=None):
+    """The quarter ending on `quarter_ends_on`, checked for reporting on `plan`: a real
+    quarter end, within the plan's life, and already passed. ValidationError otherwise,
+    naming what is wrong."""
+    today = today or timezone.localdate()
+    try:
+        quarter = Quarter.ending_on(quarter_ends_on)
+    except ValueError as error:
+        raise ValidationError({"quarter_ends_on": str(error)}) from error
+    if quarter.ends_on < plan.starts_on or quarter.starts_on > plan.ends_on:
+        raise ValidationError(
+            {
+                "quarter_ends_on": (
+                    f"{quarter.name} is outside the {plan.name}, which runs from "
+                    f"{long_date(plan.starts_on)} to {long_date(plan.ends_on)}."
+                )
+            }
+        )
+    if quarter.ends_on >= today:
+        raise ValidationError(
+            {
+                "quarter_ends_on": (
+                    f"{quarter.name} hasn’t ended yet: a quarter is reported on once it is over "
+                    f"(after {long_date(quarter.ends_on)})."
+                )
+            }
+        )
+    return quarter
+
+
+def previous_report(plan, quarter):
+    """The latest current version of the plan's reports for an earlier quarter, or None."""
+    return (
+        QuarterlyReport.objects.current()
+        .filter(plan=plan, quarter_ends_on__lt=quarter.ends_on)
+        .order_by("-quarter_ends_on")
+        .first()
+    )
+
+
+def report_name(report):
+    """ "the Quarter 1 2022/23 report (version 1, published 5 July 2022 at 09:00)"."""
+    return (
+        f"the {report.quarter.short_name} report (version {report.version}, published "
+        f"{moment(report.published_at)})"
+    )
+
+
+def quarterly_report_draft(*, plan, quarter, known_at=None, header=()):
+    """What the plan's report for `quarter` says if published at `known_at` (default now):
+    every action's position as at the quarter end as known then, the counts, and what
+    changed since the previous published report (else since the previous quarter end, as
+    known then)."""
+    known_at = known_at or timezone.now()
+    actions = Action.objects.filter(theme__plan=plan)
+    current = positions(actions, as_at=quarter.ends_on, known_at=known_at)
+    counts = actions.counts(quarter.ends_on, known_at=known_at)
+    earlier = previous_report(plan, quarter)
+    if earlier is not None:
+        before = [
+            Position.from_dict(data)
+            for data in earlier.positions.order_by("order").values_list("data", flat=True)
+        ]
+        previous_counts = earlier.counts
+        compared_with_name = report_name(earlier)
+        compared_with_short_name = earlier.quarter.short_name
+    else:
+        previous = quarter.previous
+        compared_with_short_name = previous.short_name
+        if previous.ends_on < plan.starts_on:
+            before, previous_counts = None, {}
+            compared_with_name = f"the plan's start on {long_date(plan.starts_on)}"
+        else:
+            before = positions(actions, as_at=previous.ends_on, known_at=known_at)
+            previous_counts = actions.counts(previous.ends_on, known_at=known_at)
+            compared_with_name = (
+                f"the position as at {long_date(previous.ends_on)}, the end of "
+                f"{previous.short_name} (no report was published for it)"
+            )
+    return ReportContent(
+        plan_name=plan.name,
+        plan_slug=plan.slug,
+        quarter=quarter,
+        known_at=known_at,
+        positions=current,
+        counts=counts,
+        previous_counts=previous_counts,
+        compared_with_name=compared_with_name,
+        compared_with_short_name=compared_with_short_name,
+        changes=what_changed(
+            before,
+            current,
+            since=quarter.starts_on,
+            updates=updates_in_period(current, since=quarter.starts_on),
+        ),
+        header=list(header),
+    ), earlier
+
+
+def quarterly_report_publish(*, plan, quarter_ends_on, published_by=None, **header):
+    """Publish the plan's report for the quarter ending `quarter_ends_on`, in one
+    transaction: freeze every action's position as at the quarter end as known at this
+    moment, with the counts, what changed and the header block. Publishing a plan and
+    quarter again makes a new version that replaces the last; the old stays readable.
+    Raises ValidationError (nothing saved) for a date that is no reportable quarter end."""
+    unknown = set(header) - {name for name, _ in HEADER_FIELDS}
+    if unknown:
+        raise TypeError(f"Unknown header fields: {', '.join(sorted(unknown))}")
+    quarter = quarter_for_plan(plan, quarter_ends_on)
+    with transaction.atomic():
+        # One publication of a plan at a time, so versions never collide.
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        known_at = timezone.now()
+        content, earlier = quarterly_report_draft(plan=plan, quarter=quarter, known_at=known_at)
+        replaces = (
+            QuarterlyReport.objects.current()
+            .filter(plan=plan, quarter_ends_on=quarter.ends_on)
+            .first()
+        )
+        report = QuarterlyReport.objects.create(
+            plan=plan,
+            quarter_ends_on=quarter.ends_on,
+            version=replaces.version + 1 if replaces else 1,
+            replaces=replaces,
+            published_at=known_at,
+            published_by=published_by,
+            published_by_name=_person(published_by),
+            plan_name=plan.name,
+            plan_slug=plan.slug,
+            quarter_name=quarter.name,
+            compared_with=earlier,
+            compared_with_name=content.compared_with_name,
+            compared_with_short_name=content.compared_with_short_name,
+            counts=content.counts,
+            previous_counts=content.previous_counts,
+            changes=content.changes.to_dict(),
+            **{name: (header.get(name) or "").strip() for name, _ in HEADER_FIELDS},
+        )
+        _positions_insert(report, content.positions)
+    return report
+
+
+def _positions_insert(report, frozen):
+    """Every frozen position in one statement run for each row (executemany): one query
+    however big the plan, where bulk_create would take a batch per 249 rows on SQLite."""
+    table = ReportPosition._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("report_id", "order", "action_id", "data"))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(table)} ({columns}) VALUES (%s, %s, %s, %s)",
+            [
+                (report.pk, order, position.action_id, json.dumps(position.to_dict()))
+                for order, position in enumerate(frozen)
+            ],
+        )
+
+
+def _person(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def report_content(report):
+    """A published report's content, from its frozen copy alone (two queries: the report
+    is given; its positions)."""
+    frozen = report.positions.order_by("order").values_list("data", flat=True)
+    return ReportContent.from_report(report, list(frozen))
+
+
+@dataclass(frozen=True)
+class LateChange:
+    """An action whose position as at the quarter end is no longer what was published,
+    because of updates entered after publication."""
+
+    published: Position
+    now: Position
+    entries: list  # ProgressUpdate, oldest entry first
+
+
+def changed_since_publication(report, frozen=None):
+    """The positions that updates entered after publication changed, each with the late
+    updates (who entered them and when). `frozen` are the report's published Positions if
+    the caller has them. A fixed number of queries: the late updates; then, only if there
+    are any, those actions' live positions."""
+    late = list(
+        ProgressUpdate.objects.filter(
+            action_id__in=report.positions.values("action_id"),
+            reported_on__lte=report.quarter_ends_on,
+            entered_at__gt=report.published_at,
+        )
+        .select_related("entered_by")
+        .order_by("entered_at", "pk")
+    )
+    if not late:
+        return [], 0
+    by_action = {}
+    for update in late:
+        by_action.setdefault(update.action_id, []).append(update)
+    live = positions(
+        Action.objects.filter(pk__in=by_action), as_at=report.quarter_ends_on, known_at=None
+    )
+    if frozen is None:
+        frozen = [
+            Position.from_dict(data)
+            for data in report.positions.filter(action_id__in=by_action).values_list(
+                "data", flat=True
+            )
+        ]
+    published = {position.action_id: position for position in frozen}
+    changes = [
+        LateChange(published[now.action_id], now, by_action[now.action_id])
+        for now in live
+        if now.action_id in published and _differs(published[now.action_id], now)
+    ]
+    return changes, len(late)
+
+
+# What a reader of the report would see change in a position.
+COMPARED = (
+    "status",
+    "rag",
+    "due_on",
+    "is_finished",
+    "is_overdue",
+    "is_at_risk",
+    "is_stale",
+    "latest_update_id",
+)
+
+
+def _differs(published, now):
+    return any(getattr(published, name) != getattr(now, name) for name in COMPARED)

@@ -1,0 +1,200 @@
+"""The quarterly reports: the list, each published report and its downloads, and the
+administrators' draft preview and publishing."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from themes.models import Plan
+
+from . import documents
+from .content import ReportContent
+from .forms import ChooseQuarterForm, PublishForm, header_initial
+from .models import HEADER_FIELDS, QuarterlyReport
+from .services import (
+    changed_since_publication,
+    quarterly_report_draft,
+    quarterly_report_publish,
+    report_content,
+)
+
+READ = "reports.view_quarterlyreport"
+PREVIEW = "reports.preview_quarterlyreport"
+PUBLISH = "reports.add_quarterlyreport"
+
+
+def report_reader_page(view):
+    """Anyone who may read published reports, read-only (GET and HEAD)."""
+
+    @wraps(view)
+    @require_safe
+    @login_required
+    @permission_required(READ, raise_exception=True)
+    def page(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    return page
+
+
+@report_reader_page
+def report_list(request):
+    reports = list(
+        QuarterlyReport.objects.select_related("replaced_by").order_by(
+            "plan_name", "-quarter_ends_on", "-version"
+        )
+    )
+    plans = []
+    for report in reports:
+        if not plans or plans[-1]["name"] != report.plan_name:
+            plans.append({"name": report.plan_name, "quarters": []})
+        quarters = plans[-1]["quarters"]
+        if not quarters or quarters[-1]["ends_on"] != report.quarter_ends_on:
+            quarters.append(
+                {"ends_on": report.quarter_ends_on, "name": report.quarter_name, "versions": []}
+            )
+        quarters[-1]["versions"].append(report)
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "plans": plans,
+            "may_preview": request.user.has_perm(PREVIEW),
+            "nav_section": "reports",
+        },
+    )
+
+
+def _published(pk):
+    return get_object_or_404(QuarterlyReport.objects.select_related("replaces"), pk=pk)
+
+
+@report_reader_page
+def report_detail(request, pk):
+    report = _published(pk)
+    content = report_content(report)
+    late_changes, late_count = changed_since_publication(report, frozen=content.positions)
+    later_versions = list(
+        QuarterlyReport.objects.filter(
+            plan_id=report.plan_id,
+            quarter_ends_on=report.quarter_ends_on,
+            version__gt=report.version,
+        ).order_by("version")
+    )
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": content,
+            "published": report,
+            "late_changes": late_changes,
+            "late_count": late_count,
+            "later_versions": later_versions,
+            "nav_section": "reports",
+        },
+    )
+
+
+@report_reader_page
+def report_print_css(request, pk):
+    """The report page's print margins: plan, quarter, as-at date and edition on every page.
+    A stylesheet of its own because the page's Content-Security-Policy allows no inline
+    style, and Chromium prints page-margin text only from CSS."""
+    # The running header needs the report's own fields, not its positions.
+    content = ReportContent.from_report(_published(pk), [])
+    return HttpResponse(documents.running_css(content), content_type="text/css; charset=utf-8")
+
+
+@report_reader_page
+def report_docx(request, pk):
+    content = report_content(_published(pk))
+    return documents.report_docx(content).response(content.filename("docx"))
+
+
+@report_reader_page
+def report_pdf(request, pk):
+    content = report_content(_published(pk))
+    return documents.report_pdf_response(content, request)
+
+
+def _draft_page(request, choose, publish_form=None, status=200):
+    """The draft preview: the chosen plan and quarter's report as it would be published
+    now, with the publish form (bound, with its errors, after a refused POST)."""
+    content = latest = None
+    if choose.is_bound and choose.is_valid():
+        plan, quarter = choose.cleaned_data["plan"], choose.cleaned_data["quarter"]
+        latest = (
+            QuarterlyReport.objects.current()
+            .filter(plan=plan, quarter_ends_on=quarter.ends_on)
+            .first()
+        )
+        initial = header_initial(plan, quarter, latest)
+        if publish_form is None:
+            publish_form = PublishForm(
+                initial={**initial, "plan": plan.slug, "quarter_ends_on": quarter.ends_on}
+            )
+        content, _ = quarterly_report_draft(
+            plan=plan,
+            quarter=quarter,
+            header=[(label, initial.get(name, "")) for name, label in HEADER_FIELDS],
+        )
+    return render(
+        request,
+        "reports/draft.html",
+        {
+            "choose": choose,
+            "report": content,
+            "publish_form": publish_form,
+            "latest": latest,
+            "may_publish": request.user.has_perm(PUBLISH),
+            "nav_section": "reports",
+        },
+        status=status,
+    )
+
+
+@require_safe
+@login_required
+@permission_required(PREVIEW, raise_exception=True)
+def draft(request):
+    """Choose a plan and quarter; see the report as it would be published now."""
+    choose = ChooseQuarterForm(request.GET or None, plans=list(Plan.objects.all()))
+    return _draft_page(request, choose)
+
+
+@require_POST
+@login_required
+@permission_required(PUBLISH, raise_exception=True)
+def publish(request):
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            report = quarterly_report_publish(
+                plan=form.cleaned_data["plan"],
+                quarter_ends_on=form.cleaned_data["quarter_ends_on"],
+                published_by=request.user,
+                **{name: form.cleaned_data[name] for name, _ in HEADER_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                f"Published {report.quarter_name}, version {report.version}: it now reads "
+                "the same for ever.",
+            )
+            return redirect(report)
+    chosen = {
+        "plan": request.POST.get("plan", ""),
+        "quarter_ends_on": request.POST.get("quarter_ends_on", ""),
+    }
+    plans = list(Plan.objects.all())
+    choose = ChooseQuarterForm(chosen, plans=plans)
+    if not choose.is_valid():
+        # The publish form's errors say what is wrong; don't say it twice.
+        choose = ChooseQuarterForm(initial=chosen, plans=plans)
+    return _draft_page(request, choose, publish_form=form, status=400)

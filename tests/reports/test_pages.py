@@ -1,0 +1,232 @@
+"""Publishing in the browser, the draft preview, the list, the admin, the command and the
+dashboard's "since the last report" panel."""
+
+from datetime import date, datetime
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from actions.models import Status
+from actions.services import progress_update_record
+from reports.models import QuarterlyReport
+from reports.services import quarterly_report_publish
+
+from .conftest import LONDON, PUBLISHED_AT, QUARTER_END
+from .test_views import page_text
+
+HEADER = {
+    "report_to": "Children and Young People Scrutiny Sub-Committee 7 March 2023",
+    "subject": "Directorate plan: progress and risk",
+    "lead_officer": "Iain Low, Director of Education",
+    "cabinet_member": "Councillor A Member",
+    "origin_of_item": "This item forms part of the Sub-Committee's work programme",
+    "brief_for_committee": "Progress and risk as at 30 September 2022",
+}
+
+
+def publish_form(plan, **changes):
+    return {"plan": plan.slug, "quarter_ends_on": QUARTER_END.isoformat(), **HEADER, **changes}
+
+
+@pytest.mark.django_db
+def test_a_plan_administrator_publishes_from_the_browser(client, plan, people):
+    client.force_login(people["admin"])
+
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        response = client.post(reverse("reports:publish"), publish_form(plan["plan"]))
+
+    report = QuarterlyReport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:detail", args=[report.pk])
+    assert report.lead_officer == "Iain Low, Director of Education"
+    assert report.published_by == people["admin"]
+    assert report.positions.count() == 3
+    page = page_text(client.get(response["Location"]))
+    assert "Published Quarter 2 2022/23 (July to September 2022), version 1" in page
+    assert "CABINET MEMBER: Councillor A Member" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["scrutiny", "officer", "no role"])
+def test_nobody_but_a_plan_administrator_may_publish_or_preview(client, plan, people, role):
+    client.force_login(people[role])
+
+    published = client.post(reverse("reports:publish"), publish_form(plan["plan"]))
+    previewed = client.get(
+        reverse("reports:draft"), {"plan": "test-plan", "quarter_ends_on": "2022-09-30"}
+    )
+
+    assert published.status_code == 403
+    assert previewed.status_code == 403
+    assert not QuarterlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_signed_out_visitors_are_sent_to_sign_in_and_nothing_is_published(client, plan):
+    response = client.post(reverse("reports:publish"), publish_form(plan["plan"]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not QuarterlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_quarter_not_yet_over_is_refused_with_a_message_naming_it(client, plan, people):
+    client.force_login(people["admin"])
+
+    with time_machine.travel(datetime(2022, 9, 30, 12, tzinfo=LONDON), tick=False):
+        response = client.post(reverse("reports:publish"), publish_form(plan["plan"]))
+
+    assert response.status_code == 400
+    assert "Quarter 2 2022/23 (July to September 2022) hasn’t ended yet" in page_text(response)
+    assert not QuarterlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_draft_preview_is_computed_and_stores_nothing(client, plan, people):
+    client.force_login(people["admin"])
+
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        response = client.get(
+            reverse("reports:draft"), {"plan": "test-plan", "quarter_ends_on": "2022-09-30"}
+        )
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Draft, not published" in text
+    assert "1.1 Refresh the partnership agreement" in text
+    assert "Publish Quarter 2 2022/23" in text
+    assert not QuarterlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_republishing_says_which_version_it_replaces_and_the_old_stays_readable(
+    client, plan, people
+):
+    first = quarterly_report_publish(
+        plan=plan["plan"], quarter_ends_on=QUARTER_END, published_by=people["admin"], **HEADER
+    )
+    client.force_login(people["admin"])
+    draft = page_text(
+        client.get(reverse("reports:draft"), {"plan": "test-plan", "quarter_ends_on": "2022-09-30"})
+    )
+    assert "Publishing again makes version 2, which replaces it" in draft
+
+    client.post(reverse("reports:publish"), publish_form(plan["plan"], subject="Corrected"))
+
+    second = QuarterlyReport.objects.get(version=2)
+    assert second.replaces == first
+    client.force_login(people["scrutiny"])
+    assert "This version replaces version 1" in page_text(
+        client.get(reverse("reports:detail", args=[second.pk]))
+    )
+    old = page_text(client.get(reverse("reports:detail", args=[first.pk])))
+    assert "This version has been replaced: version 2" in old
+    assert "Directorate plan: progress and risk" in old
+    listing = page_text(client.get(reverse("reports:list")))
+    assert "Version 2 of the Quarter 2 2022/23 (July to September 2022) report Current" in listing
+    assert (
+        "Version 1 of the Quarter 2 2022/23 (July to September 2022) report Replaced by version 2"
+        in listing
+    )
+
+
+@pytest.mark.django_db
+def test_plan_administrators_read_reports_in_the_admin_but_only_a_superuser_changes_one(
+    client, plan, people
+):
+    report = quarterly_report_publish(plan=plan["plan"], quarter_ends_on=QUARTER_END, **HEADER)
+    change_url = reverse("admin:reports_quarterlyreport_change", args=[report.pk])
+    delete_url = reverse("admin:reports_quarterlyreport_delete", args=[report.pk])
+    client.force_login(people["admin"])
+
+    assert client.get(change_url).status_code == 200
+    client.post(change_url, {**HEADER, "subject": "Changed by an administrator"})
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert QuarterlyReport.objects.get().subject == HEADER["subject"]
+    assert client.get(reverse("admin:reports_quarterlyreport_add")).status_code == 403
+
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(superuser)
+    client.post(change_url, {**HEADER, "subject": "Corrected by a superuser"})
+    assert QuarterlyReport.objects.get().subject == "Corrected by a superuser"
+
+
+@pytest.mark.django_db
+def test_the_command_publishes_and_prints_the_reports_address(plan, settings):
+    settings.SITE_URL = "https://plans.example.org"
+    out = StringIO()
+
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        call_command("publish_quarterly_report", "test-plan", "2022-09-30", stdout=out)
+
+    report = QuarterlyReport.objects.get()
+    assert out.getvalue().strip() == f"https://plans.example.org/reports/{report.pk}/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (
+            ["no-such-plan", "2022-09-30"],
+            "No plan called “no-such-plan”. The plans are: test-plan.",
+        ),
+        (["test-plan", "30/09/2022"], "“30/09/2022” is not a date in the form YYYY-MM-DD"),
+        (["test-plan", "2022-08-31"], "31 August 2022 is not the end of a quarter"),
+    ],
+)
+def test_the_command_says_what_is_wrong(plan, arguments, message):
+    with time_machine.travel(PUBLISHED_AT, tick=False), pytest.raises(CommandError, match=message):
+        call_command("publish_quarterly_report", *arguments)
+    assert not QuarterlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_each_counts_change_since_the_last_report_and_links_to_it(
+    client, plan, people
+):
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        report = quarterly_report_publish(plan=plan["plan"], quarter_ends_on=QUARTER_END)
+    client.force_login(people["scrutiny"])
+
+    # By 31 December 2022, 1.2 (due March 2023) has had no update for over 90 days.
+    text = page_text(client.get(reverse("actions:dashboard"), {"as_at": "2022-12-31"}))
+
+    assert "Since the Quarter 2 2022/23 report" in text
+    assert "1 overdue, the same as at Quarter 2 2022/23" in text
+    assert (
+        "2 stale (no update for over the update window), 2 more than at Quarter 2 2022/23" in text
+    )
+    html = client.get(reverse("actions:dashboard"), {"as_at": "2022-12-31"}).content.decode()
+    assert f'href="{report.get_absolute_url()}"' in html
+
+
+@pytest.mark.django_db
+def test_the_dashboard_at_a_published_quarter_end_says_it_changed_after_publication(
+    client, plan, people
+):
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        report = quarterly_report_publish(plan=plan["plan"], quarter_ends_on=QUARTER_END)
+    client.force_login(people["scrutiny"])
+    url = reverse("actions:dashboard")
+    assert "changed after publication" not in page_text(client.get(url, {"as_at": "2022-09-30"}))
+
+    with time_machine.travel(datetime(2022, 11, 1, 9, tzinfo=LONDON), tick=False):
+        progress_update_record(
+            action=plan["overdue"],
+            reported_on=date(2022, 9, 29),
+            status=Status.COMPLETE,
+            entered_by=people["officer"],
+            evidence="Signed by every partner",
+        )
+
+    text = page_text(client.get(url, {"as_at": "2022-09-30"}))
+    assert "The position as at 30 September 2022 changed after publication" in text
+    # The live dashboard shows the new position: nothing overdue any more.
+    assert "0 overdue, 1 fewer than at Quarter 2 2022/23" in text
+    assert report.counts["overdue"] == 1

@@ -1,0 +1,118 @@
+"""The report's page, its downloads and publishing run the same number of queries for a
+plan of 50 actions as for one of 500.
+
+Every page starts with the reader's four queries: session, user, the user's own
+permissions, their groups' permissions.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from actions import roles
+from actions.demo import demo_plan_generate
+from actions.models import Action, ProgressUpdate, Status
+from reports.services import quarterly_report_publish
+from tests.factories import UserFactory
+
+AS_AT = date(2025, 9, 30)
+QUARTER_END = date(2025, 6, 30)
+PUBLISHED_AT = datetime(2025, 7, 3, 9, tzinfo=ZoneInfo("Europe/London"))
+
+# The transaction (a savepoint inside the test's, and its release); the plan (locked); this quarter's positions: actions with state, supporting leads, latest
+# updates; counts(); the previous published report (none); the previous quarter end's
+# positions (3) and counts(); the updates of the quarter; the version it replaces; the
+# report; its history row; the positions, in one statement run for each (executemany).
+PUBLISH = 17
+# Session, user, permissions x2; the report; its frozen positions; the updates entered
+# after publication; later versions.
+REPORT_PAGE = 8
+# ...and, when later updates exist, those actions' live positions (3).
+REPORT_PAGE_WITH_LATE_UPDATES = 11
+# Session, user, permissions x2; the report; its frozen positions.
+DOWNLOAD = 6
+
+
+@pytest.fixture(params=[50, 500], ids=lambda size: f"{size} actions")
+def plan(request, db):
+    return demo_plan_generate(actions=request.param, updates_per_action=3, as_at=AS_AT)
+
+
+@pytest.fixture
+def reader(db):
+    user = UserFactory(username="reader")
+    user.groups.add(Group.objects.get(name=roles.SCRUTINY_MEMBERS))
+    return user
+
+
+def publish(plan):
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        return quarterly_report_publish(plan=plan, quarter_ends_on=QUARTER_END)
+
+
+def test_publishing_runs_the_same_number_of_queries_however_big_the_plan(
+    plan, django_assert_num_queries
+):
+    with django_assert_num_queries(PUBLISH):
+        report = publish(plan)
+
+    assert report.positions.count() == Action.objects.filter(theme__plan=plan).count()
+
+
+@pytest.mark.parametrize(
+    "url_name, queries",
+    [("reports:detail", REPORT_PAGE), ("reports:docx", DOWNLOAD), ("reports:pdf", DOWNLOAD)],
+)
+def test_the_report_and_its_downloads_run_the_same_number_of_queries(
+    plan, reader, client, django_assert_num_queries, url_name, queries
+):
+    report = publish(plan)
+    client.force_login(reader)
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(url_name, args=[report.pk]))
+
+    assert response.status_code == 200
+
+
+def test_the_report_page_with_later_updates_runs_a_fixed_number_of_queries(
+    plan, reader, client, django_assert_num_queries
+):
+    report = publish(plan)
+    # Back-dated updates on a tenth of the plan, entered after publication.
+    actions = list(Action.objects.filter(theme__plan=plan).order_by("pk")[::10])
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            action=action, reported_on=QUARTER_END, status=Status.COMPLETE, evidence="Late evidence"
+        )
+        for action in actions
+    )
+    client.force_login(reader)
+
+    with django_assert_num_queries(REPORT_PAGE_WITH_LATE_UPDATES):
+        response = client.get(reverse("reports:detail", args=[report.pk]))
+
+    assert "Positions changed by later entries" in response.content.decode()
+
+
+# Session, user, permissions x2, plans; counts(); rag_by_theme(); the latest report; the
+# counts as now for the panel; at the report's quarter end, the updates entered since.
+DASHBOARD_AFTER_A_REPORT = 10
+
+
+def test_the_dashboards_report_panel_runs_a_fixed_number_of_queries(
+    plan, reader, client, django_assert_num_queries
+):
+    report = publish(plan)
+    client.force_login(reader)
+
+    with django_assert_num_queries(DASHBOARD_AFTER_A_REPORT):
+        response = client.get(
+            reverse("actions:dashboard"), {"plan": plan.slug, "as_at": QUARTER_END.isoformat()}
+        )
+
+    assert f'href="{report.get_absolute_url()}"' in response.content.decode()
