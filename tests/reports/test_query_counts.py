@@ -23,10 +23,11 @@ AS_AT = date(2025, 9, 30)
 QUARTER_END = date(2025, 6, 30)
 PUBLISHED_AT = datetime(2025, 7, 3, 9, tzinfo=ZoneInfo("Europe/London"))
 
-# The transaction (a savepoint inside the test's, and its release); the plan (locked); this quarter's positions: actions with state, supporting leads, latest
-# updates; counts(); the previous published report (none); the previous quarter end's
-# positions (3) and counts(); the updates of the quarter; the version it replaces; the
-# report; its history row; the positions, in one statement run for each (executemany).
+# The transaction (a savepoint inside the test's, and its release); the plan (locked);
+# this quarter's positions: actions with state, supporting leads, latest updates;
+# counts(); the previous published report (none); the previous quarter end's positions (3)
+# and counts(); the updates of the quarter; the version it replaces; the report; its
+# history row; the positions, in one statement run for each (executemany).
 PUBLISH = 17
 # Session, user, permissions x2; the report; its frozen positions; the updates entered
 # after publication; later versions.

@@ -1,0 +1,100 @@
+"""The quarterly report in Chromium: no axe-core violations, and printed on A4 no table is
+wider than the page, the running header is on every page and no form control prints."""
+
+import subprocess
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from actions.models import Action, Status
+from reports.services import quarterly_report_publish
+from tests.browser.conftest import CYPE_PLAN, assert_no_axe_violations, screenshot, sign_in
+from tests.factories import ProgressUpdateFactory
+from themes.models import Plan
+
+pytestmark = pytest.mark.browser
+
+# A4 less the print margins (15 mm 12 mm): 186 mm wide, in CSS pixels at 96 per inch.
+A4_TEXT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
+
+
+@pytest.fixture
+def report(real_plans):
+    """The CYPE plan's Quarter 2 2022/23 report, with an overdue action carrying long
+    narratives and an evidence link with no spaces to break at."""
+    action = Action.objects.filter(theme__plan__slug=CYPE_PLAN).order_by("pk").first()
+    with time_machine.travel(datetime(2022, 9, 20, 9, tzinfo=ZoneInfo("Europe/London"))):
+        ProgressUpdateFactory(
+            action=action,
+            reported_on=date(2022, 9, 15),
+            status=Status.IN_PROGRESS,
+            rag="red",
+            working_well="Partners meet monthly. " * 20,
+            worried_about="Recruitment is behind plan. " * 20,
+            evidence="Minutes of the partnership board",
+            evidence_links="https://example.org/" + "a-very-long-path-segment" * 8,
+        )
+    return quarterly_report_publish(
+        plan=Plan.objects.get(slug=CYPE_PLAN),
+        quarter_ends_on=date(2022, 9, 30),
+        report_to="Children and Young People Scrutiny Sub-Committee 7 March 2023",
+    )
+
+
+def test_the_report_pages_have_no_accessibility_failures(page, report, scrutiny_member):
+    sign_in(page, "councillor")
+    for path in ["/reports/", f"/reports/{report.pk}/"]:
+        page.goto(path)
+        assert_no_axe_violations(page, path)
+        screenshot(page, f"report {path}")
+
+
+def test_the_draft_preview_has_no_accessibility_failures(page, report, administrator):
+    sign_in(page, "planadmin")
+    page.goto(f"/reports/draft/?plan={CYPE_PLAN}&quarter_ends_on=2022-12-31")
+    assert page.get_by_text("Draft, not published", exact=True).count() == 1
+    assert_no_axe_violations(page, "draft")
+
+
+MEASURE = """() => {
+    const page = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("table")].map(table => ({
+        id: table.id || table.className,
+        right: table.getBoundingClientRect().right,
+        overflow: table.scrollWidth - table.clientWidth,
+        page,
+    }));
+}"""
+
+VISIBLE_CONTROLS = """() => [
+    ...document.querySelectorAll("input:not([type=hidden]), select, textarea, button")
+].filter(el => el.offsetParent !== null).map(el => el.outerHTML)"""
+
+
+def test_printed_on_a4_no_table_is_wider_than_the_page(page, report, scrutiny_member, tmp_path):
+    sign_in(page, "councillor")
+    page.goto(f"/reports/{report.pk}/")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_TEXT_WIDTH_PX, "height": 1000})
+
+    tables = page.evaluate(MEASURE)
+
+    assert len(tables) > 5
+    for table in tables:
+        assert table["right"] <= table["page"] + 1, f"{table['id']} is wider than A4: {table}"
+        assert table["overflow"] <= 1, f"{table['id']} overflows its width: {table}"
+    assert page.evaluate(VISIBLE_CONTROLS) == []
+
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    pages = [text for text in pages if text.strip()]
+    assert len(pages) > 1
+    running = "Quarter 2 2022/23 · position as at 30 September 2022 · Version 1"
+    for number, text in enumerate(pages, start=1):
+        assert running in " ".join(text.split()), f"page {number} lacks the running header"
+        assert f"Page {number} of {len(pages)}" in text
