@@ -188,6 +188,7 @@ class CommitteePaper:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         label_width = Cm(5.5)
         value_width = Cm(self.text_width_cm) - label_width
+        table.autofit = False
         table.columns[0].width, table.columns[1].width = label_width, value_width
         for label, value in fields:
             row = table.add_row()
@@ -270,10 +271,10 @@ class CommitteePaper:
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
         for values in rows:
+            # add_row gives each cell its column's width.
             row = table.add_row()
             _keep_row_whole(row)
-            for cell, value, width in zip(row.cells, values, cell_widths, strict=True):
-                cell.width = width
+            for cell, value in zip(row.cells, values, strict=True):
                 self._fill(cell, value)
         # Space after a table, so the next heading isn't jammed against it.
         self.document.add_paragraph()

@@ -20,17 +20,16 @@ from actions.positions import Position
 from themes.periods import Quarter
 
 # The headline counts in the order the summary lists them: (key in counts(), words).
-# The keys are those ActionQuerySet.counts() gives; any it doesn't give are left out.
+# The keys are those ActionQuerySet.counts() gives (the first four after the total add up
+# to it); any it doesn't give are left out.
 COUNT_LABELS = (
     ("total", "Actions in the plan"),
-    ("complete_or_closed", "Complete or closed"),
     ("overdue", "Overdue"),
-    ("at_risk_not_overdue", "At risk but not overdue"),
+    ("at_risk_not_overdue", "At risk (not overdue)"),
     ("no_concerns", "No concerns"),
-    ("at_risk", "At risk (overdue ones included)"),
-    ("complete", "Complete"),
-    ("on_track", "On track"),
-    ("stale", "No update for over the update window (stale)"),
+    ("complete_or_closed", "Complete or closed"),
+    ("stale", "No update for over {window} days (counted above too)"),
+    ("at_risk", "At risk, overdue or not (counted above too)"),
 )
 
 
@@ -279,7 +278,7 @@ class ReportContent:
             rows.append(
                 CountRow(
                     key,
-                    label,
+                    label.format(window=self.counts.get("update_window_days", "")),
                     self.counts[key],
                     before,
                     change_words(self.counts[key], before, self.compared_with_short_name),
@@ -379,7 +378,7 @@ class ReportContent:
                     ]
                     for entry in entries
                 ],
-                [2, 7, 3, 3, 6],
+                [1.5, 6, 3, 3.5, 5],
             )
             for name, heading, entries in self.changes.sections()
         ]

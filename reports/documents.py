@@ -9,15 +9,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 
-from cypeplan.documents import CommitteePaper
+from cypeplan.documents import DOCX_CONTENT_TYPE, CommitteePaper
 
 from .content import long_date
 
 PDF_CONTENT_TYPE = "application/pdf"
+CONTENT_TYPES = {"docx": DOCX_CONTENT_TYPE, "pdf": PDF_CONTENT_TYPE}
 
 
 def report_docx(report):
@@ -133,12 +132,4 @@ def report_pdf(report, request):
         pdf_variant="pdf/ua-1",
         pdf_tags=True,
         custom_metadata=True,
-    )
-
-
-def report_pdf_response(report, request):
-    return HttpResponse(
-        report_pdf(report, request),
-        content_type=PDF_CONTENT_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, report.filename("pdf"))},
     )

@@ -192,3 +192,45 @@ class ReportPosition(models.Model):
         return (*self.report.natural_key(), self.action_id)
 
     natural_key.dependencies = ["reports.quarterlyreport"]
+
+
+class ReportDocumentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug, quarter_ends_on, version, kind):
+        return self.get(
+            report=QuarterlyReport.objects.get_by_natural_key(plan_slug, quarter_ends_on, version),
+            kind=kind,
+        )
+
+
+class ReportDocument(models.Model):
+    """A published report's Word or PDF file, kept as first made: the report never changes,
+    so neither does its file, and a large plan's PDF is written once, not on every download."""
+
+    class Kind(models.TextChoices):
+        DOCX = "docx", "Word"
+        PDF = "pdf", "PDF"
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    content = models.BinaryField()
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportDocumentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="report_document_unique_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.report}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PublishedReportLocked("A published report's file can't be changed.")
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (*self.report.natural_key(), self.kind)
+
+    natural_key.dependencies = ["reports.quarterlyreport"]

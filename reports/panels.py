@@ -1,6 +1,7 @@
 """What reports adds to actions' pages, through actions.hooks (actions never imports
 reports)."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from actions.models import Action
@@ -12,13 +13,10 @@ from .services import changed_since_publication
 # The dashboard's counts, as the panel words them, in its order.
 COUNT_WORDS = (
     ("overdue", "overdue"),
-    ("at_risk_not_overdue", "at risk but not overdue"),
-    ("at_risk", "at risk"),
-    ("stale", "stale (no update for over the update window)"),
-    ("complete_or_closed", "complete or closed"),
-    ("complete", "complete"),
+    ("at_risk_not_overdue", "at risk (not overdue)"),
     ("no_concerns", "with no concerns"),
-    ("on_track", "with no concerns"),
+    ("complete_or_closed", "complete or closed"),
+    ("stale", "with no update for over {window} days"),
 )
 
 
@@ -43,7 +41,7 @@ def dashboard_since_last_report(request, *, plan, as_at, **context):
     rows = [
         {
             "key": key,
-            "words": words,
+            "words": words.format(window=settings.UPDATE_WINDOW_DAYS),
             "now": counts[key],
             "change": change_words(counts[key], report.counts[key], short_name),
         }

@@ -7,6 +7,7 @@ the publish_quarterly_report command and the tests all call it.
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -77,7 +78,12 @@ def quarterly_report_draft(*, plan, quarter, known_at=None, header=()):
     known_at = known_at or timezone.now()
     actions = Action.objects.filter(theme__plan=plan)
     current = positions(actions, as_at=quarter.ends_on, known_at=known_at)
-    counts = actions.counts(quarter.ends_on, known_at=known_at)
+    # The update window is kept with the counts, so "no update for over 90 days" reads the
+    # same even if the setting changes later.
+    counts = {
+        **actions.counts(quarter.ends_on, known_at=known_at),
+        "update_window_days": settings.UPDATE_WINDOW_DAYS,
+    }
     earlier = previous_report(plan, quarter)
     if earlier is not None:
         before = [

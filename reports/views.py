@@ -6,8 +6,10 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from themes.models import Plan
@@ -15,7 +17,7 @@ from themes.models import Plan
 from . import documents
 from .content import ReportContent
 from .forms import ChooseQuarterForm, PublishForm, header_initial
-from .models import HEADER_FIELDS, QuarterlyReport
+from .models import HEADER_FIELDS, QuarterlyReport, ReportDocument
 from .services import (
     changed_since_publication,
     quarterly_report_draft,
@@ -109,16 +111,40 @@ def report_print_css(request, pk):
     return HttpResponse(documents.running_css(content), content_type="text/css; charset=utf-8")
 
 
+def _stored_document(request, pk, kind):
+    """A published report's Word or PDF file: the one stored when it was first downloaded,
+    or made now from the frozen copy and stored (the report never changes, so nor does its
+    file)."""
+    report = _published(pk)
+    data = report.documents.filter(kind=kind).values_list("content", flat=True).first()
+    if data is None:
+        content = report_content(report)
+        if kind == ReportDocument.Kind.DOCX:
+            data = documents.report_docx(content).to_bytes()
+        else:
+            data = documents.report_pdf(content, request)
+        try:
+            with transaction.atomic():
+                ReportDocument.objects.create(report=report, kind=kind, content=data)
+        except IntegrityError:
+            # Someone else's download stored it first: theirs is the one kept.
+            data = report.documents.get(kind=kind).content
+    filename = ReportContent.from_report(report, []).filename(kind)
+    return HttpResponse(
+        bytes(data),
+        content_type=documents.CONTENT_TYPES[kind],
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
 @report_reader_page
 def report_docx(request, pk):
-    content = report_content(_published(pk))
-    return documents.report_docx(content).response(content.filename("docx"))
+    return _stored_document(request, pk, ReportDocument.Kind.DOCX)
 
 
 @report_reader_page
 def report_pdf(request, pk):
-    content = report_content(_published(pk))
-    return documents.report_pdf_response(content, request)
+    return _stored_document(request, pk, ReportDocument.Kind.PDF)
 
 
 def _draft_page(request, choose, publish_form=None, status=200):

@@ -199,9 +199,7 @@ def test_the_dashboard_shows_each_counts_change_since_the_last_report_and_links_
 
     assert "Since the Quarter 2 2022/23 report" in text
     assert "1 overdue, the same as at Quarter 2 2022/23" in text
-    assert (
-        "2 stale (no update for over the update window), 2 more than at Quarter 2 2022/23" in text
-    )
+    assert "2 with no update for over 90 days, 2 more than at Quarter 2 2022/23" in text
     html = client.get(reverse("actions:dashboard"), {"as_at": "2022-12-31"}).content.decode()
     assert f'href="{report.get_absolute_url()}"' in html
 

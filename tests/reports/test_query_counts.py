@@ -34,8 +34,11 @@ PUBLISH = 17
 REPORT_PAGE = 8
 # ...and, when later updates exist, those actions' live positions (3).
 REPORT_PAGE_WITH_LATE_UPDATES = 11
-# Session, user, permissions x2; the report; its frozen positions.
-DOWNLOAD = 6
+# Session, user, permissions x2; the report; its stored file (none yet); its frozen
+# positions; storing the file made from them (a savepoint, the insert, its release).
+DOWNLOAD = 10
+# Session, user, permissions x2; the report; its stored file.
+DOWNLOAD_STORED = 6
 
 
 @pytest.fixture(params=[50, 500], ids=lambda size: f"{size} actions")
@@ -78,6 +81,10 @@ def test_the_report_and_its_downloads_run_the_same_number_of_queries(
         response = client.get(reverse(url_name, args=[report.pk]))
 
     assert response.status_code == 200
+    if url_name != "reports:detail":
+        with django_assert_num_queries(DOWNLOAD_STORED):
+            again = client.get(reverse(url_name, args=[report.pk]))
+        assert again.content == response.content
 
 
 def test_the_report_page_with_later_updates_runs_a_fixed_number_of_queries(

@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.test import RequestFactory
 from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
@@ -15,6 +16,8 @@ from pypdf import PdfReader
 from actions.models import Status
 from actions.services import progress_update_record
 from cypeplan.documents import table_rows
+from reports import documents
+from reports.models import QuarterlyReport
 from reports.services import quarterly_report_publish, report_content
 
 from .conftest import LONDON, PUBLISHED_AT, QUARTER_END
@@ -101,6 +104,12 @@ def test_the_report_page_its_word_and_pdf_read_the_same_after_later_entries_and_
         pdf_text(client.get(reverse("reports:pdf", args=[report.pk])).content, tmp_path)
         == pdf_before
     )
+    # The downloads are the files stored at the first download; made afresh from the
+    # frozen copy now, they read the same too.
+    fresh = report_content(QuarterlyReport.objects.get(pk=report.pk))
+    assert docx_text(documents.report_docx(fresh).to_bytes()) == word_before
+    request = RequestFactory().get(url)
+    assert pdf_text(documents.report_pdf(fresh, request), tmp_path) == pdf_before
     assert "Renamed Lead" not in page_before + word_before[0] + str(word_before[1]) + pdf_before
     # The late update is listed under "changed since publication", with who and when.
     late = page_text(response)
