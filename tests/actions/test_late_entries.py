@@ -107,8 +107,7 @@ def text(response):
 
 
 NOTICE = (
-    "1 update reporting on or before 30 September 2022 was entered after that day in CYPE "
-    "Directorate Plan 2022-24."
+    "1 update reporting on or before 30 September 2022 was entered after that day in this plan."
 )
 
 
