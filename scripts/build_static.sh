@@ -80,6 +80,8 @@ compile() {
     mv "$2.tmp" "$2"
 }
 compile static/scss/application.scss "$BUILD/application.css"
+# The quarterly report's PDF: only the styles it prints with.
+compile static/scss/report-document.scss "$BUILD/report-document.css"
 
 # --- Copy the JavaScript ---------------------------------------------------------
 copy() {

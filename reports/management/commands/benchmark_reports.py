@@ -102,17 +102,29 @@ class Command(BaseCommand):
 
         for name, url_name in DOWNLOADS:
             url = reverse(url_name, args=[report.pk])
+            # The first request makes the file (a download is then stored): timed alone.
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
                 response = client.get(url)
+                first = (time.perf_counter() - started) * 1000
             queries = len(captured)
             if response.status_code != 200:
                 raise CommandError(f"{name}: {url} answered {response.status_code}.")
+            if url_name != "reports:detail":
+                rows.append(
+                    self.row(f"{name}, made", size, [first], queries, len(response.content))
+                )
+                self.stdout.write(f"  {name}, made: {first:.0f} ms")
+                name = f"{name}, stored"
             timings = []
             for _ in range(repeat):
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
+                connection.queries_log.clear()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                queries = len(captured)
             rows.append(self.row(name, size, timings, queries, len(response.content)))
             self.stdout.write(f"  {name}: {rows[-1]['median']:.0f} ms")
         # The reports go with their plan; a superuser's job, so say so to the guard.
@@ -136,18 +148,19 @@ class Command(BaseCommand):
 
     def report(self, rows, updates_per_action, repeat):
         self.stdout.write(
-            f"\nQuarterly reports: median and slowest of {repeat} runs (downloads after one "
-            f"warm-up, which counts the queries), {updates_per_action} updates per action.\n"
+            f"\nQuarterly reports: median and slowest of {repeat} runs; a download's first "
+            "request makes and stores the file (timed once, as made), later ones serve it "
+            f"(as stored); {updates_per_action} updates per action.\n"
         )
         header = (
-            f"{'what':<14} {'size':>7} {'database':<10} {'median ms':>10} {'slowest ms':>10} "
+            f"{'what':<20} {'size':>7} {'database':<10} {'median ms':>10} {'slowest ms':>10} "
             f"{'queries':>8} {'KB':>8}"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for row in rows:
             self.stdout.write(
-                f"{row['name']:<14} {row['size']:>7,} {row['database']:<10} "
+                f"{row['name']:<20} {row['size']:>7,} {row['database']:<10} "
                 f"{row['median']:>10.0f} {row['slowest']:>10.0f} {row['queries']:>8} "
                 f"{row['kb']:>8.0f}"
             )
