@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import xlsxwriter
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -174,12 +174,9 @@ def columns_grouped_by(group):
 
 def download_queryset(actions):
     """The downloaded fields of each action of a with_state queryset, in its order, with
-    the latest update's narratives joined once: one query."""
-    latest = FilteredRelation(
-        "progress_updates", condition=Q(progress_updates__pk=F("latest_update_id"))
-    )
-    return actions.alias(latest_narratives=latest).values(
-        *_FIELDS, **{field: F(f"latest_narratives__{field}") for field in _NARRATIVES}
+    the latest update's narratives read from the update with_state joined: one query."""
+    return actions.values(
+        *_FIELDS, **{field: F(f"latest_update__{field}") for field in _NARRATIVES}
     )
 
 

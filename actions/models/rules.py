@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -105,12 +115,12 @@ def original_due_on(known_at=None):
     )
 
 
-def effective_due_on(revision, known_at=None):
+def effective_due_on(revised_due_on, known_at=None):
     """The due date an action is judged against: the revised date from the latest known update
-    that gave one (`revision`, a queryset of such updates newest first), else the plan's own
-    (original_due_on). The one expression for it; `due_date_as_at` says the same for one
-    action."""
-    return Coalesce(Subquery(revision.values("revised_due_on")[:1]), original_due_on(known_at))
+    that gave one (`revised_due_on`, an expression for it, None when there is none), else the
+    plan's own (original_due_on). The one expression for it; `due_date_as_at` says the same
+    for one action."""
+    return Coalesce(revised_due_on, original_due_on(known_at))
 
 
 def due_date_as_at(updates, original_due_on):
@@ -203,27 +213,38 @@ class ActionQuerySet(models.QuerySet):
 
         from .progress import ProgressUpdate
 
-        updates = ProgressUpdate.objects.filter(known(as_at, known_at), action=OuterRef("pk"))
-        latest = updates.order_by(*NEWEST_FIRST)
-        revision = latest.filter(revised_due_on__isnull=False)
+        # Each action's latest known update, and the latest that revised its due date, are
+        # picked once (one index probe each) and joined; every field and flag below reads
+        # the joined rows, so no subquery is repeated per flag, count or grouping.
+        updates = ProgressUpdate.objects.filter(
+            known(as_at, known_at), action=OuterRef("pk")
+        ).order_by(*NEWEST_FIRST)
+        latest = Subquery(updates.values("pk")[:1])
+        revision = Subquery(updates.filter(revised_due_on__isnull=False).values("pk")[:1])
         finished = Q(latest_status__in=FINISHED)
         stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
         due_soon = ~finished & Q(due_on__gte=as_at, due_on__lte=as_at + warning_window())
         due_soon_not_started = due_soon & Q(latest_status=Status.NOT_STARTED)
         return (
-            self.annotate(
+            self.alias(
+                latest_update=FilteredRelation(
+                    "progress_updates", condition=Q(progress_updates__pk=latest)
+                ),
+                due_revision=FilteredRelation(
+                    "progress_updates", condition=Q(progress_updates__pk=revision)
+                ),
+            )
+            .annotate(
                 state_as_at=Value(as_at, output_field=models.DateField()),
                 state_known_at=Value(known_at, output_field=models.DateTimeField()),
-                latest_update_id=Subquery(latest.values("pk")[:1]),
-                latest_status=Coalesce(
-                    Subquery(latest.values("status")[:1]), Value(Status.NOT_STARTED)
-                ),
-                latest_rag=Coalesce(Subquery(latest.values("rag")[:1]), Value("")),
-                latest_reported_on=Subquery(latest.values("reported_on")[:1]),
+                latest_update_id=F("latest_update__pk"),
+                latest_status=Coalesce(F("latest_update__status"), Value(Status.NOT_STARTED)),
+                latest_rag=Coalesce(F("latest_update__rag"), Value("")),
+                latest_reported_on=F("latest_update__reported_on"),
                 original_due_on=original_due_on(known_at),
-                due_on=effective_due_on(revision, known_at),
-                revised_due_reason=Subquery(revision.values("revised_due_reason")[:1]),
-                due_revised_on=Subquery(revision.values("reported_on")[:1]),
+                due_on=effective_due_on(F("due_revision__revised_due_on"), known_at),
+                revised_due_reason=F("due_revision__revised_due_reason"),
+                due_revised_on=F("due_revision__reported_on"),
             )
             # A never-updated action is judged from the day its plan started running.
             .alias(last_touched_on=Coalesce(F("latest_reported_on"), F("theme__plan__starts_on")))
