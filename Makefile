@@ -81,5 +81,14 @@ bench: install pdf-libraries
 	$(DEV) $(PY) manage.py benchmark_import $(BENCH_IMPORT_ARGS)
 	$(DEV) $(PY) manage.py benchmark_reports $(REPORT_BENCH_ARGS)
 
+# A real server under load: gunicorn on the loopback over a synthetic plan of 10,000
+# actions in a throwaway database, 16 signed-in readers for 30 seconds. LOADTEST_ARGS=
+# "--actions 1000 --readers 8 --workers 2 --seconds 20". DATABASE_URL for PostgreSQL.
+loadtest: install
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	export SECRET_KEY; \
+	$(DEV) $(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	$(DEV) $(PY) manage.py loadtest $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles
