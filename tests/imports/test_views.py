@@ -234,3 +234,28 @@ def test_administrators_find_imports_and_data_quality_from_the_dashboard(
         assert (reverse("imports:data_quality") in dashboard) is shown
         assert (reverse("imports:start") in dashboard) is shown
         assert (confirm in detail) is shown
+
+
+def test_every_import_is_visible_read_only_in_the_admin(client, section_1, administrator):
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    upload(client, SPREADSHEET.read_bytes())
+    record = PlanImport.objects.get()
+    client.post(
+        reverse("imports:preview", args=[record.key]),
+        {"dates_to_confirm": "on", "create_leads": "on"},
+    )
+
+    listing = client.get(reverse("admin:imports_planimport_changelist")).content.decode()
+    detail = client.get(reverse("admin:imports_planimport_change", args=[record.pk]))
+
+    assert "section-2.xlsx" in listing
+    assert "24 added, 0 changed, 0 closed, 0 removed, 0 left alone" in listing
+    text = detail.content.decode()
+    assert "Row 52: date to be confirmed" in text
+    assert "New lead KC" in text
+    assert "5.3" in text
+    assert (
+        client.post(reverse("admin:imports_planimport_delete", args=[record.pk])).status_code == 403
+    )

@@ -159,3 +159,13 @@ def test_loading_section_2_again_changes_nothing(plan):
         list(SubStep.objects.order_by("pk").values_list()),
     )
     assert after == before
+
+
+@pytest.mark.parametrize(
+    "as_at", [date(2021, 9, 30), date(2021, 10, 1), date(2022, 6, 30), date(2024, 3, 31)]
+)
+def test_5_3_is_not_overdue_at_any_as_at_date(plan, as_at):
+    item = action("5.3", PRIORITIES[4])
+
+    assert not Action.objects.overdue(as_at).filter(pk=item.pk).exists()
+    assert not item.state(as_at).is_overdue
