@@ -180,7 +180,8 @@ def propose_updates(rows, *, user, today):
                 value = cells.get(field, "")
                 for message in messages:
                     errors.append(
-                        f"Row {number}, {column}: {quoted(value) if value else 'empty'}: {message}"
+                        f"Row {number} ({name}), {column}: "
+                        f"{quoted(value) if value else 'empty'}: {message}"
                     )
             continue
         proposed.append((number, update))

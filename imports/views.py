@@ -244,6 +244,10 @@ def plan_updates_download(request, slug):
 def updates_upload(request):
     problems = []
     form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["file"].help_text = (
+        "The file you downloaded from My actions (or a plan’s), filled in: .xlsx or .csv, "
+        f"at most {size_limit_words()}."
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()

@@ -98,3 +98,50 @@ def test_administrator_imports_section_2_and_resolves_the_date_to_confirm(
     action = Action.objects.get(theme__name=FOCUSED_VISIT, reference="5.3")
     assert action.timeframe.label == "31/09/21"
     assert Action.objects.overdue(date(2021, 10, 1)).filter(pk=action.pk).exists()
+
+
+def test_officer_uploads_updates_meets_the_problems_then_records(page, officer, tmp_path):
+    from openpyxl import load_workbook
+
+    from actions.models import ProgressUpdate
+    from imports.updates import COLUMNS
+
+    sign_in(page, "roisin")
+    page.goto("/my-actions/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download my actions to update").click()
+    downloaded = tmp_path / "downloaded.xlsx"
+    download.value.save_as(downloaded)
+    book = load_workbook(downloaded)
+    sheet = book.worksheets[0]
+    headers = [column.header for column in COLUMNS]
+    row = next(
+        number
+        for number in range(2, sheet.max_row + 1)
+        if sheet.cell(row=number, column=headers.index("Reference") + 1).value == "5.3"
+    )
+    sheet.cell(row=row, column=headers.index("Status") + 1).value = "In progress"
+    sheet.cell(row=row, column=headers.index("RAG") + 1).value = "Amber"
+    path = tmp_path / "mine.xlsx"
+    book.save(path)
+    before = ProgressUpdate.objects.count()
+
+    page.get_by_role("link", name="upload it").click()
+    page.get_by_label("Spreadsheet").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        f"Row {row} (action 5.3 “Consult and comms with service managers”), What are we "
+        "worried about and what are we doing about it?: empty"
+    )
+    assert_no_axe_violations(page, "updates upload with errors")
+    screenshot(page, "updates upload error")
+
+    sheet.cell(row=row, column=headers.index(headers[15]) + 1).value = "Two posts vacant."
+    book.save(path)
+    page.get_by_label("Spreadsheet").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your updates")
+    assert_no_axe_violations(page, "updates check")
+    page.get_by_role("button", name="Record these updates").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Recorded 1 update")
+    assert ProgressUpdate.objects.count() == before + 1

@@ -89,8 +89,8 @@ def test_the_officers_round_trip(client, officer):
     html = response.content.decode()
     assert response.status_code == 400
     assert (
-        f"Row {where[red.pk]}, What are we worried about and what are we doing about it?: "
-        "empty: A Red rating needs"
+        f"Row {where[red.pk]} (action 5.4 “Develop a timetable for implementing changes”), "
+        "What are we worried about and what are we doing about it?: empty: A Red rating needs"
     ) in html
     assert (
         f"Row {where[not_mine.pk]}: you may not record progress on action 1.1 “Remove vacant posts”"
