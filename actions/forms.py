@@ -117,6 +117,9 @@ class ProgressUpdateForm(forms.ModelForm):
     shown_update = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The newest update there was when the form opened: any newer one landed meanwhile.
     seen_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # This form's one-time key, which the update is saved under: the same form sent again
+    # (Back and resubmit, a retry after an error page) finds it saved and adds nothing.
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ProgressUpdate

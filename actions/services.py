@@ -22,6 +22,7 @@ def progress_update_record(
     revised_due_on=None,
     revised_due_reason="",
     shown_update=NOT_SHOWN,
+    key=None,
 ):
     """Add a progress update to an action, checked against the update rules.
 
@@ -29,6 +30,7 @@ def progress_update_record(
     time and each sees those recorded before it; nothing earlier is ever changed.
     `shown_update` is the update the person saw when writing (None if none): the RAG
     rule compares with it, so an update landing meanwhile doesn't reject theirs.
+    `key` is the one-time key of the form it came from (a new one if None).
     Raises ValidationError (nothing saved) if the update breaks a rule.
     """
     with transaction.atomic():
@@ -51,6 +53,8 @@ def progress_update_record(
             revised_due_reason=revised_due_reason,
             entered_by=entered_by,
         )
+        if key is not None:
+            update.key = key
         update.shown_update = shown_update
         update.full_clean()
         update.save()

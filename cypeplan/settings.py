@@ -63,10 +63,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "cypeplan.middleware.SessionSavedIfPossibleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cypeplan.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -80,13 +81,24 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one username from one address lock it for 15 minutes.
+# Behind the council's TLS-terminating proxies: PROXY_COUNT is how many stand between
+# the internet and the app (each appends to X-Forwarded-For). BEHIND_PROXY=1 means one.
+BEHIND_PROXY = env_flag("BEHIND_PROXY")
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if BEHIND_PROXY else "0"))
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT is the number of proxies: 0 or more.")
+
+# Five wrong passwords for one username from one address lock that username from that
+# address for 15 minutes (so nobody can lock a colleague out from elsewhere); thirty from
+# one address, whatever the usernames, lock the address (cypeplan/lockout.py).
+AXES_HANDLER = "cypeplan.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "cypeplan.lockout.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = 1 if env_flag("BEHIND_PROXY") else None
 
 # Content-Security-Policy: our own scripts, styles and images only; nothing inline.
 CONTENT_SECURITY_POLICY = {
@@ -191,9 +203,29 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A shared PC left signed in: the session ends after a working day without a request
+# (SESSION_IDLE_HOURS, 8 by default); each request starts the count again.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# HTTPS only, in production: redirect plain HTTP and tell browsers never to use it
+# (HSTS). Both default to on when DEBUG is off; HTTPS=0 turns them off for a server on
+# plain local HTTP (make serve on 127.0.0.1).
+HTTPS = env_flag("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("HSTS_PRELOAD", True)
+# The browser features no page here uses, refused outright (cypeplan/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), picture-in-picture=(), publickey-credentials-get=(), usb=(), "
+    "screen-wake-lock=(), xr-spatial-tracking=()"
+)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -21,3 +21,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("actions.urls")),
 ]
+
+handler500 = "cypeplan.errors.server_error"

@@ -123,10 +123,20 @@ def action_detail(request, pk):
             "updates": shown,
             "later_updates": len(updates) - len(shown),
             "revisions": [update for update in shown if update.revised_due_on],
+            "recorded": _recorded(request, updates),
             "can_update": action.may_be_updated_by(request.user),
             "panels": hooks.panels("action_detail", request, action=action, as_at=scope.as_at),
             "nav_section": "register",
         },
+    )
+
+
+def _recorded(request, updates):
+    """The update the signed-in person has just recorded, named by ?recorded=<key> in the
+    address the update form sent them to; None for anyone else or any other value."""
+    key = request.GET.get("recorded", "")
+    return next(
+        (u for u in updates if str(u.key) == key and u.entered_by_id == request.user.pk), None
     )
 
 

@@ -1,10 +1,14 @@
 """Officers at work: their actions, recording an update, and naming delegates."""
 
+import logging
+import uuid
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +22,8 @@ from ..models.rules import NEWEST_FIRST
 from ..services import progress_update_record
 from .dashboards import ROWS_PER_PAGE
 from .scope import Scope
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -61,6 +67,27 @@ def _shown_update(request, action):
     return action.progress_updates.filter(pk=shown).first() if shown else None
 
 
+def _form_key(request, action):
+    """The posted form's one-time key, and the update already saved under it on this
+    action (None if none). A key some other action's update has is not this form's."""
+    try:
+        key = uuid.UUID(request.POST.get("key", ""))
+    except ValueError:
+        return None, None
+    saved = ProgressUpdate.objects.filter(key=key).first()
+    if saved is None:
+        return key, None
+    return (key, saved) if saved.action_id == action.pk else (None, None)
+
+
+def _recorded_page(action, update, *, again=False):
+    """The action's page, naming the update just saved: the page reads it from the
+    database, so it shows even if nothing else from this request (messages, the
+    session) could be kept."""
+    query = {"recorded": update.key, **({"again": 1} if again else {})}
+    return redirect(f"{reverse('actions:detail', args=[action.pk])}?{urlencode(query)}#history")
+
+
 def _person(user):
     if user is None:
         return "Someone"
@@ -77,6 +104,9 @@ def record_update(request, pk):
     today = timezone.localdate()
 
     if request.method == "POST":
+        key, saved = _form_key(request, action)
+        if saved is not None:
+            return _recorded_page(action, saved, again=True)
         shown = _shown_update(request, action)
         form = ProgressUpdateForm(
             request.POST, instance=ProgressUpdate(action=action), shown_update=shown
@@ -87,15 +117,24 @@ def record_update(request, pk):
             }
             try:
                 update = progress_update_record(
-                    action=action, entered_by=request.user, shown_update=shown, **fields
+                    action=action, entered_by=request.user, shown_update=shown, key=key, **fields
                 )
             except ValidationError as error:
+                # The same form sent twice at once: the first saved it.
+                _, saved = _form_key(request, action)
+                if saved is not None:
+                    return _recorded_page(action, saved, again=True)
                 form.add_error(None, error)
             else:
-                _tell_what_happened(
-                    request, action, update, _posted_number(request, "seen_up_to") or 0
-                )
-                return redirect(reverse("actions:detail", args=[action.pk]) + "#history")
+                # Saved: nothing that can fail may now stand between the officer and
+                # the page showing their update.
+                try:
+                    _tell_what_happened(
+                        request, action, update, _posted_number(request, "seen_up_to") or 0
+                    )
+                except DatabaseError:
+                    log.exception("Update %s saved; could not check for others.", update.key)
+                return _recorded_page(action, update)
     else:
         shown = _latest_update(action)
         seen_up_to = action.progress_updates.order_by("-pk").values_list("pk", flat=True).first()
@@ -107,6 +146,7 @@ def record_update(request, pk):
                 "status": shown.status if shown else None,
                 "rag": (shown.rag or NO_RATING) if shown else None,
                 "seen_up_to": seen_up_to or 0,
+                "key": uuid.uuid4(),
             },
         )
 
@@ -124,12 +164,8 @@ def record_update(request, pk):
 
 
 def _tell_what_happened(request, action, update, seen_up_to):
-    """Say it is saved; and if others recorded updates while the form was open (entered
-    after the newest one there was when it opened), say so."""
-    messages.success(
-        request,
-        f"Your update reporting on {date_format(update.reported_on, 'j F Y')} has been recorded.",
-    )
+    """If others recorded updates while the form was open (entered after the newest one
+    there was when it opened), say so. (The action's page says this one is saved.)"""
     meanwhile = (
         action.progress_updates.filter(pk__gt=seen_up_to)
         .exclude(pk=update.pk)

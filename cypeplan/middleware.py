@@ -1,0 +1,44 @@
+"""Response headers and sessions that hold up when the database doesn't."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import DatabaseError
+from django.utils.cache import patch_cache_control
+
+log = logging.getLogger(__name__)
+
+
+class PrivatePagesMiddleware:
+    """Every page refuses the browser features we never use (Permissions-Policy); a page
+    or download for someone signed in is kept out of every cache, so the next person at
+    a shared PC can't bring it back with the Back button."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class SessionSavedIfPossibleMiddleware(SessionMiddleware):
+    """Django's sessions, except that failing to save one never turns a response that
+    is ready (a redirect after an update was committed, a page already read) into an
+    error. The session only keeps its idle timer and messages: losing one save costs
+    nothing that matters, while an error page would tell an officer a saved update
+    failed. (Django reports a session it could not update as SessionInterrupted, a bare
+    400, whether the database failed or the person signed out in another tab.)"""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except (DatabaseError, SessionInterrupted):
+            log.exception("Could not save the session; the response goes out without it.")
+            return response

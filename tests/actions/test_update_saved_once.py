@@ -1,0 +1,147 @@
+"""An officer is never told an update failed when it was saved, and never records it twice."""
+
+import re
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import OperationalError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from actions import roles
+from actions.models import RAG, ProgressUpdate, Status
+from tests.browser.conftest import ensure_role_groups
+from tests.factories import ActionFactory, LeadFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(date(2023, 5, 15), tick=False):
+        yield
+
+
+@pytest.fixture
+def officer(db):
+    ensure_role_groups()
+    user = UserFactory(username="kerry", first_name="Kerry", last_name="Crichlow")
+    user.groups.add(Group.objects.get(name=roles.OFFICERS))
+    return user
+
+
+@pytest.fixture
+def action(officer):
+    return ActionFactory(lead=LeadFactory(user=officer))
+
+
+def opened_form(client, action):
+    """The update form as the officer's browser holds it: its hidden fields, filled in."""
+    html = client.get(reverse("actions:record_update", args=[action.pk])).content.decode()
+    hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', html))
+    assert hidden.get("key"), "the form carries a one-time key"
+    return {
+        **hidden,
+        "reported_on_day": "15",
+        "reported_on_month": "5",
+        "reported_on_year": "2023",
+        "status": Status.IN_PROGRESS,
+        "rag": RAG.GREEN,
+        "working_well": "The board met on 3 May; minutes agreed.",
+    }
+
+
+def test_the_same_form_sent_twice_records_one_update_and_says_it_was_saved(client, officer, action):
+    client.force_login(officer)
+    form = opened_form(client, action)
+    client.post(reverse("actions:record_update", args=[action.pk]), form)
+
+    again = client.post(reverse("actions:record_update", args=[action.pk]), form, follow=True)
+
+    assert ProgressUpdate.objects.filter(action=action).count() == 1
+    page = again.content.decode()
+    assert "Your update reporting on 15 May 2023 has been recorded." in page
+    assert "the update was already saved, so nothing new was recorded" in page
+
+
+def test_two_forms_opened_separately_record_two_updates(client, officer, action):
+    client.force_login(officer)
+    first, second = opened_form(client, action), opened_form(client, action)
+
+    for form in (first, second):
+        client.post(reverse("actions:record_update", args=[action.pk]), form)
+
+    assert first["key"] != second["key"]
+    assert ProgressUpdate.objects.filter(action=action).count() == 2
+
+
+def test_a_key_belonging_to_another_actions_update_is_not_taken_as_saved(client, officer, action):
+    client.force_login(officer)
+    other = ActionFactory(lead=action.lead)
+    form = opened_form(client, other)
+    client.post(reverse("actions:record_update", args=[other.pk]), form)
+
+    client.post(reverse("actions:record_update", args=[action.pk]), form)
+
+    assert ProgressUpdate.objects.filter(action=action).count() == 1
+    assert ProgressUpdate.objects.filter(action=other).count() == 1
+
+
+@contextmanager
+def database_fails_after_the_update_commits():
+    """Every query after the update's transaction commits fails, as in an outage that
+    starts at that moment (the check for others' updates, the session save...)."""
+    state = {"saved": False, "failing": False}
+
+    def arm():
+        state["failing"] = True
+
+    def wrapper(execute, sql, params, many, context):
+        if state["failing"]:
+            raise OperationalError("server closed the connection unexpectedly")
+        result = execute(sql, params, many, context)
+        if (
+            sql.lstrip().upper().startswith('INSERT INTO "ACTIONS_PROGRESSUPDATE"')
+            and not state["saved"]
+        ):
+            state["saved"] = True
+            transaction.on_commit(arm)
+        return result
+
+    with connection.execute_wrapper(wrapper):
+        yield state
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_after_the_commit_still_shows_the_officer_their_saved_update(officer, action):
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+    form = opened_form(client, action)
+
+    with database_fails_after_the_update_commits() as outage:
+        response = client.post(reverse("actions:record_update", args=[action.pk]), form)
+    assert outage["failing"], "the outage began after the commit"
+
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(action=action)
+    assert f"recorded={update.key}" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Your update reporting on 15 May 2023 has been recorded." in page
+    assert "The board met on 3 May; minutes agreed." in page
+
+
+@pytest.mark.django_db
+def test_the_recorded_banner_is_only_for_the_person_who_entered_it(client, officer, action):
+    client.force_login(officer)
+    client.post(reverse("actions:record_update", args=[action.pk]), opened_form(client, action))
+    address = f"{reverse('actions:detail', args=[action.pk])}?recorded="
+    key = ProgressUpdate.objects.get().key
+    councillor = UserFactory(username="councillor")
+    councillor.groups.add(Group.objects.get(name=roles.SCRUTINY_MEMBERS))
+    client.force_login(councillor)
+
+    page = client.get(f"{address}{key}").content.decode()
+
+    assert "has been recorded" not in page
+    assert client.get(f"{address}not-a-key").status_code == 200
