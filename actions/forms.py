@@ -5,6 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from cypeplan.inputs import plain_number
+
 from . import roles
 from .models import RAG, ProgressUpdate, Status
 
@@ -46,7 +48,8 @@ class GovukDateField(forms.MultiValueField):
     widget = GovukDateInput
 
     def __init__(self, **kwargs):
-        number = forms.CharField(required=False, max_length=4)
+        # compress() says what is wrong with a part, in words about dates.
+        number = forms.CharField(required=False)
         super().__init__(fields=(number, number, number), require_all_fields=False, **kwargs)
 
     def compress(self, parts):
@@ -65,12 +68,12 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(
                 f"{label} must include a {' and '.join(missing)}", code="incomplete"
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        day, month, year = (plain_number(part) for part in (day, month, year))
+        if day is None or month is None or year is None or not 1000 <= year <= 9999:
             raise ValidationError(
                 f"{label} must be numbers, with a 4-digit year, for example 31 3 2023",
                 code="invalid",
             )
-        day, month, year = int(day), int(month), int(year)
         if not 1 <= month <= 12:
             raise ValidationError(f"{label} must be a real date: month {month} does not exist")
         last_day = calendar.monthrange(year, month)[1]
@@ -114,9 +117,13 @@ class ProgressUpdateForm(forms.ModelForm):
         help_text="The plan’s timeframe is kept as written; from this update on, overdue "
         "counts against the new date. For example, 31 3 2024.",
     )
-    shown_update = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    shown_update = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**63 - 1
+    )
     # The newest update there was when the form opened: any newer one landed meanwhile.
-    seen_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_up_to = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**63 - 1
+    )
     # This form's one-time key, which the update is saved under: the same form sent again
     # (Back and resubmit, a retry after an error page) finds it saved and adds nothing.
     key = forms.UUIDField(widget=forms.HiddenInput, required=False)

@@ -7,6 +7,10 @@ from .downloads import yes_no
 from .models import Status, rag_words
 
 
+ROWS_PER_PAGE = 50
+MAX_ROWS_PER_PAGE = 200
+
+
 class ActionTable(tables.Table):
     """The action register. Rows come from ActionQuerySet.with_state."""
 
@@ -56,6 +60,11 @@ class ActionTable(tables.Table):
         # Links to the action, theme and lead pages keep the register's as-at date.
         self.keep_date = f"?{keep_date}" if keep_date else ""
         super().__init__(*args, **kwargs)
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # ?per_page= is the reader's to choose, within reason: 1 to 200 rows a page.
+        per_page = min(max(per_page or ROWS_PER_PAGE, 1), MAX_ROWS_PER_PAGE)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     def _link(self, url, text):
         return format_html('<a class="govuk-link" href="{}{}">{}</a>', url, self.keep_date, text)

@@ -47,7 +47,8 @@ _TOKEN = re.compile(
     | (?P<month>\b{_MONTH}\s+{_YEAR}\b)
     | (?P<ongoing>\bon\s*-?\s*going\b)
     """,
-    re.IGNORECASE | re.VERBOSE,
+    # ASCII digits only: int() reads "٣" as 3, but no plan writes dates so.
+    re.IGNORECASE | re.VERBOSE | re.ASCII,
 )
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 # Words that only join the parts of a timeframe together.
@@ -69,9 +70,20 @@ class TimeframeError(ValidationError):
     """A timeframe label that cannot be read as dates; the message quotes the label."""
 
 
-def _year(text):
+# Plans are written for years people live in: "March 0000" is a typing slip.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def _year(text, where, label):
     year = int(text)
-    return 2000 + year if len(text) == 2 else year
+    year = 2000 + year if len(text) == 2 else year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise TimeframeError(
+            f"{_where(where, label)} has the year {text}; write a year from {FIRST_YEAR} "
+            f"to {LAST_YEAR}, such as 2023.",
+            code="invalid_year",
+        )
+    return year
 
 
 def _month_number(name):
@@ -106,20 +118,20 @@ def _span(kind, text, label):
     """The first and last day a single date expression covers."""
     if kind == "date":
         day, month, year = re.split(r"[/.]", text)
-        when = _real_date(_year(year), int(month), int(day), text, label)
+        when = _real_date(_year(year, text, label), int(month), int(day), text, label)
         return when, when
     if kind == "month_number":
         month, year = text.split("/")
-        start = _real_date(int(year), int(month), 1, text, label)
+        start = _real_date(_year(year, text, label), int(month), 1, text, label)
         return start, _end_of_month(start.year, start.month)
     if kind == "month":
         name, year = text.split()
-        month, year = _month_number(name), _year(year)
+        month, year = _month_number(name), _year(year, text, label)
         return date(year, month, 1), _end_of_month(year, month)
     if kind == "month_range":
         months, year = text.rsplit(None, 1)
         first, last = re.split(_DASH, months)
-        year = _year(year)
+        year = _year(year, text, label)
         first, last = _month_number(first), _month_number(last)
         start_year = year if first <= last else year - 1
         return date(start_year, first, 1), _end_of_month(year, last)

@@ -1,10 +1,12 @@
 """Response headers and sessions that hold up when the database doesn't."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.exceptions import BadRequest
 from django.db import DatabaseError
 from django.utils.cache import patch_cache_control
 
@@ -42,3 +44,35 @@ class SessionSavedIfPossibleMiddleware(SessionMiddleware):
         except (DatabaseError, SessionInterrupted):
             log.exception("Could not save the session; the response goes out without it.")
             return response
+
+
+def note_activity(session):
+    session["active_at"] = int(time.time())
+
+
+def session_activity(get_response):
+    """Start a signed-in session's idle time again (SESSION_COOKIE_AGE) when it was last
+    noted more than SESSION_ACTIVITY_SECONDS ago: saving the session moves its expiry."""
+
+    def middleware(request):
+        if request.user.is_authenticated:
+            noted = request.session.get("active_at", 0)
+            if int(time.time()) - noted > settings.SESSION_ACTIVITY_SECONDS:
+                note_activity(request.session)
+        return get_response(request)
+
+    return middleware
+
+
+def refuse_nul_characters(get_response):
+    """No one types a NUL character: one in a form or a web address is refused as a bad
+    request before it reaches a query (PostgreSQL can't store or compare it)."""
+
+    def middleware(request):
+        for data in (request.GET, request.POST):
+            for name, values in data.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    raise BadRequest("A NUL character in the request.")
+        return get_response(request)
+
+    return middleware

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from cypeplan.inputs import plain_number
+
 from .. import hooks
 from ..forms import NO_RATING, DelegateForm, ProgressUpdateForm
 from ..models import Action, Lead, ProgressUpdate
@@ -57,8 +59,7 @@ def _latest_update(action):
 
 
 def _posted_number(request, name):
-    raw = request.POST.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return plain_number(request.POST.get(name, ""))
 
 
 def _shown_update(request, action):

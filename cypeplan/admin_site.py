@@ -1,0 +1,145 @@
+"""The admin site: Django's, with malformed input refused where it comes in, for every
+model admin registered (ours and those of apps added later)."""
+
+import re
+import uuid
+from functools import wraps
+
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.core.exceptions import BadRequest
+from django.db import models
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.http import Http404, HttpResponseRedirect
+
+from .inputs import INTEGER_KEYS, PlainIdChoiceField, PlainIdMultipleChoiceField, plain_number
+
+# A date hierarchy's ?reported_on__year=...: a year, month or day has at most 4 digits.
+_DATE_PART = re.compile(r"__(?:year|month|day)$")
+_SHORT_NUMBER = re.compile(r"[0-9]{1,4}", re.ASCII)
+
+# More new rows than anyone adds in one save of an inline.
+NEW_ROWS = 200
+
+PLAIN_ID_FIELDS = {
+    models.ForeignKey: {"form_class": PlainIdChoiceField},
+    models.OneToOneField: {"form_class": PlainIdChoiceField},
+    models.ManyToManyField: {"form_class": PlainIdMultipleChoiceField},
+}
+
+
+class CheckedInputsAdmin:
+    """Related rows chosen by id are checked as plain numbers before any query, and rows
+    in an inline can swap the values they must each hold alone (positions, names)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for db_field, options in PLAIN_ID_FIELDS.items():
+            self.formfield_overrides.setdefault(db_field, {}).update(options)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        data = kwargs.get("data")
+        if data is None:
+            return kwargs
+        initial = f"{prefix}-{INITIAL_FORM_COUNT}"
+        total = f"{prefix}-{TOTAL_FORM_COUNT}"
+        initial_count, total_count = plain_number(data.get(initial)), plain_number(data.get(total))
+        # Counts the page never sent ("-1" passes Django's own check and then fails in the
+        # database; "99999" builds thousands of empty rows) are the tampering they are:
+        # Django then says the form's data "is missing or has been tampered with".
+        if initial_count is None or total_count is None or total_count > initial_count + NEW_ROWS:
+            data[initial] = data[total] = ""
+        return kwargs
+
+    def save_formset(self, request, form, formset, change):
+        step_aside(formset)
+        super().save_formset(request, form, formset, change)
+
+
+def _unique_fields(model):
+    """Fields that are unique together with others (or alone), per constraint."""
+    groups = [set(c.fields) for c in model._meta.total_unique_constraints]
+    groups += [set(fields) for fields in model._meta.unique_together]
+    return set().union(*groups) if groups else set()
+
+
+def step_aside(formset):
+    """Before an inline's rows are saved, move each changed row's unique values out of
+    the way, so two rows can swap them ("2" and "1", "2021/22" and "2022/23").
+
+    Rows are saved one at a time and the database checks each save at once, so the first
+    of two swapped rows would collide with the second. Stepping aside is an update()
+    inside the admin's transaction: no history is written for it, and the saves that
+    follow record only the values the administrator chose.
+    """
+    model = formset.model
+    unique = _unique_fields(model)
+    moving = [
+        form
+        for form in formset.initial_forms
+        if form.instance.pk
+        and form not in formset.deleted_forms
+        and form.is_valid()
+        and unique & set(form.changed_data)
+    ]
+    for number, form in enumerate(moving, start=1):
+        aside = {}
+        for name in unique & set(form.changed_data):
+            field = model._meta.get_field(name)
+            if isinstance(field, models.IntegerField):
+                highest = model._default_manager.aggregate(models.Max(name))[f"{name}__max"]
+                aside[name] = (highest or 0) + number
+            elif isinstance(field, models.CharField):
+                aside[name] = uuid.uuid4().hex[: field.max_length]
+        if aside:
+            model._default_manager.filter(pk=form.instance.pk).update(**aside)
+
+
+def _has_integer_key(model_admin):
+    return model_admin.model._meta.pk.get_internal_type() in INTEGER_KEYS
+
+
+class CouncilAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        base = admin_class or admin.ModelAdmin
+        checked = type(base.__name__, (CheckedInputsAdmin, base), {"__module__": base.__module__})
+        return super().register(model_or_iterable, checked, **options)
+
+    def admin_view(self, view, cacheable=False):
+        model_admin = getattr(view, "__self__", None)
+
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            object_id = kwargs.get("object_id")
+            if (
+                object_id is not None
+                and isinstance(model_admin, admin.ModelAdmin)
+                and _has_integer_key(model_admin)
+                and plain_number(object_id) is None
+            ):
+                # "/admin/actions/action/37.0/history/": no such record.
+                raise Http404("No record has that number.")
+            if (
+                request.method == "POST"
+                and isinstance(model_admin, admin.ModelAdmin)
+                and _has_integer_key(model_admin)
+                and any(
+                    plain_number(value) is None
+                    for value in request.POST.getlist(ACTION_CHECKBOX_NAME)
+                )
+            ):
+                raise BadRequest("A chosen row is not a record number.")
+            if any(data.get(TO_FIELD_VAR) == "" for data in (request.GET, request.POST)):
+                # Django refuses a field it doesn't allow here (400); an empty one too.
+                raise BadRequest("An empty _to_field.")
+            if any(
+                _DATE_PART.search(name) and not _SHORT_NUMBER.fullmatch(value)
+                for name, value in request.GET.items()
+            ):
+                # As the admin answers any other lookup it can't use: "?e=1".
+                return HttpResponseRedirect(f"{request.path}?e=1")
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(checked, cacheable)

@@ -1,0 +1,59 @@
+"""What a number or an id typed into a form or a web address may be, checked before it
+reaches a query: ASCII digits only (`isdigit()` also accepts "²" and "٣", which int()
+or the database refuse), and no more of them than the database's integers hold."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# The largest id a database integer (bigint) holds has 19 digits; 18 always fit.
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,18}", re.ASCII)
+
+
+def plain_number(text):
+    """The number written in `text` as ASCII digits, or None if it isn't one that fits."""
+    text = str(text).strip()
+    return int(text) if _PLAIN_NUMBER.fullmatch(text) else None
+
+
+INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+
+
+def _plain_ids(field, value):
+    """The values a model choice field may look up: plain numbers for an integer key."""
+    meta = field.queryset.model._meta
+    key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
+    if key.get_internal_type() not in INTEGER_KEYS:
+        return value
+    if isinstance(value, list | tuple):
+        return [item for item in value if plain_number(item) is not None]
+    return value if value in field.empty_values or plain_number(value) is not None else ""
+
+
+class PlainIdChoiceField(forms.ModelChoiceField):
+    """A model choice whose posted id is checked before any query: "abc" or a
+    20-digit number is "not one of the choices", never an error in the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _plain_ids(self, value) == "":
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # What the form shows again after an error: never a value a query can't take.
+        return _plain_ids(self, super().bound_data(data, initial))
+
+
+class PlainIdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if _plain_ids(self, list(value)) != list(value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": next(v for v in value if plain_number(v) is None)},
+            )
+        return super()._check_values(value)
+
+    def bound_data(self, data, initial):
+        return _plain_ids(self, super().bound_data(data, initial))
