@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from .downloads import yes_no
 from .models import Status, rag_words
 
-
 ROWS_PER_PAGE = 50
 MAX_ROWS_PER_PAGE = 200
 
