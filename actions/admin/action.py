@@ -10,20 +10,29 @@ from actions.models.rules import NEWEST_FIRST
 
 from .display import as_at, day, shortened, yes_no
 from .filters import AtRiskFilter, OverdueFilter, RAGFilter, StaleFilter, StatusFilter
+from .timeframe import TimeframeAsWrittenForm
+
+
+class SubStepForm(TimeframeAsWrittenForm):
+    class Meta:
+        model = SubStep
+        fields = ["action", "position", "description"]
 
 
 class SubStepInline(admin.TabularInline):
     model = SubStep
-    fields = ["position", "description", "timeframe"]
+    form = SubStepForm
+    fields = ["position", "description", "timeframe_label"]
     extra = 0
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "timeframe":
-            # Every row shares one list of timeframes: one query, not one per sub-step
-            # (iter() so that list() doesn't ask the database for a count first).
-            formfield.choices = list(iter(formfield.choices))
-        return formfield
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("timeframe")
+
+
+class ActionForm(TimeframeAsWrittenForm):
+    class Meta:
+        model = Action
+        exclude = ["timeframe"]
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -105,12 +114,13 @@ class ActionAdmin(SimpleHistoryAdmin):
         "lead__name",
         "lead__initials",
     ]
-    autocomplete_fields = ["theme", "lead", "supporting_leads", "timeframe"]
+    autocomplete_fields = ["theme", "lead", "supporting_leads"]
+    form = ActionForm
     inlines = [SubStepInline, ProgressUpdateInline]
     readonly_fields = ["position_today", "progress_update_link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_state(as_at(request))
+        return super().get_queryset(request).with_state(as_at(request)).select_related("timeframe")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
@@ -118,7 +128,7 @@ class ActionAdmin(SimpleHistoryAdmin):
                 None,
                 {"fields": ["theme", "position", "reference", "description", "expected_outcome"]},
             ),
-            ("Who and when", {"fields": ["lead", "supporting_leads", "timeframe"]}),
+            ("Who and when", {"fields": ["lead", "supporting_leads", "timeframe_label"]}),
             (
                 "Where it comes from",
                 {"fields": ["answers", "delivered_through", "performance_measures"]},
@@ -196,7 +206,9 @@ class SubStepAdmin(SimpleHistoryAdmin):
     list_display = ["short_description", "action", "position", "timeframe"]
     list_select_related = ["action", "timeframe"]
     search_fields = ["description", "action__reference", "action__description"]
-    autocomplete_fields = ["action", "timeframe"]
+    autocomplete_fields = ["action"]
+    form = SubStepForm
+    fields = ["action", "position", "description", "timeframe_label"]
 
     @admin.display(description="sub-step", ordering="description")
     def short_description(self, sub_step):
