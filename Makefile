@@ -90,5 +90,10 @@ loadtest: install
 	$(DEV) $(PY) manage.py collectstatic --no-input --verbosity 0 && \
 	$(DEV) $(PY) manage.py loadtest $(LOADTEST_ARGS)
 
+# A consistent copy of the database in backups/ (BACKUP_DIR), named for when it was taken:
+# SQLite's online backup, or pg_dump's custom format with DATABASE_URL=postgres://...
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
+
 clean:
 	rm -rf $(VENV) staticfiles

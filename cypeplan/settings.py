@@ -176,6 +176,11 @@ def database_from_environment():
 DATABASES = {"default": database_from_environment()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# dumpdata and loaddata keep times to the microsecond (cypeplan/serializers.py).
+SERIALIZATION_MODULES = {"json": "cypeplan.serializers"}
+# Where `manage.py backup` (make backup) writes its copies.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+
 # The council's real plans, loadable by name: manage.py loaddata cype_directorate_plan_2022_24
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -120,7 +120,7 @@ class ActionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["position_today", "progress_update_link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_state(as_at(request)).select_related("timeframe")
+        return super().get_queryset(request).with_state(as_at(request))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -146,20 +146,20 @@ QUERIES = {
     ("actions", "lead", "change"): 10,  # as add + the lead and its current delegates
     ("actions", "timeframe", "changelist"): 7,  # + counts, the page
     ("actions", "timeframe", "add"): 5,  # + content type
-    ("actions", "timeframe", "change"): 6,  # + the timeframe, content type
+    # + the timeframe, content type, the actions and the sub-steps it times (its "Used by")
+    ("actions", "timeframe", "change"): 8,
     # The action list, 11: the four every page makes; the choices for the plan, theme,
     # lead and division filters (4); the number of actions matching the filters and the
     # number in all (2); and the page of actions, each with its theme, lead, timeframe
     # and its state as at today (latest status, RAG and report date; overdue, at risk,
     # stale) in that one query.
     ("actions", "action", "changelist"): 11,
-    # + timeframe choices for the sub-step rows, content type
-    ("actions", "action", "add"): 6,
-    # The action page, 14: the four; the action with its state as at
-    # today; its supporting leads; the timeframe choices every sub-step row shares; its
-    # progress updates with who entered them; its sub-steps; content type; then the
-    # labels of the chosen theme, lead, supporting leads and timeframe (autocompletes).
-    ("actions", "action", "change"): 14,
+    ("actions", "action", "add"): 5,  # + content type
+    # The action page, 13: the four; the action with its state as at today; its
+    # supporting leads; its timeframe's words; its progress updates with who entered
+    # them; its sub-steps with theirs; content type; then the labels of the chosen
+    # theme, lead and supporting leads (autocompletes).
+    ("actions", "action", "change"): 13,
     ("actions", "substep", "changelist"): 7,  # + counts, the page with actions and timeframes
     ("actions", "substep", "add"): 5,  # + content type
     ("actions", "substep", "change"): 8,  # + the sub-step, content type, action and timeframe
@@ -396,7 +396,8 @@ def test_timeframe_saved_in_the_admin_gets_its_dates_from_the_label(plan_admin_c
     ]
     change = plan_admin_client.get(reverse("admin:actions_timeframe_change", args=[timeframe.pk]))
     form = change.context["adminform"].form
-    assert list(form.fields) == ["label"]  # the dates are shown, not edited
+    # The dates are shown, not edited; "move all" is the confirmation a shared one asks.
+    assert list(form.fields) == ["label", "move_all"]
     assert "30 Nov 2021" in change.content.decode()
 
 
@@ -571,7 +572,7 @@ def test_plan_administrator_edits_an_action_and_adds_a_sub_step_with_its_own_tim
             "description": "Re-establish the partnership board",
             "expected_outcome": "",
             "lead": action.lead_id,
-            "timeframe": action.timeframe_id,
+            "timeframe_label": action.timeframe.label,
             "answers": "",
             "delivered_through": "",
             "performance_measures": "",
@@ -579,7 +580,7 @@ def test_plan_administrator_edits_an_action_and_adds_a_sub_step_with_its_own_tim
             "sub_steps-TOTAL_FORMS": 1,
             "sub_steps-0-position": 1,
             "sub_steps-0-description": "Agree terms of reference",
-            "sub_steps-0-timeframe": july.pk,
+            "sub_steps-0-timeframe_label": "July 2022",
             "progress_updates-TOTAL_FORMS": 0,
             "_save": "Save",
         },
