@@ -36,6 +36,8 @@ MALFORMED = [
     "9" * 5000,
     "'\"<script>",
     "\x00",
+    "0001-01-01",
+    "9999-12-31",
 ]
 # Sent to forms all at once (each value in every field); MALFORMED goes to each field alone.
 MALFORMED_FORM = ["abc", "-1", "²", "0000", "99999999999999999999", "9" * 5000]
@@ -44,11 +46,13 @@ EVERY_PAGE_READS = ["as_at", "plan", "page", "per_page", "sort", "by", "q", "o",
 # Known and owned elsewhere, each to be fixed there (see /work/coord/NOTES.md): left out
 # of the walk until then, so the walk stays green and says exactly what is excluded.
 NOT_YET = {
-    # h11 owns downloads: an unknown ?_export= format.
-    "_export": set(MALFORMED),
+    # h10 owns the as-at reader (actions/views/scope.py): dates at the ends of the
+    # calendar overflow the as-at rules until its range check lands.
+    "as_at": {"0001-01-01", "9999-12-31"},
 }
-# Signing out, or deleting what the walk stands on, would end the walk early.
-NO_POST = re.compile(r"/sign-out/|/logout/|/delete/$")
+# Signing out, or deleting what the walk stands on, would end the walk early. And, until
+# h8 fixes it (NOTES.md): confirming a plan import whose stored preview is empty is a 500.
+NO_POST = re.compile(r"/sign-out/|/logout/|/delete/$|^/imports/[0-9a-f-]{36}/$")
 # The walk is bounded by the number of requests it makes (make test runs it on every
 # change): enough to send every malformed value everywhere, not every combination.
 MAX_REQUESTS = 4000
@@ -158,7 +162,7 @@ def walk(client, url, failures):
                 failures.append(("POST", target, change, response.status_code))
 
 
-@pytest.mark.parametrize("role", ["anonymous", "scrutiny", "officer", "admin"])
+@pytest.mark.parametrize("role", ["anonymous", "scrutiny", "officer", "admin", "clerk"])
 def test_no_page_gives_a_server_error_whatever_the_reader_sends(walked, role):
     client = CountingClient(raise_request_exception=False)
     if role != "anonymous":

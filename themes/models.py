@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -37,12 +38,28 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["is_synthetic", "-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="plan_ends_after_it_starts",
+                violation_error_message="A plan must end after the day it starts.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError(
+                {
+                    "ends_on": f"The plan must end after it starts: it starts on "
+                    f"{self.starts_on:%-d %B %Y}."
+                }
+            )
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -74,7 +91,11 @@ class Theme(models.Model):
     class Meta:
         ordering = ["plan", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="theme_unique_name_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "name"],
+                name="theme_unique_name_in_plan",
+                violation_error_message="This plan already has a theme with this name.",
+            ),
         ]
 
     def __str__(self):
@@ -105,7 +126,11 @@ class Saving(models.Model):
     class Meta:
         ordering = ["theme", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["theme", "year"], name="saving_unique_year"),
+            models.UniqueConstraint(
+                fields=["theme", "year"],
+                name="saving_unique_year",
+                violation_error_message="This project already has savings for this year.",
+            ),
         ]
 
     def __str__(self):

@@ -55,7 +55,10 @@ class Action(models.Model):
         ordering = ["theme__plan", "theme__position", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["theme", "position"], name="action_unique_position_in_theme"
+                fields=["theme", "position"],
+                name="action_unique_position_in_theme",
+                violation_error_message="Another action in this theme has this position: "
+                "give each action its own.",
             ),
         ]
 
@@ -160,7 +163,10 @@ class SubStep(models.Model):
         ordering = ["action", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["action", "position"], name="substep_unique_position_in_action"
+                fields=["action", "position"],
+                name="substep_unique_position_in_action",
+                violation_error_message="Another step of this action has this position: "
+                "give each step its own.",
             ),
         ]
 

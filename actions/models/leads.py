@@ -71,9 +71,16 @@ class Lead(models.Model):
     class Meta:
         ordering = ["name", "initials"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "initials"], name="lead_unique_name"),
+            models.UniqueConstraint(
+                fields=["name", "initials"],
+                name="lead_unique_name",
+                violation_error_message="There is already a lead with this name and these "
+                "initials.",
+            ),
             models.CheckConstraint(
-                condition=~Q(name="", initials=""), name="lead_has_name_or_initials"
+                condition=~Q(name="", initials=""),
+                name="lead_has_name_or_initials",
+                violation_error_message="Enter the lead’s name, their initials, or both.",
             ),
         ]
 

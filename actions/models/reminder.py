@@ -25,7 +25,10 @@ class Reminder(models.Model):
         ordering = ["-sent_on", "-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "sent_on"], name="reminder_once_a_day_per_person"
+                fields=["recipient", "sent_on"],
+                name="reminder_once_a_day_per_person",
+                violation_error_message="This person has already been sent a reminder "
+                "for this day.",
             ),
         ]
 

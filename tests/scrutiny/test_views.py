@@ -494,6 +494,8 @@ def test_the_register_filters_actions_members_have_asked_about(client, people, i
     assert descriptions("outstanding") == [asked.description]
     assert descriptions("no") == [other.description]
     with on(date(2019, 3, 25)):
+        # Five days on: a new session (sessions end after a working day idle).
+        client.force_login(people["member"])
         response_record(item=item, text="x", considers_answered=True, entered_by=None)
         decision_record(
             item=item,
