@@ -31,6 +31,8 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """Reported on or before `as_at` but entered after that day ended (of `plan`'s actions,
         or every plan's): what has changed the position as at `as_at` since the day itself,
         so with_state(as_at) now differs from with_state(as_at, end_of_day(as_at))."""
+        if as_at >= timezone.localdate():
+            return self.none()  # nothing is entered after today (and 31-12-9999 has no end)
         late = self.filter(reported_on__lte=as_at, entered_at__gt=end_of_day(as_at))
         return late if plan is None else late.filter(action__theme__plan=plan)
 

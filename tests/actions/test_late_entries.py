@@ -222,6 +222,17 @@ def test_who_may_read_the_listing(client, action, role, expected):
     assert ("Publish the SEND strategy" in response.content.decode()) is (expected == 200)
 
 
+@pytest.mark.parametrize("as_at", ["2022-11-15", "9999-12-31", "0001-01-01"])
+def test_the_listing_answers_for_any_date_a_link_can_hold(client, officer, action, as_at):
+    entered(at(2022, 10, 20), action, AS_AT)
+    client.force_login(officer)
+
+    response = client.get(reverse("actions:late_entries"), {"as_at": as_at})
+
+    assert response.status_code == 200
+    assert "No update reporting on or before" in text(response)
+
+
 def test_the_listing_is_read_only_and_needs_signing_in(client, officer):
     assert client.get(reverse("actions:late_entries")).status_code == 302
     client.force_login(officer)
