@@ -43,13 +43,14 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
-# The browser tests drive Debian's chromium (never a downloaded browser).
+# The browser tests drive Debian's chromium (never a downloaded browser) and read the PDFs
+# it prints with poppler-utils' pdftotext.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation poppler-utils; \
 		else \
-			echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+			echo "The browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium poppler-utils" >&2; exit 1; \
 		fi; }
 
 # The quarterly report's PDF (WeasyPrint) needs Debian's pango; the tests read PDFs back

@@ -1,4 +1,6 @@
-"""Geometry for the server-rendered SVG chart of RAG by theme (no JavaScript, no images)."""
+"""Geometry for the server-rendered chart of RAG by theme (no JavaScript, no images): one
+SVG bar per theme, its segments placed in percentages so the bar fills any width while the
+text stays at reading size (an SVG scaled by a viewBox shrinks its text on a phone)."""
 
 # (key, word, fill, text colour): each fill carries its word in the legend and the table.
 SEGMENTS = [
@@ -9,12 +11,10 @@ SEGMENTS = [
     ("finished", "Complete or closed", "#1d70b8", "#ffffff"),
 ]
 
-WIDTH = 640
-LABEL_HEIGHT = 22
-BAR_HEIGHT = 28
-GAP = 14
-# A count is written inside its segment only where it fits.
-MIN_LABELLED_WIDTH = 22
+BAR_HEIGHT = 32
+# A count is written inside its segment only where it fits on a phone: a tenth of a bar
+# is about 30 pixels at 320 pixels wide.
+MIN_LABELLED_PERCENT = 10
 
 
 def rag_by_theme_chart(themes):
@@ -23,7 +23,7 @@ def rag_by_theme_chart(themes):
     `themes` are rows from ActionQuerySet.rag_by_theme.
     """
     largest = max((theme["total"] for theme in themes), default=0)
-    bars, y = [], 0
+    bars = []
     for theme in themes:
         counts = {**theme, "finished": theme["complete"] + theme["closed"]}
         x, segments = 0.0, []
@@ -31,7 +31,7 @@ def rag_by_theme_chart(themes):
             count = counts[key]
             if not count:
                 continue
-            width = WIDTH * count / largest
+            width = 100 * count / largest
             segments.append(
                 {
                     "x": round(x, 2),
@@ -41,24 +41,12 @@ def rag_by_theme_chart(themes):
                     "text_colour": text_colour,
                     "count": count,
                     "word": word,
-                    "show_count": width >= MIN_LABELLED_WIDTH,
+                    "show_count": width >= MIN_LABELLED_PERCENT,
                 }
             )
             x += width
-        bars.append(
-            {
-                "name": theme["theme__name"],
-                "total": theme["total"],
-                "label_y": y + LABEL_HEIGHT - 6,
-                "bar_y": y + LABEL_HEIGHT,
-                "text_y": y + LABEL_HEIGHT + BAR_HEIGHT / 2 + 5,
-                "segments": segments,
-            }
-        )
-        y += LABEL_HEIGHT + BAR_HEIGHT + GAP
+        bars.append({"name": theme["theme__name"], "total": theme["total"], "segments": segments})
     return {
-        "width": WIDTH,
-        "height": max(y, 1),
         "bar_height": BAR_HEIGHT,
         "bars": bars,
         "legend": [{"word": word, "fill": fill} for _, word, fill, _ in SEGMENTS],

@@ -51,7 +51,7 @@ class ActionTable(tables.Table):
 
     class Meta:
         template_name = "includes/table.html"
-        attrs = {"class": "govuk-table register-table"}
+        attrs = {"class": "govuk-table register-table app-stack"}
         order_by = ("reference",)
         empty_text = "No actions match these filters."
 

@@ -343,3 +343,31 @@ def late_entries(context):
         "plan": plan,
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
     }
+
+
+# --- The as-at control ----------------------------------------------------------
+
+
+@register.simple_tag
+def scope_link(scope, keep_params=None, choose_plan=False, as_at=""):
+    """`{% scope_link scope keep_params choose_plan "2023-03-31" %}`: a link to this page
+    at another as-at date (empty: the page's default), keeping the plan (when the page
+    chooses one) and the page's other parameters."""
+    values = []
+    if choose_plan and scope.plan is not None:
+        values.append(("plan", scope.plan.slug))
+    values.extend(keep_params or [])
+    if as_at:
+        values.append(("as_at", str(as_at)))
+    return "?" + urlencode(values)
+
+
+# Characters a CSS string may hold as they are; anything else is escaped as \HEX.
+_CSS_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;()-–·")
+
+
+@register.filter
+def css_string(value):
+    """Text for inside a double-quoted CSS string in a <style> element: every character
+    that could end the string or the element (quotes, backslash, <, newlines) escaped."""
+    return "".join(ch if ch in _CSS_SAFE else f"\\{ord(ch):x} " for ch in str(value))

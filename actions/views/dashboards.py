@@ -50,7 +50,7 @@ LISTS = {
 
 @reader_page
 def dashboard(request):
-    scope = Scope.from_request(request)
+    scope = Scope.from_request(request, about_plan=True)
     counts, themes = None, []
     if scope.plan is not None:
         actions = Action.objects.filter(theme__plan=scope.plan)
@@ -81,7 +81,7 @@ def exception_actions(plan, kind, by, as_at):
 
 
 def exception_list(request, kind):
-    scope = Scope.from_request(request)
+    scope = Scope.from_request(request, about_plan=True)
     by = request.GET.get("by") if request.GET.get("by") in GROUPINGS else "lead"
     listing = LISTS[kind]
     file_format = download_format(request)

@@ -20,6 +20,9 @@ from .dashboards import ROWS_PER_PAGE
 from .progress import may_manage_delegates
 from .scope import Scope, reader_page
 
+# Read by the as-at control or the pager; the register's filters carry everything else.
+SCOPE_AND_PAGE_PARAMS = {"as_at", "as_at_day", "as_at_month", "as_at_year", "page", "_export"}
+
 
 class ActionRegister(SingleTableMixin, FilterView):
     """Every action, filtered, sorted and paginated; ?_export=csv|xlsx downloads the same
@@ -82,7 +85,7 @@ class ActionRegister(SingleTableMixin, FilterView):
             filter_params=[
                 (name, value)
                 for name, values in self.request.GET.lists()
-                if name not in {"as_at", "page", "_export"}
+                if name not in SCOPE_AND_PAGE_PARAMS
                 for value in values
             ],
             **kwargs,
@@ -94,7 +97,6 @@ register = reader_page(ActionRegister.as_view())
 
 @reader_page
 def action_detail(request, pk):
-    scope = Scope.from_request(request)
     action = get_object_or_404(
         Action.objects.select_related(
             "theme__plan", "lead__division", "timeframe"
@@ -110,6 +112,7 @@ def action_detail(request, pk):
         ),
         pk=pk,
     )
+    scope = Scope.from_request(request, plan=action.theme.plan, open_at_plan_end=False)
     state = action.state(scope.as_at)
     updates = action.progress_updates.all()
     shown = [update for update in updates if update.reported_on <= scope.as_at]
@@ -169,10 +172,10 @@ def lead_detail(request, pk):
 
 @reader_page
 def theme_detail(request, pk):
-    scope = Scope.from_request(request)
     theme = get_object_or_404(
         Theme.objects.select_related("plan").prefetch_related("savings"), pk=pk
     )
+    scope = Scope.from_request(request, plan=theme.plan)
     actions = (
         Action.objects.filter(theme=theme)
         .with_state(scope.as_at)

@@ -304,3 +304,12 @@ def tab_to_text(page, text, *, tag=None, **kwargs):
         lambda element: element["text"] == text and (tag is None or element["tag"] == tag),
         **kwargs,
     )
+
+
+def fill_as_at(page, iso_date):
+    """Type a date into the as-at control's three boxes (day, month, year)."""
+    year, month, day = (str(int(part)) for part in iso_date.split("-"))
+    form = page.get_by_role("form", name="Choose what to show")
+    form.get_by_label("Day", exact=True).fill(day)
+    form.get_by_label("Month", exact=True).fill(month)
+    form.get_by_label("Year", exact=True).fill(year)

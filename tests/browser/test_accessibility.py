@@ -91,7 +91,7 @@ PAGES = {
         "scrutiny_member",
         visit(
             "/" + query(plan=IMPROVEMENT_PLAN, as_at="2021-09-31"),
-            "There is a problem with the link",
+            "There is a problem with the date or plan",
         ),
     ),
     "overdue by lead": ("scrutiny_member", visit("/overdue/" + query(**AS_AT), "7 actions.")),

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from tests.actions.test_downloads import COLUMNS
-from tests.browser.conftest import IMPROVEMENT_PLAN, sign_in, text_of
+from tests.browser.conftest import IMPROVEMENT_PLAN, fill_as_at, sign_in, text_of
 
 # As at 1 August 2021 (tests/actions/test_views.py works these out from the seeds).
 OVERDUE_BY_LEAD = {
@@ -60,7 +60,7 @@ def test_scrutiny_member_finds_the_exceptions_as_at_a_date_and_downloads_them(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Dashboard").click()
     assert_reader_only(page)
     page.get_by_label("Plan", exact=True).select_option(IMPROVEMENT_PLAN)
-    page.get_by_label("Position as at").fill("2021-08-01")
+    fill_as_at(page, "2021-08-01")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Children's Continuous Improvement Plan 2021-24"
@@ -87,7 +87,7 @@ def test_scrutiny_member_finds_the_exceptions_as_at_a_date_and_downloads_them(
     assert groups_on(page) == OVERDUE_BY_THEME
 
     # The day before: nothing due in July is overdue yet. The grouping stays by theme.
-    page.get_by_label("Position as at").fill("2021-07-31")
+    fill_as_at(page, "2021-07-31")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_text("Position as at 31 July 2021.", exact=True)).to_be_visible()
     expect(page.get_by_text("2 actions.", exact=True)).to_be_visible()
@@ -100,7 +100,7 @@ def test_scrutiny_member_finds_the_exceptions_as_at_a_date_and_downloads_them(
     # The register, back at 1 August, filtered to the improvement plan's overdue actions.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Action register")
-    page.get_by_label("Position as at").fill("2021-08-01")
+    fill_as_at(page, "2021-08-01")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_text("Position as at 1 August 2021", exact=True)).to_be_visible()
     filters = page.get_by_role("form", name="Filter actions")

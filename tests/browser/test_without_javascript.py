@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from actions.models import ProgressUpdate
-from tests.browser.conftest import IMPROVEMENT_PLAN, sign_in, text_of
+from tests.browser.conftest import IMPROVEMENT_PLAN, fill_as_at, sign_in, text_of
 
 RED_MESSAGE = "A Red rating needs “What are we worried about and what are we doing about it?”."
 
@@ -31,7 +31,7 @@ def test_everything_works_without_javascript(page, officer):
 
     # The dashboard's plan and as-at date.
     page.get_by_label("Plan", exact=True).select_option(IMPROVEMENT_PLAN)
-    page.get_by_label("Position as at").fill("2021-08-01")
+    fill_as_at(page, "2021-08-01")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Children's Continuous Improvement Plan 2021-24"

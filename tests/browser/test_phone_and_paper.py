@@ -1,0 +1,176 @@
+"""Every page on a phone and on paper, in Chromium: at 320, 390, 768 and 1280 pixels no page
+is wider than the screen and no form control lies over another; printed on A4 no table is
+wider than the sheet and no form is printed; the printed overdue list keeps every column
+and every row's RAG, with the plan, the as-at date and the print date on each sheet.
+
+One sign-in per person and one load per page; the widths are tried by resizing the loaded
+page, so the whole matrix takes about a minute."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import IMPROVEMENT_PLAN, sign_in
+from tests.browser.test_accessibility import PAGES, USERNAMES, query, visit
+
+WIDTHS = (1280, 768, 390, 320)
+MM = 96 / 25.4
+# A4 less the margins in static/scss/_print.scss (12 mm each side).
+A4_PORTRAIT = int((210 - 24) * MM)
+A4_LANDSCAPE = int((297 - 24) * MM)
+
+ADMIN_PAGES = {
+    "admin index": ("administrator", visit("/admin/", "Site administration")),
+    "admin actions": ("administrator", visit("/admin/actions/action/", "Select action to change")),
+}
+USERS = {**USERNAMES, "administrator": "planadmin"}
+
+WIDER_THAN_SCREEN = """() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1)
+        .filter((el) => el.parentElement.getBoundingClientRect().right <= width + 1)
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className} ends at `
+            + `${Math.round(el.getBoundingClientRect().right)}px`);
+}"""
+
+OVERLAPPING_CONTROLS = """() => {
+    const name = (el) => `${el.tagName.toLowerCase()}#`
+        + `${el.id || el.name || el.textContent.trim().slice(0, 20)}`;
+    const controls = [...document.querySelectorAll(
+        "input:not([type=hidden]), select, textarea, button, a.govuk-button"
+    )].filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.width > 2 && box.height > 2 && getComputedStyle(el).visibility !== "hidden";
+    });
+    const found = [];
+    controls.forEach((a, i) => controls.slice(i + 1).forEach((b) => {
+        if (a.contains(b) || b.contains(a)) return;
+        const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+        const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (x > 1 && y > 1) found.push(`${name(a)} overlaps ${name(b)}`);
+    }));
+    return found;
+}"""
+
+PRINTED_PROBLEMS = """(width) => {
+    const problems = [];
+    if (document.documentElement.scrollWidth > width + 1) {
+        problems.push(`the page is ${document.documentElement.scrollWidth}px wide`);
+    }
+    document.querySelectorAll("table").forEach((table, i) => {
+        const box = table.getBoundingClientRect();
+        if (box.width && (box.right > width + 1 || table.scrollWidth > table.clientWidth + 1)) {
+            problems.push(`table ${i + 1} ends at ${Math.round(box.right)}px`);
+        }
+    });
+    const controls = "form, input:not([type=hidden]), select, textarea, button";
+    document.querySelectorAll(controls).forEach((el) => {
+        const box = el.getBoundingClientRect();
+        if (box.width > 0 && box.height > 0) problems.push(`${el.tagName.toLowerCase()} printed`);
+    });
+    return problems;
+}"""
+
+
+def is_landscape(page):
+    return page.locator('link[href*="print-landscape"]').count() > 0
+
+
+def check(page, open_page, *, on_paper=True):
+    """What is wrong with one page, on screen at each width and (on_paper) in print."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_page(page)
+    found = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found += [f"{width}px: {p}" for p in page.evaluate(WIDER_THAN_SCREEN)]
+        found += [f"{width}px: {p}" for p in page.evaluate(OVERLAPPING_CONTROLS)]
+    if not on_paper:
+        return found
+    sheet = A4_LANDSCAPE if is_landscape(page) else A4_PORTRAIT
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": sheet, "height": 900})
+    found += [f"printed: {p}" for p in page.evaluate(PRINTED_PROBLEMS, sheet)]
+    page.emulate_media(media="screen")
+    return found
+
+
+@pytest.mark.browser
+def test_every_page_fits_a_phone_and_a_sheet_of_a4(request, browser, live_server):
+    for person in ("officer", "scrutiny_member", "administrator"):
+        request.getfixturevalue(person)
+    problems = {}
+    for who in (None, "scrutiny_member", "officer", "administrator"):
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(15_000)
+        try:
+            page = context.new_page()
+            if who:
+                sign_in(page, USERS[who])
+            for name, (person, open_page) in {**PAGES, **ADMIN_PAGES}.items():
+                if person == who:
+                    # The admin is for data entry on screen; it is not printed.
+                    found = check(page, open_page, on_paper=name not in ADMIN_PAGES)
+                    if found:
+                        problems[name] = found
+        finally:
+            context.close()
+
+    assert not problems, "\n".join(
+        f"{name}: {problem}" for name, found in problems.items() for problem in found
+    )
+
+
+OVERDUE_HEADINGS = [
+    "Ref",
+    "Action",
+    "Theme",
+    "Timeframe",
+    "Due",
+    "Days overdue",
+    "Latest status",
+    "RAG",
+    "Last updated",
+    "Why an exception",
+]
+
+
+@pytest.mark.browser
+def test_the_printed_overdue_list_keeps_every_column_and_names_plan_and_date(
+    page, scrutiny_member, tmp_path
+):
+    sign_in(page, "councillor")
+    page.goto("/overdue/" + query(plan=IMPROVEMENT_PLAN, as_at="2021-08-01"))
+    rows = page.locator(".exception-table tbody tr")
+    rags = [
+        rows.nth(i).locator("td").nth(7).inner_text().split("\n")[0] for i in range(rows.count())
+    ]
+    assert len(rags) == 7
+
+    pdf = Path(tmp_path) / "overdue.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+    sheets = [sheet for sheet in text.split("\f") if sheet.strip()]
+    assert len(sheets) <= 3, "seven actions should take no more than three sheets"
+    for sheet in sheets:
+        assert "Children's Continuous Improvement Plan 2021-24 · Position as at 1 August 2021" in (
+            sheet
+        )
+        assert "· Printed " in sheet
+    words = " ".join(text.split())
+    # A heading may wrap inside its cell ("Days / overdue"), so look for each of its words.
+    for heading in OVERDUE_HEADINGS:
+        assert all(f" {word} " in f" {words} " for word in heading.split()), heading
+    # Every row's RAG word is there, as many times as there are rows with it.
+    for rag in set(rags):
+        assert words.count(rag) >= rags.count(rag), rag
+    assert "Choose what to show" not in words and "Show today" not in words
