@@ -199,7 +199,9 @@ def govuk_widget(bound_field):
 
 
 # Django's generic "This field is required." says nothing of which field, so an error
-# summary of several reads as the same sentence again and again. Say which.
+# summary of several reads as the same sentence again and again. Say which, as a sentence
+# ("Select status"); a form gives a field a warmer message of its own ("Enter your
+# username") with the field's error_messages["required"].
 REQUIRED_VERBS = {
     "radios": "Select",
     "select": "Select",
@@ -218,9 +220,18 @@ def govuk_errors(bound_field):
     for error in bound_field.errors:
         if str(error) == generic and bound_field.label:
             verb = REQUIRED_VERBS.get(kind, "Enter")
-            error = f"{verb} “{bound_field.label}”"
+            error = f"{verb} {_in_a_sentence(bound_field.label)}"
         messages.append(error)
     return messages
+
+
+def _in_a_sentence(label):
+    """A label as words inside a sentence: "Title" -> "title"; "RAG rating" kept."""
+    label = str(label).rstrip("?:. ")
+    first = label.split(" ", 1)[0]
+    if first == "I" or (len(first) > 1 and first.isupper()):
+        return label
+    return label[:1].lower() + label[1:]
 
 
 @register.filter
@@ -362,8 +373,9 @@ def scope_link(scope, keep_params=None, choose_plan=False, as_at=""):
     return "?" + urlencode(values)
 
 
-# Characters a CSS string may hold as they are; anything else is escaped as \HEX.
-_CSS_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;()-–·")
+# Characters a CSS string may hold as they are; anything else (spaces too, so the words
+# never read as page text to anything that strips tags) is escaped as \HEX.
+_CSS_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 @register.filter

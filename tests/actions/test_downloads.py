@@ -214,7 +214,12 @@ def test_latest_narratives_and_evidence_are_columns(member):
 
 @pytest.mark.django_db
 def test_both_due_dates_and_the_reason_and_days_overdue_from_the_revised_date(member):
-    action = ActionFactory(timeframe__label="March 2026", timeframe__due_on=date(2026, 3, 31))
+    # A plan still running: an ended one's lists open at its end (h10).
+    action = ActionFactory(
+        timeframe__label="March 2026",
+        timeframe__due_on=date(2026, 3, 31),
+        theme__plan__ends_on=date(2027, 3, 31),
+    )
     ProgressUpdateFactory(
         action=action, reported_on=date(2026, 3, 1), status=Status.IN_PROGRESS, rag=RAG.AMBER,
         worried_about="Staff shortages", revised_due_on=date(2026, 9, 30),
