@@ -14,3 +14,5 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # GOV.UK advises against autofocus: keyboard users would skip the skip link.
         self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"

@@ -1,16 +1,48 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import include, path, reverse
 
 from .forms import SignInForm
 from .views import healthz
 
+
+class SignInView(auth_views.LoginView):
+    """Officers land on My actions, where their work is; everyone else on the dashboard.
+    A ?next= address (a page they were sent away from) wins over both."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if user.has_perm("actions.add_progressupdate") and not user.has_perm(
+            "actions.change_action"
+        ):
+            return reverse("actions:my_actions")
+        return reverse("actions:dashboard")
+
+
+def admin_sign_in(request, extra_context=None):
+    """The admin's door: someone signed in without admin rights (an officer, a member) gets
+    the app's 403 page; anyone else signs in through the app's own page."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))
+
+
+admin.site.login = admin_sign_in
+admin.site.site_header = "CYPE plan tracker: administration"
+admin.site.site_title = "CYPE plan tracker administration"
+admin.site.index_title = "Plans, themes, leads, timeframes and actions"
+# The list pages need the width for their columns (status and flags at 1280 pixels).
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
+        SignInView.as_view(),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

@@ -151,12 +151,12 @@ def test_bad_credentials_show_the_error_summary_linked_to_the_field(client):
 def test_an_empty_sign_in_names_each_field_in_the_summary(client):
     html = client.post("/sign-in/", {"username": "", "password": ""}).content.decode()
 
-    assert '<a href="#id_username">Enter “Username”</a>' in html
-    assert '<a href="#id_password">Enter “Password”</a>' in html
+    assert '<a href="#id_username">Enter your username</a>' in html
+    assert '<a href="#id_password">Enter your password</a>' in html
     assert 'aria-describedby="id_username_error"' in html
     assert (
         '<p class="govuk-error-message" id="id_password_error">'
-        '<span class="govuk-visually-hidden">Error:</span> Enter “Password”</p>'
+        '<span class="govuk-visually-hidden">Error:</span> Enter your password</p>'
     ) in html
 
 
@@ -404,21 +404,21 @@ def test_a_bound_form_shows_errors_described_by_the_fields():
     assert "govuk-input govuk-input--error" in title
     assert (
         '<p class="govuk-error-message" id="id_title_error">'
-        '<span class="govuk-visually-hidden">Error:</span> Enter “Title”</p>'
+        '<span class="govuk-visually-hidden">Error:</span> Enter title</p>'
     ) in title
     # The hint comes before the error, as GOV.UK lays them out.
     assert title.index("govuk-hint") < title.index("govuk-error-message")
 
     status = group_for(html, 'name="status"')
     assert 'aria-describedby="id_status_helptext id_status_error"' in status
-    assert "Select “Status”" in status
+    assert "Select status" in status
 
     rag = group_for(html, 'name="rag"')
     assert "govuk-select govuk-select--error" in rag
     assert "Select a valid choice. purple is not one of the available choices." in rag
 
     confirm = group_for(html, 'name="confirm"')
-    assert "Tick “I have checked it”" in confirm
+    assert "Tick I have checked it" in confirm
 
     assert "This clashes with another update." in html
 
@@ -434,10 +434,10 @@ def test_the_error_summary_links_every_error_to_its_field():
     links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', html)
     assert links == [
         ("id_title", "This clashes with another update."),
-        ("id_title", "Enter “Title”"),
-        ("id_status_0", "Select “Status”"),
-        ("id_divisions_0", "Select “Divisions”"),
-        ("id_confirm", "Tick “I have checked it”"),
+        ("id_title", "Enter title"),
+        ("id_status_0", "Select status"),
+        ("id_divisions_0", "Select divisions"),
+        ("id_confirm", "Tick I have checked it"),
     ]
 
 

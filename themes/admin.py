@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from cypeplan.admin_forms import LabelledInlineFormSet
+
 from .models import Plan, Saving, Theme
 
 
 class ThemeInline(admin.TabularInline):
     model = Theme
+    formset = LabelledInlineFormSet
     fields = ["name", "position", "reference", "mtfs_ref", "project_manager"]
     extra = 0
     show_change_link = True
@@ -34,6 +37,7 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 class SavingInline(admin.TabularInline):
     model = Saving
+    formset = LabelledInlineFormSet
     fields = ["year", "amount_thousands"]
     extra = 0
 

@@ -1,12 +1,14 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, ProgressUpdate, Status, SubStep, rag_words
 from actions.models.rules import NEWEST_FIRST
+from cypeplan.admin_forms import LabelledInlineFormSet
 
 from .display import as_at, day, shortened, yes_no
 from .filters import AtRiskFilter, OverdueFilter, RAGFilter, StaleFilter, StatusFilter
@@ -22,6 +24,7 @@ class SubStepForm(TimeframeAsWrittenForm):
 class SubStepInline(admin.TabularInline):
     model = SubStep
     form = SubStepForm
+    formset = LabelledInlineFormSet
     fields = ["position", "description", "timeframe_label"]
     extra = 0
 
@@ -140,6 +143,28 @@ class ActionAdmin(SimpleHistoryAdmin):
                 progress.append("progress_update_link")
             fieldsets.append(("Progress", {"fields": progress}))
         return fieldsets
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """An action with progress history can't be deleted (history is kept for good):
+        say so, and offer to close it instead, rather than Django's dead end."""
+        action = self.get_object(request, object_id)
+        if action is not None and self.has_delete_permission(request, action):
+            updates = action.progress_updates.count()
+            if updates:
+                return TemplateResponse(
+                    request,
+                    "admin/actions/action/cannot_delete.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": "This action can’t be deleted",
+                        "action": action,
+                        "updates": updates,
+                        "opts": self.model._meta,
+                        "close_url": reverse("actions:record_update", args=[action.pk]),
+                        "change_url": reverse("admin:actions_action_change", args=[action.pk]),
+                    },
+                )
+        return super().delete_view(request, object_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         subtitle = f"Status, RAG and flags as at {day(as_at(request))}"

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -22,12 +24,13 @@ class DivisionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Lead)
 class LeadAdmin(SimpleHistoryAdmin):
-    list_display = ["lead", "job_title", "division", "user", "action_count"]
+    list_display = ["lead", "job_title", "division", "can_sign_in", "action_count"]
     list_filter = ["division"]
     list_select_related = ["division", "user"]
     search_fields = ["name", "initials", "job_title"]
     fields = ["name", "initials", "job_title", "division", "user", "delegates"]
-    filter_horizontal = ["delegates"]
+    # Tick boxes, not Django's two-list widget (its search icons misuse aria-label).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(action_count=Count("actions"))
@@ -45,3 +48,12 @@ class LeadAdmin(SimpleHistoryAdmin):
     @admin.display(description="actions led", ordering="action_count")
     def action_count(self, lead):
         return lead.action_count
+
+    @admin.display(description="can sign in", ordering="user__username")
+    def can_sign_in(self, lead):
+        """Whether the lead has an account they can use, in words (never an icon alone)."""
+        if lead.user is None:
+            return "No: no account linked"
+        if not lead.user.is_active:
+            return f"No: {lead.user.username} is switched off"
+        return f"Yes, as {lead.user.username}"

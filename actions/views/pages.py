@@ -113,6 +113,7 @@ def action_detail(request, pk):
         pk=pk,
     )
     scope = Scope.from_request(request, plan=action.theme.plan, open_at_plan_end=False)
+    can_update = action.may_be_updated_by(request.user)
     state = action.state(scope.as_at)
     updates = action.progress_updates.all()
     shown = [update for update in updates if update.reported_on <= scope.as_at]
@@ -127,9 +128,14 @@ def action_detail(request, pk):
             "later_updates": len(updates) - len(shown),
             "revisions": [update for update in shown if update.revised_due_on],
             "recorded": _recorded(request, updates),
-            "can_update": action.may_be_updated_by(request.user),
+            "can_update": can_update,
             "panels": hooks.panels("action_detail", request, action=action, as_at=scope.as_at),
-            "nav_section": "register",
+            # An officer's own action belongs to My actions (where recording an update
+            # came from); anyone else's, and every action for an administrator, to the
+            # register.
+            "nav_section": "my-actions"
+            if can_update and not request.user.has_perm("actions.change_action")
+            else "register",
         },
     )
 

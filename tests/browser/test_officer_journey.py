@@ -53,6 +53,7 @@ def test_officer_records_an_update_with_the_keyboard_alone(page, officer):
     assert (state.is_overdue, state.is_stale, state.latest_rag) == (True, True, "")
 
     sign_in(page, "roisin")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
 
     # My actions, through the service navigation.
     tab_to_text(page, "My actions", tag="a")

@@ -174,3 +174,17 @@ def test_the_printed_overdue_list_keeps_every_column_and_names_plan_and_date(
     for rag in set(rags):
         assert words.count(rag) >= rags.count(rag), rag
     assert "Choose what to show" not in words and "Show today" not in words
+
+
+@pytest.mark.browser
+def test_the_admin_action_list_shows_every_column_at_1280_pixels(page, administrator):
+    sign_in(page, "planadmin")
+    page.goto("/admin/actions/action/")
+
+    results = page.locator("#changelist .results")
+    sideways = results.evaluate("(el) => el.scrollWidth - el.clientWidth")
+    assert sideways <= 0, f"the list scrolls {sideways}px sideways"
+    for column in ("Latest status", "RAG (date)", "Overdue", "At risk", "Stale"):
+        header = page.locator("#result_list thead th", has_text=column).first
+        box = header.bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, column

@@ -28,6 +28,9 @@ def test_everything_works_without_javascript(page, officer):
     sign_in(page, "roisin")
     # No script ran: GOV.UK Frontend's start-up marks the body when it does.
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bjs-enabled\b"))
+    # An officer lands on My actions; the dashboard is one link away.
+    expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
+    page.get_by_role("link", name="Dashboard", exact=True).click()
 
     # The dashboard's plan and as-at date.
     page.get_by_label("Plan", exact=True).select_option(IMPROVEMENT_PLAN)

@@ -1,0 +1,95 @@
+"""The admin as the app's own: its name in the header, the app's 403 page for anyone
+signed in without admin rights, who can sign in on the lead list, and no dead-end delete."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from actions import roles
+from tests.factories import ActionFactory, LeadFactory, ProgressUpdateFactory, UserFactory
+
+
+def signed_in(client, group, **fields):
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("group", [roles.OFFICERS, roles.SCRUTINY_MEMBERS])
+def test_someone_without_admin_rights_gets_the_apps_403_page(client, group):
+    signed_in(client, group)
+
+    response = client.get(reverse("admin:index"), follow=True)
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You do not have permission" in html
+    assert "CYPE plan tracker" in html
+    assert 'name="password"' not in html
+
+
+@pytest.mark.django_db
+def test_someone_signed_out_signs_in_through_the_apps_own_page(client):
+    response = client.get(reverse("admin:actions_action_changelist"), follow=True)
+
+    assert response.redirect_chain[-1][0] == "/sign-in/?next=/admin/actions/action/"
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_header_carries_the_apps_name(client):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert "CYPE plan tracker: administration" in html
+    assert "Django administration" not in html
+    assert "<title>Plans, themes, leads, timeframes and actions | CYPE plan tracker" in html
+
+
+@pytest.mark.django_db
+def test_the_lead_list_says_who_can_sign_in(client):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    LeadFactory(name="Has An Account", user=UserFactory(username="kerry"))
+    LeadFactory(name="Switched Off", user=UserFactory(username="gone", is_active=False))
+    LeadFactory(name="No Account", user=None)
+
+    html = client.get(reverse("admin:actions_lead_changelist")).content.decode()
+
+    assert "Can sign in" in html
+    assert "Yes, as kerry" in html
+    assert "No: gone is switched off" in html
+    assert "No: no account linked" in html
+
+
+@pytest.mark.django_db
+def test_deleting_an_action_with_history_explains_and_offers_to_close_it(client):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    action = ActionFactory()
+    ProgressUpdateFactory(action=action)
+    url = reverse("admin:actions_action_delete", args=[action.pk])
+
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "has 1 progress update. Progress history is kept for good" in html
+    assert f'href="{reverse("actions:record_update", args=[action.pk])}"' in html
+    assert "Close the action: record an update" in html
+    assert "protected" not in html
+    # Posting the delete anyway changes nothing.
+    client.post(url, {"post": "yes"})
+    assert type(action).objects.filter(pk=action.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_action_without_history_can_still_be_deleted(client):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    action = ActionFactory()
+    url = reverse("admin:actions_action_delete", args=[action.pk])
+
+    assert "Are you sure" in client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+    assert not type(action).objects.filter(pk=action.pk).exists()

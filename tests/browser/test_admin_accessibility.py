@@ -1,0 +1,40 @@
+"""axe-core over the admin pages plan administrators use most: the index, and the list and
+change pages for plans, themes, leads, timeframes and actions."""
+
+import pytest
+
+from actions.models import Action, Lead, Timeframe
+from tests.browser.conftest import IMPROVEMENT_PLAN, axe_violations, describe_violations, sign_in
+from themes.models import Plan, Theme
+
+
+def admin_pages():
+    action = Action.objects.get(theme__plan__slug=IMPROVEMENT_PLAN, reference="1.2")
+    return {
+        "index": "/admin/",
+        "plans": "/admin/themes/plan/",
+        "plan": f"/admin/themes/plan/{Plan.objects.get(slug=IMPROVEMENT_PLAN).pk}/change/",
+        "themes": "/admin/themes/theme/",
+        "theme": f"/admin/themes/theme/{action.theme_id}/change/",
+        "leads": "/admin/actions/lead/",
+        "lead": f"/admin/actions/lead/{Lead.objects.get(initials='RM').pk}/change/",
+        "timeframes": "/admin/actions/timeframe/",
+        "timeframe": f"/admin/actions/timeframe/{action.timeframe_id}/change/",
+        "actions": "/admin/actions/action/",
+        "action": f"/admin/actions/action/{action.pk}/change/",
+        "add action": "/admin/actions/action/add/",
+    }
+
+
+@pytest.mark.browser
+def test_admin_pages_have_no_axe_violations(page, administrator):
+    assert Theme.objects.exists() and Timeframe.objects.exists()
+    sign_in(page, "planadmin")
+    found = {}
+    for name, path in admin_pages().items():
+        response = page.goto(path)
+        assert response.status == 200, path
+        violations = axe_violations(page)
+        if violations:
+            found[name] = describe_violations(violations)
+    assert not found, "\n".join(f"{name}:\n{text}" for name, text in found.items())
