@@ -44,13 +44,13 @@ lint: install
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 # The browser tests drive Debian's chromium (never a downloaded browser) and read the PDFs
-# it prints with poppler-utils' pdftotext.
+# it prints with poppler-utils' pdftotext; the HTML check runs npm's vnu-jar on Java.
 chromium:
-	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftotext && command -v java; } >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation poppler-utils; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation poppler-utils default-jre-headless; \
 		else \
-			echo "The browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium poppler-utils" >&2; exit 1; \
+			echo "The browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium poppler-utils default-jre-headless" >&2; exit 1; \
 		fi; }
 
 # The quarterly report's PDF (WeasyPrint) needs Debian's pango; the tests read PDFs back
