@@ -219,8 +219,13 @@ def govuk_errors(bound_field):
     messages = []
     for error in bound_field.errors:
         if str(error) == generic and bound_field.label:
-            verb = REQUIRED_VERBS.get(kind, "Enter")
-            error = f"{verb} {_in_a_sentence(bound_field.label)}"
+            label = str(bound_field.label)
+            if label.endswith("?"):
+                # A question doesn't read as a thing to enter: ask for its answer.
+                error = f"Answer “{label}”"
+            else:
+                verb = REQUIRED_VERBS.get(kind, "Enter")
+                error = f"{verb} {_in_a_sentence(label)}"
         messages.append(error)
     return messages
 

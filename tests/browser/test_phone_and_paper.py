@@ -21,7 +21,10 @@ A4_PORTRAIT = int((210 - 24) * MM)
 A4_LANDSCAPE = int((297 - 24) * MM)
 
 ADMIN_PAGES = {
-    "admin index": ("administrator", visit("/admin/", "Site administration")),
+    "admin index": (
+        "administrator",
+        visit("/admin/", "Plans, themes, leads, timeframes and actions"),
+    ),
     "admin actions": ("administrator", visit("/admin/actions/action/", "Select action to change")),
 }
 USERS = {**USERNAMES, "administrator": "planadmin"}
@@ -113,6 +116,10 @@ def test_every_page_fits_a_phone_and_a_sheet_of_a4(request, browser, live_server
             if who:
                 sign_in(page, USERS[who])
             for name, (person, open_page) in {**PAGES, **ADMIN_PAGES}.items():
+                # Each "entered later" page records a late update as it opens; one is
+                # enough in a shared database (the dashboard is checked without it).
+                if name == "dashboard with updates entered later":
+                    continue
                 if person == who:
                     # The admin is for data entry on screen; it is not printed.
                     found = check(page, open_page, on_paper=name not in ADMIN_PAGES)

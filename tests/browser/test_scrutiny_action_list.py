@@ -121,7 +121,7 @@ def test_a_meetings_items_are_answered_accepted_and_carried_to_the_next_meeting(
 
     # The officer who owes the first answers it from My actions.
     sign_in(page, "roisin")
-    page.get_by_role("link", name="My actions").click()
+    page.get_by_role("link", name="My actions", exact=True).click()
     panel = page.get_by_role("region", name="Answers you owe the scrutiny committee")
     expect(panel).to_contain_text(FIRST)
     expect(panel).not_to_contain_text(SECOND)

@@ -275,8 +275,8 @@ def test_an_empty_answer_is_refused_with_an_error_summary(client, people, item):
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert "Enter “Your answer”" in html
-    assert "Select “Do you consider the item answered?”" in html
+    assert "Enter your answer" in html
+    assert "Answer “Do you consider the item answered?”" in html
     assert html.startswith("<!DOCTYPE html>") and "<title>Error: Answer an item" in html
     assert not Response.objects.exists()
 
@@ -331,7 +331,7 @@ def test_an_item_needs_its_words_and_who_answers(client, people, item):
     )
 
     html = response.content.decode()
-    assert "Enter “Words as minuted”" in html
+    assert "Enter words as minuted" in html
     assert "Say who must answer" in html
     assert Item.objects.count() == 1
 
