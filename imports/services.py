@@ -80,6 +80,8 @@ def plan_import_confirm(*, plan_import, user):
         record = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
         if record.status != PlanImport.PREVIEWED:
             raise FileProblems(["This import has already been confirmed or abandoned."])
+        if not record.rows:
+            raise FileProblems(["This upload has no rows to import: upload the file again."])
         preview = compare(record.rows, plan_slug=record.plan_slug)
         if preview["errors"]:
             raise FileProblems(preview["errors"])
