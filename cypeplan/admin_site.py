@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import BadRequest
 from django.db import models
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
@@ -18,6 +19,8 @@ from .inputs import INTEGER_KEYS, PlainIdChoiceField, PlainIdMultipleChoiceField
 # A date hierarchy's ?reported_on__year=...: a year, month or day has at most 4 digits.
 _DATE_PART = re.compile(r"__(?:year|month|day)$")
 _SHORT_NUMBER = re.compile(r"[0-9]{1,4}", re.ASCII)
+# A number in a list filter's lookup (?plan=, ?theme__id__exact=) longer than any id.
+_LONG_NUMBER = re.compile(r"[-+]?[0-9]{19,}", re.ASCII)
 
 # More new rows than anyone adds in one save of an inline.
 NEW_ROWS = 200
@@ -135,10 +138,12 @@ class CouncilAdminSite(admin.AdminSite):
                 # Django refuses a field it doesn't allow here (400); an empty one too.
                 raise BadRequest("An empty _to_field.")
             if any(
-                _DATE_PART.search(name) and not _SHORT_NUMBER.fullmatch(value)
+                (_DATE_PART.search(name) and not _SHORT_NUMBER.fullmatch(value))
+                or (name != SEARCH_VAR and _LONG_NUMBER.fullmatch(value.strip()))
                 for name, value in request.GET.items()
             ):
-                # As the admin answers any other lookup it can't use: "?e=1".
+                # As the admin answers any other lookup it can't use: "?e=1" (a number no
+                # database integer holds would overflow in the query).
                 return HttpResponseRedirect(f"{request.path}?e=1")
             return view(request, *args, **kwargs)
 
