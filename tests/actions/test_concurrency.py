@@ -49,7 +49,9 @@ def test_fifty_parallel_posts_all_land_and_the_latest_state_is_right(live_server
     officer = UserFactory(username="officer")
     officer.groups.add(Group.objects.get(name=roles.OFFICERS))
     action = ActionFactory(
-        theme__plan=PlanFactory(starts_on=today - timedelta(days=400)),
+        theme__plan=PlanFactory(
+            starts_on=today - timedelta(days=400), ends_on=today + timedelta(days=400)
+        ),
         lead=LeadFactory(user=officer),
         timeframe__label="Ongoing",
     )
