@@ -72,11 +72,16 @@ def _table(paper, table):
 
 def running_css(report):
     """The printed page's margins: the plan, quarter, as-at date and edition at the top of
-    every page, the page number at the foot. Used by the page's print stylesheet and the PDF."""
+    every page, the page number at the foot. Used by the page's print stylesheet and the PDF.
+
+    The app's own print rules give every page a running header too (the page's plan and
+    as-at date); the report's header must win over them, wherever the sheets are ordered
+    (WeasyPrint ranks the stylesheets passed to it below the document's own)."""
     head = css_string(report.running_header)
     return (
         "@page {\n"
-        f"  @top-left {{ content: {head}; font-family: arial, sans-serif; font-size: 8pt; "
+        f"  @top-left {{ content: {head} !important; font-family: arial, sans-serif; "
+        "font-size: 8pt; "
         "vertical-align: bottom; padding-bottom: 2mm; }\n"
         '  @bottom-right { content: "Page " counter(page) " of " counter(pages); '
         "font-family: arial, sans-serif; font-size: 8pt; }\n"
