@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from actions.models import RAG, Action, ProgressUpdate, Status, rag_words
 from actions.services import progress_update_record
+from cypeplan.inputs import plain_number
 
 from .plans import read_date
 from .reading import Column, quoted
@@ -127,13 +128,13 @@ def propose_updates(rows, *, user, today):
     ids = {}
     for number, cells in filled:
         raw = cells["action_id"]
-        if not raw.isdigit():
+        if plain_number(raw) is None:
             errors.append(
                 f"Row {number}, {HEADERS['action_id']}: {quoted(raw) if raw else 'empty'}: "
                 "is not an action number from cypeplan. Download the file again."
             )
         else:
-            ids[number] = int(raw)
+            ids[number] = plain_number(raw)
     actions = Action.objects.select_related("theme__plan", "timeframe").in_bulk(set(ids.values()))
     allowed = set(
         Action.objects.updatable_by(user).filter(pk__in=ids.values()).values_list("pk", flat=True)

@@ -15,7 +15,7 @@ from actions import roles
 from actions.models import Action, Lead, ProgressUpdate, Status
 from actions.services import progress_update_record
 from imports.models import PlanImport
-from imports.updates import COLUMNS
+from imports.updates import COLUMNS, propose_updates
 from tests.factories import UserFactory
 
 SLUG = "childrens-continuous-improvement-plan-2021-24"
@@ -191,3 +191,18 @@ def test_an_officer_cannot_open_someone_elses_upload(client, officer):
 
     assert client.get(reverse("imports:updates_preview", args=[record.key])).status_code == 403
     assert client.post(reverse("imports:updates_preview", args=[record.key])).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "9" * 25, "12.0"])
+def test_an_action_number_that_is_not_plain_digits_is_named_not_a_server_error(officer, typed):
+    proposed, errors = propose_updates(
+        [(7, {"action_id": typed, "status": "In progress"})],
+        user=officer,
+        today=timezone.localdate(),
+    )
+
+    assert proposed == []
+    assert errors == [
+        f"Row 7, Action ID: “{typed}”: is not an action number from cypeplan. "
+        "Download the file again."
+    ]
