@@ -20,6 +20,7 @@ from .models import (
     Action,
     Division,
     Lead,
+    NewestUpdate,
     ProgressUpdate,
     Status,
     SubStep,
@@ -27,6 +28,7 @@ from .models import (
     update_window,
     warning_window,
 )
+from .models.newest import newest_updates_keep
 
 DIVISION = "Synthetic demo division"
 LEAD_COUNT = 40
@@ -160,6 +162,7 @@ def demo_plan_delete(*, plan):
     # delete() would write a history row, and read the supporting leads, one action at
     # a time (minutes for 10,000 actions). _raw_delete is one DELETE per table.
     in_plan = {"action__theme__plan": plan}
+    NewestUpdate.objects.filter(**in_plan)._raw_delete(using=plan._state.db)
     ProgressUpdate.objects.filter(**in_plan)._raw_delete(using=plan._state.db)
     SubStep.objects.filter(**in_plan)._raw_delete(using=plan._state.db)
     Action.supporting_leads.through.objects.filter(**in_plan)._raw_delete(using=plan._state.db)
@@ -260,6 +263,8 @@ def demo_plan_generate(*, actions, updates_per_action, seed=0, as_at=None, repla
         (update for spec in specs for update in _updates(rng, spec, plan, as_at)),
         batch_size=BATCH_SIZE,
     )
+    # bulk_create sends no signals: keep each action's newest update from what was made.
+    newest_updates_keep(action_ids=Action.objects.filter(theme__plan=plan).values("pk"))
     return plan
 
 

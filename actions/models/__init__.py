@@ -1,6 +1,7 @@
 from .action import Action, SubStep
 from .confirmation import DateConfirmation
 from .leads import Division, Lead
+from .newest import NewestUpdate
 from .progress import NARRATIVE_LIMIT, ProgressUpdate
 from .reminder import Reminder
 from .rules import (
@@ -29,6 +30,7 @@ __all__ = [
     "DateConfirmation",
     "Division",
     "Lead",
+    "NewestUpdate",
     "ProgressUpdate",
     "Reminder",
     "Status",

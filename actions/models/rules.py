@@ -157,6 +157,13 @@ def _exception_rank():
     )
 
 
+def _reads_newest_kept(as_at, known_at):
+    """Whether with_state reads the kept newest updates (as at today or later, everything
+    known now: nearly every update is on or before the date, so few are searched for) or
+    searches the updates (a past date, or as known at a moment)."""
+    return known_at is None and as_at >= timezone.localdate()
+
+
 def _flag(condition):
     return Case(When(condition, then=Value(True)), default=Value(False))
 
@@ -211,40 +218,26 @@ class ActionQuerySet(models.QuerySet):
                 )
             return self
 
-        from .progress import ProgressUpdate
-
-        # Each action's latest known update, and the latest that revised its due date, are
-        # picked once (one index probe each) and joined; every field and flag below reads
-        # the joined rows, so no subquery is repeated per flag, count or grouping.
-        updates = ProgressUpdate.objects.filter(
-            known(as_at, known_at), action=OuterRef("pk")
-        ).order_by(*NEWEST_FIRST)
-        latest = Subquery(updates.values("pk")[:1])
-        revision = Subquery(updates.filter(revised_due_on__isnull=False).values("pk")[:1])
+        if _reads_newest_kept(as_at, known_at):
+            queryset, position = self._newest_kept(as_at)
+        else:
+            queryset, position = self._newest_searched(as_at, known_at)
         finished = Q(latest_status__in=FINISHED)
         stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
         due_soon = ~finished & Q(due_on__gte=as_at, due_on__lte=as_at + warning_window())
         due_soon_not_started = due_soon & Q(latest_status=Status.NOT_STARTED)
         return (
-            self.alias(
-                latest_update=FilteredRelation(
-                    "progress_updates", condition=Q(progress_updates__pk=latest)
-                ),
-                due_revision=FilteredRelation(
-                    "progress_updates", condition=Q(progress_updates__pk=revision)
-                ),
-            )
-            .annotate(
+            queryset.annotate(
                 state_as_at=Value(as_at, output_field=models.DateField()),
                 state_known_at=Value(known_at, output_field=models.DateTimeField()),
-                latest_update_id=F("latest_update__pk"),
-                latest_status=Coalesce(F("latest_update__status"), Value(Status.NOT_STARTED)),
-                latest_rag=Coalesce(F("latest_update__rag"), Value("")),
-                latest_reported_on=F("latest_update__reported_on"),
+                latest_update_id=position["update_id"],
+                latest_status=Coalesce(position["status"], Value(Status.NOT_STARTED)),
+                latest_rag=Coalesce(position["rag"], Value("")),
+                latest_reported_on=position["reported_on"],
                 original_due_on=original_due_on(known_at),
-                due_on=effective_due_on(F("due_revision__revised_due_on"), known_at),
-                revised_due_reason=F("due_revision__revised_due_reason"),
-                due_revised_on=F("due_revision__reported_on"),
+                due_on=effective_due_on(position["revised_due_on"], known_at),
+                revised_due_reason=position["revised_due_reason"],
+                due_revised_on=position["due_revised_on"],
             )
             # A never-updated action is judged from the day its plan started running.
             .alias(last_touched_on=Coalesce(F("latest_reported_on"), F("theme__plan__starts_on")))
@@ -266,6 +259,68 @@ class ActionQuerySet(models.QuerySet):
                 ),
             )
         )
+
+    def _newest_searched(self, as_at, known_at):
+        """The latest known update, and the latest that revised the due date, picked once
+        per action (one index probe each) and joined: every field and flag reads the joined
+        rows, so no subquery is repeated per flag, count or grouping. Right at any date and
+        moment."""
+        from .progress import ProgressUpdate
+
+        updates = ProgressUpdate.objects.filter(
+            known(as_at, known_at), action=OuterRef("pk")
+        ).order_by(*NEWEST_FIRST)
+        latest = Subquery(updates.values("pk")[:1])
+        revision = Subquery(updates.filter(revised_due_on__isnull=False).values("pk")[:1])
+        queryset = self.alias(
+            latest_update=FilteredRelation(
+                "progress_updates", condition=Q(progress_updates__pk=latest)
+            ),
+            due_revision=FilteredRelation(
+                "progress_updates", condition=Q(progress_updates__pk=revision)
+            ),
+        )
+        return queryset, {
+            "update_id": F("latest_update__pk"),
+            "status": F("latest_update__status"),
+            "rag": F("latest_update__rag"),
+            "reported_on": F("latest_update__reported_on"),
+            "revised_due_on": F("due_revision__revised_due_on"),
+            "revised_due_reason": F("due_revision__revised_due_reason"),
+            "due_revised_on": F("due_revision__reported_on"),
+        }
+
+    def _newest_kept(self, as_at):
+        """The same fields from each action's kept newest update (NewestUpdate): when that
+        update is reported on or before `as_at` it is the latest as at `as_at` (it is the
+        newest of all), and so is its newest revision; an action without one has no update.
+        Otherwise each field is searched for (the subqueries run only for those actions).
+        Right at any date, but for all updates known now only (no `known_at`)."""
+        from .progress import ProgressUpdate
+
+        updates = ProgressUpdate.objects.filter(known(as_at), action=OuterRef("pk")).order_by(
+            *NEWEST_FIRST
+        )
+        revisions = updates.filter(revised_due_on__isnull=False)
+        kept = Q(newest_update__reported_on__lte=as_at)
+        nothing = Q(newest_update__isnull=True)
+
+        def kept_or_searched(kept_field, searched, field=None):
+            return Case(
+                When(kept, then=F(f"newest_update__{kept_field}")),
+                When(nothing, then=Value(None)),
+                default=Subquery(searched.values(field or kept_field)[:1]),
+            )
+
+        return self, {
+            "update_id": kept_or_searched("update_id", updates, "pk"),
+            "status": kept_or_searched("status", updates),
+            "rag": kept_or_searched("rag", updates),
+            "reported_on": kept_or_searched("reported_on", updates),
+            "revised_due_on": kept_or_searched("revised_due_on", revisions),
+            "revised_due_reason": kept_or_searched("revised_due_reason", revisions),
+            "due_revised_on": kept_or_searched("due_revised_on", revisions, "reported_on"),
+        }
 
     def overdue(self, as_at, known_at=None):
         """Due before `as_at` and not complete or closed as at `as_at`."""

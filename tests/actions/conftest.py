@@ -19,3 +19,18 @@ def member(db, client):
     user.groups.add(Group.objects.get(name="Scrutiny members"))
     client.force_login(user)
     return client
+
+
+@pytest.fixture(params=["kept", "searched"])
+def both_ways(request, monkeypatch):
+    """Run a test twice: once with with_state reading each action's kept newest update at
+    every date it can (as known now), once searching the updates at every date. The rules
+    must give the same answers either way."""
+    from actions.models import rules
+
+    if request.param == "kept":
+        reads_kept = lambda as_at, known_at: known_at is None  # noqa: E731
+    else:
+        reads_kept = lambda as_at, known_at: False  # noqa: E731
+    monkeypatch.setattr(rules, "_reads_newest_kept", reads_kept)
+    return request.param

@@ -12,6 +12,9 @@ from actions.models import Action, Timeframe
 from actions.services import date_confirmation_record
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory
 
+# Each test runs reading the kept newest updates and searching the updates (conftest).
+pytestmark = pytest.mark.usefixtures("both_ways")
+
 
 @pytest.fixture
 def tbc(db):

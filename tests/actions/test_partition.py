@@ -19,6 +19,9 @@ from tests.factories import (
     ThemeFactory,
 )
 
+# Each test runs reading the kept newest updates and searching the updates (conftest).
+pytestmark = pytest.mark.usefixtures("both_ways")
+
 CYPE_PLAN, IMPROVEMENT_PLAN = test_views.CYPE_PLAN, test_views.IMPROVEMENT_PLAN
 
 PARTS = ("complete_or_closed", "overdue", "at_risk_not_overdue", "no_concerns")

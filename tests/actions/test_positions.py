@@ -17,6 +17,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# Each test runs reading the kept newest updates and searching the updates (conftest).
+pytestmark = pytest.mark.usefixtures("both_ways")
+
 AS_AT = date(2023, 3, 31)
 
 

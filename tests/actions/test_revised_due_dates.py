@@ -20,6 +20,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# Each test runs reading the kept newest updates and searching the updates (conftest).
+pytestmark = pytest.mark.usefixtures("both_ways")
+
 
 @pytest.fixture(autouse=True)
 def frozen_today():

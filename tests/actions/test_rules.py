@@ -13,6 +13,9 @@ from django.core.exceptions import ValidationError
 from actions.models import RAG, Action, ProgressUpdate, Status
 from tests.factories import ActionFactory, PlanFactory, ProgressUpdateFactory, ThemeFactory
 
+# Each test runs reading the kept newest updates and searching the updates (conftest).
+pytestmark = pytest.mark.usefixtures("both_ways")
+
 PLAN_STARTS = date(2022, 4, 1)
 DUE = date(2023, 3, 31)  # "March 2023"
 

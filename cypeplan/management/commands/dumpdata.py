@@ -6,6 +6,10 @@ cycle it gives up on one model at random, which can put progress updates before 
 actions, or a scrutiny item's changes before the item, and then loaddata fails. Here a
 cycle is broken only at a model whose unmet references are all optional foreign keys:
 loaddata saves such a row without them and fills them in once the rest is loaded.
+
+Rows kept from other rows (a model with `kept_from_other_rows = True`, such as each
+action's newest update) are not written: loading the rows they are kept from sets them
+again, under the new database's numbers.
 """
 
 from django.apps import apps
@@ -35,6 +39,8 @@ def sort_dependencies(app_list, allow_cycles=False):
     waiting = []
     for app_config, model_list in app_list:
         for model in app_config.get_models() if model_list is None else model_list:
+            if getattr(model, "kept_from_other_rows", False):
+                continue
             waiting.append((model, _references(model)))
     dumped = {model for model, _ in waiting}
     ordered = []
