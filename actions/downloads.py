@@ -15,7 +15,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import xlsxwriter
-from django.db.models import F
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -174,10 +173,8 @@ def columns_grouped_by(group):
 
 def download_queryset(actions):
     """The downloaded fields of each action of a with_state queryset, in its order, with
-    the latest update's narratives read from the update with_state joined: one query."""
-    return actions.values(
-        *_FIELDS, **{field: F(f"latest_update__{field}") for field in _NARRATIVES}
-    )
+    the latest update's narratives read from the update with_state found: one query."""
+    return actions.values(*_FIELDS, **actions.latest_update_fields(_NARRATIVES))
 
 
 def download_rows(actions):

@@ -8,7 +8,9 @@ header's navigation (below).
 
 A panel is a callable `panel(request, **context)` returning the HTML to show (rendered with
 render_to_string) or "" for nothing. It must run a fixed number of queries, whatever the
-data size. Panels appear in the order they were registered.
+data size. Panels appear in the order they were registered. The dashboard passes `plan`,
+`as_at` and `counts` (its ActionQuerySet.counts, None without a plan), so a panel need not
+ask for them again.
 """
 
 from collections import defaultdict

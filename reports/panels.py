@@ -4,8 +4,6 @@ reports)."""
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from actions.models import Action
-
 from .content import change_words
 from .models import QuarterlyReport
 from .services import changed_since_publication
@@ -20,12 +18,13 @@ COUNT_WORDS = (
 )
 
 
-def dashboard_since_last_report(request, *, plan, as_at, **context):
+def dashboard_since_last_report(request, *, plan, as_at, counts, **context):
     """Beside the dashboard's counts, each count's change since the last report published
     for a quarter ending on or before the as-at date, a link to it, and, when the as-at
     date is that report's quarter end and later entries changed positions, a notice that
     the position changed after publication. Queries: the report; the live counts; at a
-    published quarter end, the late updates (and, only if any, those actions' positions)."""
+    published quarter end, the late updates (and, only if any, those actions' positions).
+    `counts` are the dashboard's own live counts as at `as_at`."""
     if plan is None or not request.user.has_perm("reports.view_quarterlyreport"):
         return ""
     report = (
@@ -36,7 +35,6 @@ def dashboard_since_last_report(request, *, plan, as_at, **context):
     )
     if report is None:
         return ""
-    counts = Action.objects.filter(theme__plan=plan).counts(as_at)
     short_name = report.quarter.short_name
     rows = [
         {

@@ -164,6 +164,26 @@ def _reads_newest_kept(as_at, known_at):
     return known_at is None and as_at >= timezone.localdate()
 
 
+def _partition_counts():
+    """The Count expressions of ActionQuerySet.counts, over rows annotated by with_state."""
+    return {
+        "total": Count("pk"),
+        "complete_or_closed": Count("pk", filter=Q(is_finished=True)),
+        "overdue": Count("pk", filter=Q(is_overdue=True)),
+        "at_risk_not_overdue": Count("pk", filter=Q(is_at_risk=True, is_overdue=False)),
+        "no_concerns": Count("pk", filter=NO_CONCERNS),
+        "stale": Count("pk", filter=Q(is_stale=True)),
+        "at_risk": Count("pk", filter=Q(is_at_risk=True)),
+        "complete": Count("pk", filter=Q(latest_status=Status.COMPLETE)),
+    }
+
+
+def counts_from_themes(themes):
+    """ActionQuerySet.counts for the actions of these rag_by_theme rows: each count summed
+    over the themes (every action is in exactly one theme)."""
+    return {name: sum(theme[name] for theme in themes) for name in _partition_counts()}
+
+
 def _flag(condition):
     return Case(When(condition, then=Value(True)), default=Value(False))
 
@@ -273,6 +293,7 @@ class ActionQuerySet(models.QuerySet):
         latest = Subquery(updates.values("pk")[:1])
         revision = Subquery(updates.filter(revised_due_on__isnull=False).values("pk")[:1])
         queryset = self.alias(
+            state_reads_kept=Value(False),
             latest_update=FilteredRelation(
                 "progress_updates", condition=Q(progress_updates__pk=latest)
             ),
@@ -312,14 +333,42 @@ class ActionQuerySet(models.QuerySet):
                 default=Subquery(searched.values(field or kept_field)[:1]),
             )
 
-        return self, {
-            "update_id": kept_or_searched("update_id", updates, "pk"),
+        update_id = kept_or_searched("update_id", updates, "pk")
+        queryset = self.alias(state_reads_kept=Value(True))
+        return queryset, {
+            "update_id": update_id,
             "status": kept_or_searched("status", updates),
             "rag": kept_or_searched("rag", updates),
             "reported_on": kept_or_searched("reported_on", updates),
             "revised_due_on": kept_or_searched("revised_due_on", revisions),
             "revised_due_reason": kept_or_searched("revised_due_reason", revisions),
             "due_revised_on": kept_or_searched("due_revised_on", revisions, "reported_on"),
+        }
+
+    def latest_update_fields(self, fields):
+        """{field: expression} for these fields of each action's latest update (as with_state
+        found it, so call with_state first), e.g. for a download's narratives."""
+        reads_kept = self.query.annotations.get("state_reads_kept")
+        if reads_kept is None:
+            raise ValueError("Ask for the state (with_state) before its latest update's fields.")
+        if not reads_kept.value:
+            return {field: F(f"latest_update__{field}") for field in fields}
+        from .progress import ProgressUpdate
+
+        as_at = self.query.annotations["state_as_at"].value
+        updates = ProgressUpdate.objects.filter(known(as_at), action=OuterRef("pk")).order_by(
+            *NEWEST_FIRST
+        )
+        return {
+            field: Case(
+                When(
+                    newest_update__reported_on__lte=as_at,
+                    then=F(f"newest_update__update__{field}"),
+                ),
+                When(newest_update__isnull=True, then=Value(None)),
+                default=Subquery(updates.values(field)[:1]),
+            )
+            for field in fields
         }
 
     def overdue(self, as_at, known_at=None):
@@ -369,20 +418,12 @@ class ActionQuerySet(models.QuerySet):
         """How many of these actions are in each part of the partition (complete_or_closed,
         overdue, at_risk_not_overdue, no_concerns: each action in exactly one, so they add
         up to total), and across it: stale, at_risk (overdue or not) and complete."""
-        return self.with_state(as_at, known_at).aggregate(
-            total=Count("pk"),
-            complete_or_closed=Count("pk", filter=Q(is_finished=True)),
-            overdue=Count("pk", filter=Q(is_overdue=True)),
-            at_risk_not_overdue=Count("pk", filter=Q(is_at_risk=True, is_overdue=False)),
-            no_concerns=Count("pk", filter=NO_CONCERNS),
-            stale=Count("pk", filter=Q(is_stale=True)),
-            at_risk=Count("pk", filter=Q(is_at_risk=True)),
-            complete=Count("pk", filter=Q(latest_status=Status.COMPLETE)),
-        )
+        return self.with_state(as_at, known_at).aggregate(**_partition_counts())
 
     def rag_by_theme(self, as_at, known_at=None):
         """Per theme, how many unfinished actions are Red, Amber, Green or not yet rated, and
-        how many are complete or closed, as at `as_at`."""
+        how many are complete or closed, as at `as_at`; with each theme's counts() too, so
+        one grouped query answers a dashboard (add them up with counts_from_themes)."""
         unfinished = Q(is_finished=False)
         return (
             self.with_state(as_at, known_at)
@@ -393,9 +434,8 @@ class ActionQuerySet(models.QuerySet):
                 amber=Count("pk", filter=unfinished & Q(latest_rag=RAG.AMBER)),
                 green=Count("pk", filter=unfinished & Q(latest_rag=RAG.GREEN)),
                 not_rated=Count("pk", filter=unfinished & Q(latest_rag="")),
-                complete=Count("pk", filter=Q(latest_status=Status.COMPLETE)),
                 closed=Count("pk", filter=Q(latest_status=Status.CLOSED)),
-                total=Count("pk"),
+                **_partition_counts(),
             )
             .order_by("theme__position", "theme__name")
         )

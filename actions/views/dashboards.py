@@ -11,6 +11,7 @@ from .. import hooks
 from ..charts import rag_by_theme_chart
 from ..downloads import Context, actions_download, download_format
 from ..models import Action
+from ..models.rules import counts_from_themes
 from .scope import Scope, reader_page
 
 # Rows per page on the grouped lists: a committee's whole list fits on one page; the
@@ -53,9 +54,9 @@ def dashboard(request):
     scope = Scope.from_request(request, about_plan=True)
     counts, themes = None, []
     if scope.plan is not None:
-        actions = Action.objects.filter(theme__plan=scope.plan)
-        counts = actions.counts(scope.as_at)
-        themes = list(actions.rag_by_theme(scope.as_at))
+        # One grouped query: each theme's counts and RAG, added up for the plan's counts.
+        themes = list(Action.objects.filter(theme__plan=scope.plan).rag_by_theme(scope.as_at))
+        counts = counts_from_themes(themes)
     return render(
         request,
         "actions/dashboard.html",
@@ -64,7 +65,9 @@ def dashboard(request):
             "counts": counts,
             "themes": themes,
             "chart": rag_by_theme_chart(themes),
-            "panels": hooks.panels("dashboard", request, plan=scope.plan, as_at=scope.as_at),
+            "panels": hooks.panels(
+                "dashboard", request, plan=scope.plan, as_at=scope.as_at, counts=counts
+            ),
             "nav_section": "dashboard",
         },
     )

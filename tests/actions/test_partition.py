@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import RAG, Action, Status
+from actions.models.rules import counts_from_themes
 from tests.actions import test_views
 from tests.factories import (
     ActionFactory,
@@ -62,6 +63,12 @@ def test_each_action_is_in_exactly_one_part_of_the_partition(real_plans, slug, a
     counts = actions.counts(as_at)
     assert [counts[part] for part in PARTS] == [len(part) for part in members]
     assert sum(counts[part] for part in PARTS) == counts["total"] == len(every)
+    # The dashboard's one grouped query, added up over the themes, says the same.
+    themes = list(actions.rag_by_theme(as_at))
+    assert counts_from_themes(themes) == counts
+    for theme in themes:
+        in_theme = actions.filter(theme_id=theme["theme_id"]).counts(as_at)
+        assert {name: theme[name] for name in in_theme} == in_theme
 
 
 @pytest.mark.parametrize("slug", [CYPE_PLAN, IMPROVEMENT_PLAN])
