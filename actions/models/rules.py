@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import (
     Case,
     Count,
+    Expression,
     F,
     FilteredRelation,
     OuterRef,
@@ -164,6 +165,40 @@ def _reads_newest_kept(as_at, known_at):
     return known_at is None and as_at >= timezone.localdate()
 
 
+class _LatestKnown(Expression):
+    """A column of each action's latest update reported on or before `as_at` (of those that
+    revised the due date, with `revising`): known() and NEWEST_FIRST as one correlated SQL
+    subquery, for the few actions with_state can't read from their kept newest update.
+    Written as SQL, not a Subquery, because Django copies and resolves a Subquery's whole
+    query everywhere the field is read (dozens of times per with_state query)."""
+
+    def __init__(self, column, as_at, *, revising=False):
+        super().__init__()
+        self.column, self.as_at, self.revising = column, as_at, revising
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.column!r}, {self.as_at!r})"
+
+    @property
+    def output_field(self):
+        from .progress import ProgressUpdate
+
+        return ProgressUpdate._meta.get_field(self.column)
+
+    def as_sql(self, compiler, connection):
+        from .progress import ProgressUpdate
+
+        quote = connection.ops.quote_name
+        action = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        revising = " AND u.revised_due_on IS NOT NULL" if self.revising else ""
+        sql = (
+            f"(SELECT u.{quote(self.column)} FROM {quote(ProgressUpdate._meta.db_table)} u "
+            f"WHERE u.action_id = {action}.{quote('id')} AND u.reported_on <= %s{revising} "
+            "ORDER BY u.reported_on DESC, u.id DESC LIMIT 1)"
+        )
+        return sql, (connection.ops.adapt_datefield_value(self.as_at),)
+
+
 def _partition_counts():
     """The Count expressions of ActionQuerySet.counts, over rows annotated by with_state."""
     return {
@@ -317,32 +352,24 @@ class ActionQuerySet(models.QuerySet):
         newest of all), and so is its newest revision; an action without one has no update.
         Otherwise each field is searched for (the subqueries run only for those actions).
         Right at any date, but for all updates known now only (no `known_at`)."""
-        from .progress import ProgressUpdate
-
-        updates = ProgressUpdate.objects.filter(known(as_at), action=OuterRef("pk")).order_by(
-            *NEWEST_FIRST
-        )
-        revisions = updates.filter(revised_due_on__isnull=False)
         kept = Q(newest_update__reported_on__lte=as_at)
-        nothing = Q(newest_update__isnull=True)
 
-        def kept_or_searched(kept_field, searched, field=None):
+        def kept_or_searched(kept_field, column, *, revising=False):
             return Case(
                 When(kept, then=F(f"newest_update__{kept_field}")),
-                When(nothing, then=Value(None)),
-                default=Subquery(searched.values(field or kept_field)[:1]),
+                default=_LatestKnown(column, as_at, revising=revising),
             )
 
-        update_id = kept_or_searched("update_id", updates, "pk")
-        queryset = self.alias(state_reads_kept=Value(True))
-        return queryset, {
-            "update_id": update_id,
-            "status": kept_or_searched("status", updates),
-            "rag": kept_or_searched("rag", updates),
-            "reported_on": kept_or_searched("reported_on", updates),
-            "revised_due_on": kept_or_searched("revised_due_on", revisions),
-            "revised_due_reason": kept_or_searched("revised_due_reason", revisions),
-            "due_revised_on": kept_or_searched("due_revised_on", revisions, "reported_on"),
+        return self.alias(state_reads_kept=Value(True)), {
+            "update_id": kept_or_searched("update_id", "id"),
+            "status": kept_or_searched("status", "status"),
+            "rag": kept_or_searched("rag", "rag"),
+            "reported_on": kept_or_searched("reported_on", "reported_on"),
+            "revised_due_on": kept_or_searched("revised_due_on", "revised_due_on", revising=True),
+            "revised_due_reason": kept_or_searched(
+                "revised_due_reason", "revised_due_reason", revising=True
+            ),
+            "due_revised_on": kept_or_searched("due_revised_on", "reported_on", revising=True),
         }
 
     def latest_update_fields(self, fields):
@@ -353,20 +380,14 @@ class ActionQuerySet(models.QuerySet):
             raise ValueError("Ask for the state (with_state) before its latest update's fields.")
         if not reads_kept.value:
             return {field: F(f"latest_update__{field}") for field in fields}
-        from .progress import ProgressUpdate
-
         as_at = self.query.annotations["state_as_at"].value
-        updates = ProgressUpdate.objects.filter(known(as_at), action=OuterRef("pk")).order_by(
-            *NEWEST_FIRST
-        )
         return {
             field: Case(
                 When(
                     newest_update__reported_on__lte=as_at,
                     then=F(f"newest_update__update__{field}"),
                 ),
-                When(newest_update__isnull=True, then=Value(None)),
-                default=Subquery(updates.values(field)[:1]),
+                default=_LatestKnown(field, as_at),
             )
             for field in fields
         }

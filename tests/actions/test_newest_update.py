@@ -23,7 +23,8 @@ FAR_FUTURE = date(2100, 1, 1)
 
 
 def latest_by_the_rules(actions, as_at=FAR_FUTURE):
-    """{action id: (latest update id, status, RAG, reported on, due on, revised on, reason)}
+    """{action id: (latest update id, status, RAG, reported on, due on, revised on, reason,
+    what's working well)}
     with with_state searching the updates, never reading the kept rows."""
     original = rules_module._reads_newest_kept
     rules_module._reads_newest_kept = lambda as_at, known_at: False
@@ -44,6 +45,7 @@ def latest_as_kept(actions, as_at=FAR_FUTURE):
 
 def _positions(actions, as_at):
     rows = Action.objects.filter(pk__in=[action.pk for action in actions]).with_state(as_at)
+    rows = rows.annotate(**rows.latest_update_fields(["working_well"]))
     return {
         row.pk: (
             row.latest_update_id,
@@ -53,6 +55,7 @@ def _positions(actions, as_at):
             row.due_on,
             row.due_revised_on,
             row.revised_due_reason,
+            row.working_well,
         )
         for row in rows
     }
@@ -107,6 +110,7 @@ def test_the_kept_newest_update_is_the_latest_after_any_history(history, probe_d
             made.append(
                 ProgressUpdate.objects.create(
                     action=actions[which],
+                    working_well=f"Update {len(made)}",
                     reported_on=reported_on,
                     status=status,
                     rag=rag,
