@@ -22,6 +22,8 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from actions import hooks
 from actions.models import FINISHED, RAG, ProgressUpdate, Status, rag_words
@@ -107,10 +109,40 @@ def rag_tag_context(rag=None, status=None):
     return rag_tag_parts(rag, status)
 
 
-@register.inclusion_tag("includes/rag_tag.html")
+@register.simple_tag
 def rag_tag(rag=None, status=None, date=None):
-    """`{% rag_tag action.rag action.status action.reported_on %}`."""
-    return {"rag": rag, "status": status, "date": date}
+    """`{% rag_tag action.rag action.status action.reported_on %}`: the tag, and the date it
+    stands at when given. Plain code rather than a template: every row of every list and
+    table draws one (includes/rag_tag.html says the same)."""
+    tag = rag_tag_parts(rag, status)
+    html = format_html('<strong class="govuk-tag {}">{}</strong>', tag["classes"], tag["label"])
+    if date:
+        html += format_html('<span class="app-rag__date">as at {}</span>', govuk_date(date))
+    return html
+
+
+# An action's position as words in tags (position_tags).
+_POSITION_TAGS = (
+    ("is_overdue", '<strong class="govuk-tag govuk-tag--red">Overdue</strong> '),
+    ("is_at_risk", '<strong class="govuk-tag govuk-tag--orange">At risk</strong>'),
+    ("has_no_concerns", '<strong class="govuk-tag govuk-tag--grey">No concerns</strong>'),
+)
+
+
+@register.simple_tag
+def position_tags(action, standalone=False):
+    """`{% position_tags action %}`: an action's position as words in tags: Overdue, At
+    risk, or No concerns; a finished action's status only when `standalone` (in a table its
+    status column says it). Never green: Green is the officer's RAG, not ours. `action` is
+    a with_state row or an ActionState. Plain code: every row of every list draws one."""
+    if action.is_finished:
+        if not standalone:
+            return ""
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--blue">{}</strong>',
+            status_label(action.latest_status),
+        )
+    return mark_safe("".join(tag for flag, tag in _POSITION_TAGS if getattr(action, flag)))
 
 
 # --- Pagination -----------------------------------------------------------------
