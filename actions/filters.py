@@ -51,8 +51,8 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="Any source",
     )
     status = django_filters.ChoiceFilter(
+        method="latest_status",
         label="Latest status",
-        field_name="latest_status",
         choices=Status.choices,
         empty_label="Any status",
     )
@@ -118,6 +118,9 @@ class ActionFilter(django_filters.FilterSet):
 
     def led_or_supported_by(self, queryset, name, lead):
         return queryset.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
+
+    def latest_status(self, queryset, name, value):
+        return queryset.with_state(self.as_at).filter(latest_status=value)
 
     def rated(self, queryset, name, value):
         return queryset.with_state(self.as_at).filter(latest_rag="" if value == "none" else value)

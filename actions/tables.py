@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django_tables2.rows import BoundRows
 
 from .downloads import yes_no
 from .models import Status, rag_words
@@ -54,7 +55,13 @@ class ActionTable(tables.Table):
         order_by = ("reference",)
         empty_text = "No actions match these filters."
 
-    def __init__(self, *args, keep_date="", **kwargs):
+    # Columns read from ActionQuerySet.with_state: sorting by one needs every row's state.
+    STATE_COLUMNS = frozenset(
+        ("due", "original_due", "status", "rag", "last_update", "overdue", "at_risk", "stale")
+    )
+
+    def __init__(self, *args, as_at, keep_date="", **kwargs):
+        self.as_at = as_at
         # Links to the action, theme and lead pages keep the register's as-at date.
         self.keep_date = f"?{keep_date}" if keep_date else ""
         super().__init__(*args, **kwargs)
@@ -62,7 +69,22 @@ class ActionTable(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         # ?per_page= is the reader's to choose, within reason: 1 to 200 rows a page.
         per_page = min(max(per_page or ROWS_PER_PAGE, 1), MAX_ROWS_PER_PAGE)
-        return super().paginate(*args, per_page=per_page, **kwargs)
+        super().paginate(*args, per_page=per_page, **kwargs)
+        # The state of the rows shown, and only those: the page's ids are picked by the
+        # filtered, sorted rows (which hold the state only if a filter or the sort needs it)
+        # in a subquery, and the state worked out for them. One query, as before.
+        matching = self.data.data
+        ordering = [*matching.query.order_by, "pk"]
+        start = max(self.page.start_index() - 1, 0)
+        shown = matching.order_by(*ordering).values("pk")[start : start + per_page]
+        rows = (
+            matching.model.objects.filter(pk__in=shown)
+            .with_state(self.as_at)
+            .select_related("theme__plan", "lead", "timeframe")
+            .order_by(*ordering)
+        )
+        self.page.object_list = BoundRows(data=rows, table=self)
+        return self
 
     def _link(self, url, text):
         return format_html('<a class="govuk-link" href="{}{}">{}</a>', url, self.keep_date, text)

@@ -42,9 +42,12 @@ class ActionRegister(SingleTableMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Action.objects.with_state(self.scope.as_at).select_related(
-            "theme__plan", "lead", "timeframe"
-        )
+        # The matching actions hold their state only when the sort needs it (a filter on
+        # it adds it itself); the page's rows get theirs once picked (ActionTable.paginate).
+        actions = Action.objects.select_related("theme__plan", "lead", "timeframe")
+        if self.request.GET.get("sort", "").lstrip("-") in ActionTable.STATE_COLUMNS:
+            actions = actions.with_state(self.scope.as_at)
+        return actions
 
     def get_table_pagination(self, table):
         # A download is every matching row: don't count them for a page nobody sees.
@@ -66,14 +69,14 @@ class ActionRegister(SingleTableMixin, FilterView):
             synthetic=bool(plan and plan.is_synthetic),
         )
         return actions_download(
-            context["table"].data.data,
+            context["table"].data.data.with_state(self.scope.as_at),
             file_format=self.file_format,
             context=download,
             names=[plan.slug if plan else "all-plans", "register"],
         )
 
     def get_table_kwargs(self):
-        return {"keep_date": self.scope.keep_date}
+        return {"as_at": self.scope.as_at, "keep_date": self.scope.keep_date}
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "as_at": self.scope.as_at}

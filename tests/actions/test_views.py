@@ -311,6 +311,36 @@ def test_register_filters_by_overdue_as_at_a_date(real_plans, member):
     assert references_in(response) == ["5.2", "5.3", "5.4", "6.3", "7.1", "7.2", "7.3"]
 
 
+@pytest.mark.parametrize(
+    "sort", ["reference", "-reference", "due", "-due", "status", "-rag", "last_update", "lead"]
+)
+@pytest.mark.parametrize("as_at", ["2021-08-01", "2022-03-31"])
+def test_register_pages_show_every_row_once_in_order_with_its_state(
+    real_plans, member, sort, as_at
+):
+    """The page's rows are picked from the filtered, sorted rows, then their state worked
+    out: read page by page, they are every row once, in the order of the whole."""
+    from actions.models import Action
+    from actions.tables import ActionTable
+
+    query = {"plan": IMPROVEMENT_PLAN, "as_at": as_at, "sort": sort, "per_page": 7}
+    pages = []
+    for number in range(1, 6):
+        response = member.get(reverse("actions:register"), {**query, "page": number})
+        table = response.context["table"]
+        pages.append([(row.record.pk, row.record.latest_status) for row in table.page.object_list])
+    shown = [row for page in pages for row in page]
+
+    actions = Action.objects.filter(theme__plan__slug=IMPROVEMENT_PLAN).with_state(
+        date.fromisoformat(as_at)
+    )
+    every = {action.pk: action.latest_status for action in actions}
+    assert 28 < len(shown) == len(every)  # five pages of seven, the last part full
+    assert dict(shown) == every
+    whole = ActionTable(actions, as_at=date.fromisoformat(as_at), order_by=sort)
+    assert [pk for pk, _ in shown] == [row.record.pk for row in whole.rows]
+
+
 def test_register_filters_combine(real_plans, member):
     response = member.get(
         reverse("actions:register"),
