@@ -121,6 +121,26 @@ def rag_tag(rag=None, status=None, date=None):
     return html
 
 
+@register.simple_tag
+def due_date(action):
+    """`{% due_date action %}`: the due date an action is judged against (with_state's
+    due_on) and, where an officer's revised date stands in its place, the plan's own date
+    beside it. `action`: a with_state row or an ActionState. Plain code: every row of a
+    list draws one."""
+    if not action.due_on:
+        return "No due date"
+    html = format_html("{}", format_date(action.due_on, "j M Y"))
+    if action.due_on != action.original_due_on:
+        original = (
+            format_date(action.original_due_on, "j M Y") if action.original_due_on else "no date"
+        )
+        html += format_html(
+            '<br><span class="govuk-hint govuk-!-font-size-16">Revised: the plan said {}</span>',
+            original,
+        )
+    return html
+
+
 # An action's position as words in tags (position_tags).
 _POSITION_TAGS = (
     ("is_overdue", '<strong class="govuk-tag govuk-tag--red">Overdue</strong> '),
