@@ -353,10 +353,13 @@ class ActionQuerySet(models.QuerySet):
         Otherwise each field is searched for (the subqueries run only for those actions).
         Right at any date, but for all updates known now only (no `known_at`)."""
         kept = Q(newest_update__reported_on__lte=as_at)
+        # No kept row: the action has no update (nothing to search for).
+        nothing = Q(newest_update__isnull=True)
 
         def kept_or_searched(kept_field, column, *, revising=False):
             return Case(
                 When(kept, then=F(f"newest_update__{kept_field}")),
+                When(nothing, then=Value(None)),
                 default=_LatestKnown(column, as_at, revising=revising),
             )
 
@@ -387,6 +390,7 @@ class ActionQuerySet(models.QuerySet):
                     newest_update__reported_on__lte=as_at,
                     then=F(f"newest_update__update__{field}"),
                 ),
+                When(newest_update__isnull=True, then=Value(None)),
                 default=_LatestKnown(field, as_at),
             )
             for field in fields
