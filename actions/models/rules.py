@@ -191,12 +191,31 @@ class _LatestKnown(Expression):
         quote = connection.ops.quote_name
         action = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         revising = " AND u.revised_due_on IS NOT NULL" if self.revising else ""
+        opts = ProgressUpdate._meta
+        terms = []
+        for name in NEWEST_FIRST:  # the rule's own order, as SQL
+            bare = name.lstrip("-")
+            field = opts.pk if bare == "pk" else opts.get_field(bare)
+            terms.append(f"u.{quote(field.column)} {'DESC' if name != bare else 'ASC'}")
+        newest_first = ", ".join(terms)
         sql = (
             f"(SELECT u.{quote(self.column)} FROM {quote(ProgressUpdate._meta.db_table)} u "
             f"WHERE u.action_id = {action}.{quote('id')} AND u.reported_on <= %s{revising} "
-            "ORDER BY u.reported_on DESC, u.id DESC LIMIT 1)"
+            f"ORDER BY {newest_first} LIMIT 1)"
         )
         return sql, (connection.ops.adapt_datefield_value(self.as_at),)
+
+
+def _kept_or_searched(as_at, kept_field, column, *, revising=False):
+    """A field of each action's latest update as at `as_at`, read from its kept newest update
+    (NewestUpdate's `kept_field`) when that update is reported on or before `as_at`, since
+    it is then the latest (it is the newest of all; so is its newest revision); nothing for
+    an action with no kept row, which has no update; else searched for (`column`)."""
+    return Case(
+        When(newest_update__reported_on__lte=as_at, then=F(f"newest_update__{kept_field}")),
+        When(newest_update__isnull=True, then=Value(None)),
+        default=_LatestKnown(column, as_at, revising=revising),
+    )
 
 
 def _partition_counts():
@@ -347,32 +366,25 @@ class ActionQuerySet(models.QuerySet):
         }
 
     def _newest_kept(self, as_at):
-        """The same fields from each action's kept newest update (NewestUpdate): when that
-        update is reported on or before `as_at` it is the latest as at `as_at` (it is the
-        newest of all), and so is its newest revision; an action without one has no update.
-        Otherwise each field is searched for (the subqueries run only for those actions).
-        Right at any date, but for all updates known now only (no `known_at`)."""
-        kept = Q(newest_update__reported_on__lte=as_at)
-        # No kept row: the action has no update (nothing to search for).
-        nothing = Q(newest_update__isnull=True)
-
-        def kept_or_searched(kept_field, column, *, revising=False):
-            return Case(
-                When(kept, then=F(f"newest_update__{kept_field}")),
-                When(nothing, then=Value(None)),
-                default=_LatestKnown(column, as_at, revising=revising),
-            )
-
+        """The same fields from each action's kept newest update (_kept_or_searched): right
+        at any date, but for all updates known now only (no `known_at`)."""
+        fields = {
+            "update_id": ("update_id", "id"),
+            "status": ("status", "status"),
+            "rag": ("rag", "rag"),
+            "reported_on": ("reported_on", "reported_on"),
+        }
+        revision_fields = {
+            "revised_due_on": ("revised_due_on", "revised_due_on"),
+            "revised_due_reason": ("revised_due_reason", "revised_due_reason"),
+            "due_revised_on": ("due_revised_on", "reported_on"),
+        }
         return self.alias(state_reads_kept=Value(True)), {
-            "update_id": kept_or_searched("update_id", "id"),
-            "status": kept_or_searched("status", "status"),
-            "rag": kept_or_searched("rag", "rag"),
-            "reported_on": kept_or_searched("reported_on", "reported_on"),
-            "revised_due_on": kept_or_searched("revised_due_on", "revised_due_on", revising=True),
-            "revised_due_reason": kept_or_searched(
-                "revised_due_reason", "revised_due_reason", revising=True
-            ),
-            "due_revised_on": kept_or_searched("due_revised_on", "reported_on", revising=True),
+            **{name: _kept_or_searched(as_at, *kept) for name, kept in fields.items()},
+            **{
+                name: _kept_or_searched(as_at, *kept, revising=True)
+                for name, kept in revision_fields.items()
+            },
         }
 
     def latest_update_fields(self, fields):
@@ -384,17 +396,7 @@ class ActionQuerySet(models.QuerySet):
         if not reads_kept.value:
             return {field: F(f"latest_update__{field}") for field in fields}
         as_at = self.query.annotations["state_as_at"].value
-        return {
-            field: Case(
-                When(
-                    newest_update__reported_on__lte=as_at,
-                    then=F(f"newest_update__update__{field}"),
-                ),
-                When(newest_update__isnull=True, then=Value(None)),
-                default=_LatestKnown(field, as_at),
-            )
-            for field in fields
-        }
+        return {field: _kept_or_searched(as_at, f"update__{field}", field) for field in fields}
 
     def overdue(self, as_at, known_at=None):
         """Due before `as_at` and not complete or closed as at `as_at`."""

@@ -43,8 +43,9 @@ class ActionRegister(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         # The matching actions hold their state only when the sort needs it (a filter on
-        # it adds it itself); the page's rows get theirs once picked (ActionTable.paginate).
-        actions = Action.objects.select_related("theme__plan", "lead", "timeframe")
+        # it adds it itself); the page's rows get theirs, and their theme, plan, lead and
+        # timeframe, once picked (ActionTable.paginate).
+        actions = Action.objects.all()
         if self.request.GET.get("sort", "").lstrip("-") in ActionTable.STATE_COLUMNS:
             actions = actions.with_state(self.scope.as_at)
         return actions
