@@ -115,6 +115,13 @@ class ProgressUpdate(models.Model):
         indexes = [
             # The latest update as at a date: newest report first within each action.
             models.Index(fields=["action", "reported_on", "id"], name="update_latest_as_at"),
+            # The latest that revised the due date, as at a date: without it each action's
+            # updates are read and sorted to find it.
+            models.Index(
+                fields=["action", "reported_on", "id"],
+                condition=models.Q(revised_due_on__isnull=False),
+                name="update_revision_as_at",
+            ),
         ]
 
     def __str__(self):

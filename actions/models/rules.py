@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql.datastructures import Join
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -206,6 +207,65 @@ class _LatestKnown(Expression):
         return sql, (connection.ops.adapt_datefield_value(self.as_at),)
 
 
+class _LateralJoin(Join):
+    """The join of a searched update (with_state's latest_update or due_revision) written,
+    on PostgreSQL, as a LATERAL subquery that finds each action's update by its key: the
+    update is picked once per action (one index probe) and fetched by primary key (one
+    more). As a plain join, PostgreSQL's planner hashes every update in the database and
+    tests the pick on each, so a past date's dashboard grew with all the updates ever
+    entered, in every plan. Other databases get the plain join. Same rows either way."""
+
+    @classmethod
+    def replacing(cls, join):
+        return cls(
+            join.table_name,
+            join.parent_alias,
+            join.table_alias,
+            join.join_type,
+            join.join_field,
+            join.nullable,
+            filtered_relation=join.filtered_relation,
+        )
+
+    @property
+    def identity(self):
+        # Equal to the plain join it replaces, so a later reference to the same relation
+        # (e.g. latest_update_fields) reuses this join rather than adding another.
+        return (Join, *super().identity[1:])
+
+    def as_sql(self, compiler, connection):
+        sql, params = super().as_sql(compiler, connection)
+        if connection.vendor != "postgresql":
+            return sql, params
+        quote = compiler.quote_name_unless_alias
+        alias = "" if self.table_alias == self.table_name else f" {self.table_alias}"
+        table = f"{quote(self.table_name)}{alias}"
+        head = f"{self.join_type} {table} ON ("
+        if not (sql.startswith(head) and sql.endswith(")")):
+            raise ValueError(f"Unexpected join SQL: {sql[:80]}")
+        condition = sql[len(head) : -1]
+        # OFFSET 0 keeps the planner from pulling the subquery up into a plain join again.
+        return (
+            f"{self.join_type} LATERAL (SELECT * FROM {table} WHERE {condition} OFFSET 0)"
+            f"{alias or ' ' + quote(self.table_name)} ON TRUE",
+            params,
+        )
+
+
+# The FilteredRelations through which with_state searches for the latest updates.
+SEARCHED_UPDATES = ("latest_update", "due_revision")
+
+
+def _joins_made_lateral(queryset, relation_names):
+    """The queryset with the joins of these FilteredRelations as _LateralJoin."""
+    alias_map = queryset.query.alias_map
+    for alias, join in list(alias_map.items()):
+        relation = getattr(join, "filtered_relation", None)
+        if type(join) is Join and relation is not None and relation.alias in relation_names:
+            alias_map[alias] = _LateralJoin.replacing(join)
+    return queryset
+
+
 def _kept_or_searched(as_at, kept_field, column, *, revising=False):
     """A field of each action's latest update as at `as_at`, read from its kept newest update
     (NewestUpdate's `kept_field`) when that update is reported on or before `as_at`, since
@@ -300,7 +360,7 @@ class ActionQuerySet(models.QuerySet):
         stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
         due_soon = ~finished & Q(due_on__gte=as_at, due_on__lte=as_at + warning_window())
         due_soon_not_started = due_soon & Q(latest_status=Status.NOT_STARTED)
-        return (
+        queryset = (
             queryset.annotate(
                 state_as_at=Value(as_at, output_field=models.DateField()),
                 state_known_at=Value(known_at, output_field=models.DateTimeField()),
@@ -333,6 +393,7 @@ class ActionQuerySet(models.QuerySet):
                 ),
             )
         )
+        return _joins_made_lateral(queryset, SEARCHED_UPDATES)
 
     def _newest_searched(self, as_at, known_at):
         """The latest known update, and the latest that revised the due date, picked once
