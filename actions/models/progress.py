@@ -34,7 +34,20 @@ class ProgressUpdateQuerySet(models.QuerySet):
         if as_at >= timezone.localdate():
             return self.none()  # nothing is entered after today (and 31-12-9999 has no end)
         late = self.filter(reported_on__lte=as_at, entered_at__gt=end_of_day(as_at))
-        return late if plan is None else late.filter(action__theme__plan=plan)
+        if plan is None:
+            return late
+        # The plan's actions as a list each late update is checked against, by an action
+        # id written `+action_id`, which no index answers. Joined plainly, SQLite (which
+        # keeps no statistics) led with the plan's actions and read every update of each
+        # (22 ms at 10,000 actions, on every page as at a past date); this way it can only
+        # start from the updates entered since the day, through update_entered_late (1 ms).
+        return late.alias(
+            _of_action=models.Func(
+                models.F("action_id"),
+                template="+%(expressions)s",
+                output_field=models.IntegerField(),
+            )
+        ).filter(_of_action__in=Action.objects.filter(theme__plan=plan).values("pk"))
 
 
 class ProgressUpdate(models.Model):
@@ -123,8 +136,8 @@ class ProgressUpdate(models.Model):
                 name="update_revision_as_at",
             ),
             # Updates entered after a past as-at day that report on or before it
-            # (entered_late, on every page as at a past date): PostgreSQL reads the few
-            # entered since, not every update in the database.
+            # (entered_late, on every page as at a past date): the few entered since are
+            # read, not every update of the plan.
             models.Index(
                 fields=["entered_at", "reported_on", "action"], name="update_entered_late"
             ),

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 
 from actions import roles
@@ -88,6 +89,26 @@ def test_late_entries_are_of_the_plan_asked_for(plan, action):
 
     assert list(ProgressUpdate.objects.entered_late(AS_AT, plan)) == [mine]
     assert set(ProgressUpdate.objects.entered_late(AS_AT)) == {mine, theirs}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's planner; PostgreSQL's follows statistics"
+)
+def test_sqlite_finds_a_plans_late_entries_from_the_updates_entered_since(plan, action):
+    """SQLite keeps no statistics, so its plan is the same at any size: it must start from
+    the updates entered since the day (update_entered_late), not read every update of each
+    of the plan's actions, which took 22 ms at 10,000 actions on every past-date page."""
+    mine = entered(at(2022, 10, 20), action, AS_AT)
+    entered(at(2022, 9, 1), action, date(2022, 9, 1))
+    late = ProgressUpdate.objects.entered_late(AS_AT, plan)
+    sql, params = late.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        steps = [step[-1] for step in cursor.fetchall()]
+
+    assert list(late) == [mine]
+    assert any("update_entered_late" in step for step in steps), steps
+    assert not any("update_latest_as_at" in step for step in steps), steps
 
 
 def test_a_late_entry_is_what_separates_the_position_now_from_that_days(action):
