@@ -6,10 +6,19 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from actions.demo import DemoPlanRefused, demo_plan_delete, demo_plan_generate
-from actions.models import Action, Lead, ProgressUpdate, Status, SubStep, Timeframe
+from actions.models import (
+    Action,
+    Lead,
+    NewestUpdate,
+    ProgressUpdate,
+    Status,
+    SubStep,
+    Timeframe,
+)
 from actions.timeframes import parse_timeframe
 from tests.factories import ActionFactory, LeadFactory, PlanFactory, ProgressUpdateFactory
 from themes.models import Plan
@@ -62,6 +71,28 @@ def test_makes_exactly_the_actions_and_updates_asked_for_in_one_synthetic_plan()
     assert "Synthetic demo plan: 60 actions" in output
     assert "240 progress updates" in output
     assert " s:" in output  # how long it took
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's upkeep")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_generated_plan_is_left_analysed_and_vacuumed():
+    """Pages over a just-generated plan are timed as they run once autovacuum has been: the
+    planner knows the new rows, and counts can read an index alone (all-visible pages)."""
+    generate("--actions", "40", "--updates-per-action", "3")
+
+    tables = ["actions_action", "actions_progressupdate", "actions_newestupdate"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples, relallvisible FROM pg_class WHERE relname = ANY(%s)",
+            [tables],
+        )
+        found = {name: (tuples, visible) for name, tuples, visible in cursor.fetchall()}
+    assert {name: tuples for name, (tuples, _) in found.items()} == {
+        "actions_action": 40,
+        "actions_progressupdate": 120,
+        "actions_newestupdate": NewestUpdate.objects.count(),
+    }
+    assert all(visible > 0 for _, visible in found.values()), found
 
 
 @pytest.mark.django_db

@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext, setup_databases, teardown_d
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.demo import demo_plan_delete, demo_plan_generate
+from actions.demo import demo_database_settle, demo_plan_delete, demo_plan_generate
 from actions.downloads import download_queryset
 from actions.management.benchmark_references import dashboard_reference, download_reference
 from actions.models import Action, Lead
@@ -264,9 +264,7 @@ class Command(BaseCommand):
         )
         results.generated[size] = time.perf_counter() - started
         self.stdout.write(f"  generated in {results.generated[size]:.1f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        demo_database_settle()
         version = ".".join(str(part) for part in connection.get_database_version())
         self.database = f"{connection.display_name} {version}"
         sample = demo_sample(plan)

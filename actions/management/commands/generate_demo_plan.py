@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from actions.demo import DemoPlanRefused, demo_plan_generate
+from actions.demo import DemoPlanRefused, demo_database_settle, demo_plan_generate
 from actions.models import Action, ProgressUpdate, SubStep
 
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             )
         except DemoPlanRefused as error:
             raise CommandError(str(error)) from None
+        demo_database_settle()
         seconds = time.perf_counter() - started
 
         in_plan = Action.objects.filter(theme__plan=plan)

@@ -29,7 +29,7 @@ from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 
-from actions.demo import demo_plan_generate
+from actions.demo import demo_database_settle, demo_plan_generate
 
 from .benchmark_pages import FLOOR, PAGES, demo_sample, demo_visitors, page_url, percentile
 
@@ -130,9 +130,7 @@ class Command(BaseCommand):
             plan = demo_plan_generate(
                 actions=actions, updates_per_action=updates_per_action, replace=True
             )
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            demo_database_settle()
             sample = demo_sample(plan)
             visitors = demo_visitors(sample)
             cookies = {role: session_cookie(user) for role, user in visitors.items()}
