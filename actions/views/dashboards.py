@@ -1,11 +1,12 @@
 """The exception pages scrutiny opens first: the dashboard and the overdue and at-risk lists."""
 
-from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+
+from cypeplan.paging import OneQueryPaginator
 
 from .. import hooks
 from ..charts import rag_by_theme_chart
@@ -93,7 +94,7 @@ def exception_list(request, kind):
         actions = exception_actions(scope.plan, kind, by, scope.as_at)
         if file_format:
             return exception_download(scope, kind, by, actions, file_format)
-        page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     elif file_format:
         raise Http404("No plan has been loaded yet.")
     return render(

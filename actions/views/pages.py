@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from cypeplan.paging import OneQueryPaginator
 from themes.models import Theme
 
 from .. import hooks
@@ -162,7 +163,7 @@ def lead_detail(request, pk):
         .exceptions_first(scope.as_at)
         .select_related("theme__plan", "lead", "timeframe")
     )
-    page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     may_manage = may_manage_delegates(request.user, lead)
     return render(
         request,

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from cypeplan.inputs import plain_number
+from cypeplan.paging import OneQueryPaginator
 
 from .. import hooks
 from ..forms import NO_RATING, DelegateForm, ProgressUpdateForm
@@ -37,7 +37,7 @@ def my_actions(request):
         .exceptions_first(scope.as_at)
         .select_related("theme__plan", "lead", "timeframe")
     )
-    page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actions/my_actions.html",
