@@ -12,6 +12,7 @@ from django.db.models import (
     Expression,
     F,
     FilteredRelation,
+    Func,
     OuterRef,
     Q,
     Subquery,
@@ -19,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
 from django.db.models.sql.datastructures import Join
 from django.utils import timezone
 from django_cte import CTE, with_cte
@@ -106,14 +108,8 @@ def original_due_on(known_at=None):
     """The plan's own due date for an action: its timeframe's, or, for a timeframe to be
     confirmed, the date a person last confirmed for this action (as known at `known_at`).
     `Action.original_due_on` says the same for one action."""
-    from .confirmation import DateConfirmation
-
-    confirmed = DateConfirmation.objects.filter(action=OuterRef("pk"), sub_step=None)
-    if known_at is not None:
-        confirmed = confirmed.filter(entered_at__lte=known_at)
-    confirmed = confirmed.order_by("-entered_at", "-pk").values("confirmed_on")[:1]
     return Case(
-        When(timeframe__to_be_confirmed=True, then=Subquery(confirmed)),
+        When(timeframe__to_be_confirmed=True, then=_LatestConfirmed(known_at)),
         default=F("timeframe__due_on"),
     )
 
@@ -206,6 +202,87 @@ class _LatestKnown(Expression):
             f"ORDER BY {newest_first} LIMIT 1)"
         )
         return sql, (connection.ops.adapt_datefield_value(self.as_at),)
+
+
+class _LatestConfirmed(Expression):
+    """The date last confirmed for each action itself (not one of its steps), entered by
+    `known_at` if given: the newest DateConfirmation, as one correlated SQL subquery.
+    Written as SQL, not a Subquery, for the reason _LatestKnown is: every flag that reads
+    the due date would otherwise carry, copy and resolve a Query of its own."""
+
+    output_field = models.DateField()
+
+    def __init__(self, known_at=None):
+        super().__init__()
+        self.known_at = known_at
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.known_at!r})"
+
+    def as_sql(self, compiler, connection):
+        from .confirmation import DateConfirmation
+
+        quote = connection.ops.quote_name
+        opts = DateConfirmation._meta
+        action = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        column = {
+            name: quote(opts.get_field(name).column)
+            for name in ("action", "sub_step", "entered_at", "confirmed_on")
+        }
+        entered_by, params = "", ()
+        if self.known_at is not None:
+            entered_by = f" AND c.{column['entered_at']} <= %s"
+            params = (connection.ops.adapt_datetimefield_value(self.known_at),)
+        sql = (
+            f"(SELECT c.{column['confirmed_on']} FROM {quote(opts.db_table)} c "
+            f"WHERE c.{column['action']} = {action}.{quote('id')} "
+            f"AND c.{column['sub_step']} IS NULL{entered_by} "
+            f"ORDER BY c.{column['entered_at']} DESC, c.{quote(opts.pk.column)} DESC LIMIT 1)"
+        )
+        return sql, params
+
+
+class _Settled(Func):
+    """A field or flag of with_state, resolved once. Django resolves the left side of every
+    lookup again as it compiles it (Lookup.process_lhs), and each flag holds the fields it
+    reads, so the state's expressions were copied and resolved again at every level: 25 ms
+    to compile an exception list's query. Resolving a resolved expression that holds no
+    Query only copies it, so a settled one gives itself back."""
+
+    template = "%(expressions)s"
+    settled = False
+
+    def resolve_expression(self, *args, **kwargs):
+        if self.settled:
+            return self
+        resolved = super().resolve_expression(*args, **kwargs)
+        resolved.settled = not _holds_a_query(resolved)
+        return resolved
+
+
+def _holds_a_query(expression):
+    """Whether a resolved expression holds a Query (a Subquery, Exists, ...) anywhere in it,
+    conditions included: re-resolving one gives it new aliases, so it is never settled."""
+    if isinstance(expression, Query) or hasattr(expression, "query"):
+        return True
+    if hasattr(expression, "children"):  # a WhereNode: its lookups' sides
+        return any(
+            _holds_a_query(side)
+            for child in expression.children
+            for side in (
+                (child,)
+                if hasattr(child, "children")
+                else (getattr(child, "lhs", None), getattr(child, "rhs", None))
+            )
+            if side is not None
+        )
+    if not hasattr(expression, "get_source_expressions"):
+        return False
+    return any(
+        _holds_a_query(source)
+        for source in expression.get_source_expressions()
+        if source is not None
+    )
 
 
 class _LateralJoin(Join):
@@ -375,38 +452,46 @@ class ActionQuerySet(models.QuerySet):
         stale = ~finished & Q(last_touched_on__lt=as_at - update_window())
         due_soon = ~finished & Q(due_on__gte=as_at, due_on__lte=as_at + warning_window())
         due_soon_not_started = due_soon & Q(latest_status=Status.NOT_STARTED)
+        fields = {
+            "latest_update_id": position["update_id"],
+            "latest_status": Coalesce(position["status"], Value(Status.NOT_STARTED)),
+            "latest_rag": Coalesce(position["rag"], Value("")),
+            "latest_reported_on": position["reported_on"],
+            "original_due_on": original_due_on(known_at),
+            "due_on": effective_due_on(position["revised_due_on"], known_at),
+            "revised_due_reason": position["revised_due_reason"],
+            "due_revised_on": position["due_revised_on"],
+        }
+        flags = {
+            "is_finished": _flag(finished),
+            "is_overdue": _flag(~finished & Q(due_on__lt=as_at)),
+            "is_stale": _flag(stale),
+            "is_due_soon": _flag(due_soon),
+            "is_due_soon_not_started": _flag(due_soon_not_started),
+            "is_due_update": _flag(
+                ~finished
+                & (
+                    Q(latest_reported_on__isnull=True)
+                    | Q(latest_reported_on__lt=quarter_start(as_at))
+                )
+            ),
+            "is_at_risk": _flag(
+                ~finished & Q(latest_rag__in=AT_RISK_RAGS) | due_soon_not_started | stale
+            ),
+        }
         queryset = (
             queryset.annotate(
                 state_as_at=Value(as_at, output_field=models.DateField()),
                 state_known_at=Value(known_at, output_field=models.DateTimeField()),
-                latest_update_id=position["update_id"],
-                latest_status=Coalesce(position["status"], Value(Status.NOT_STARTED)),
-                latest_rag=Coalesce(position["rag"], Value("")),
-                latest_reported_on=position["reported_on"],
-                original_due_on=original_due_on(known_at),
-                due_on=effective_due_on(position["revised_due_on"], known_at),
-                revised_due_reason=position["revised_due_reason"],
-                due_revised_on=position["due_revised_on"],
+                **{name: _Settled(field) for name, field in fields.items()},
             )
             # A never-updated action is judged from the day its plan started running.
-            .alias(last_touched_on=Coalesce(F("latest_reported_on"), F("theme__plan__starts_on")))
-            .annotate(
-                is_finished=_flag(finished),
-                is_overdue=_flag(~finished & Q(due_on__lt=as_at)),
-                is_stale=_flag(stale),
-                is_due_soon=_flag(due_soon),
-                is_due_soon_not_started=_flag(due_soon_not_started),
-                is_due_update=_flag(
-                    ~finished
-                    & (
-                        Q(latest_reported_on__isnull=True)
-                        | Q(latest_reported_on__lt=quarter_start(as_at))
-                    )
-                ),
-                is_at_risk=_flag(
-                    ~finished & Q(latest_rag__in=AT_RISK_RAGS) | due_soon_not_started | stale
-                ),
+            .alias(
+                last_touched_on=_Settled(
+                    Coalesce(F("latest_reported_on"), F("theme__plan__starts_on"))
+                )
             )
+            .annotate(**{name: _Settled(flag) for name, flag in flags.items()})
         )
         return _joins_made_lateral(queryset, SEARCHED_UPDATES)
 
