@@ -1,5 +1,6 @@
 """The as-at rules of DOMAIN.md, over many actions (ActionQuerySet) and one (ActionState)."""
 
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -247,7 +248,8 @@ class _Settled(Func):
     lookup again as it compiles it (Lookup.process_lhs), and each flag holds the fields it
     reads, so the state's expressions were copied and resolved again at every level: 25 ms
     to compile an exception list's query. Resolving a resolved expression that holds no
-    Query only copies it, so a settled one gives itself back."""
+    Query only copies it, so a settled one gives itself back; and being one object
+    wherever the query reads it, it is written as SQL once per compiler."""
 
     template = "%(expressions)s"
     settled = False
@@ -258,6 +260,23 @@ class _Settled(Func):
         resolved = super().resolve_expression(*args, **kwargs)
         resolved.settled = not _holds_a_query(resolved)
         return resolved
+
+    def as_sql(self, compiler, connection, **extra):
+        # Settled, it is one object wherever the query reads it (a flag holds the very
+        # fields it reads), so each compiler writes its SQL once. The compiler is held
+        # weakly: a copy made for another query is compiled by that query's compiler.
+        if not self.settled:
+            return super().as_sql(compiler, connection, **extra)
+        written = self.__dict__.get("_written")
+        if written is None or written[0]() is not compiler:
+            written = (weakref.ref(compiler), *super().as_sql(compiler, connection, **extra))
+            self._written = written
+        return written[1], list(written[2])
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_written", None)
+        return state
 
 
 def _holds_a_query(expression):

@@ -6,11 +6,12 @@ expressions about 2,300 times each time it was compiled (25 ms at any size of pl
 tests hold the saving, and show that a settled expression still gives the rules' answers
 wherever its queryset goes, including inside another query that has state of its own."""
 
+import pickle
 from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Func, OuterRef, Subquery
 from django.db.models.expressions import BaseExpression
 from django.db.models.sql.where import WhereNode
 from django.utils import timezone
@@ -81,6 +82,41 @@ def test_compiling_an_exception_list_does_not_resolve_the_state_again(actions, m
 
     # 2,323 as at today and 974 as at a past date before the state was settled.
     assert resolutions_while_compiling(listing[:200], monkeypatch) < 300
+
+
+@pytest.mark.parametrize("when", ["today", "past"])
+def test_compiling_an_exception_list_writes_each_field_and_flag_once(actions, monkeypatch, when):
+    as_at = timezone.localdate() if when == "today" else PAST
+    listing = Action.objects.overdue(as_at).exceptions_first(as_at, within=("lead__name",))
+    settled = [field for field in listing.query.annotations.values() if isinstance(field, _Settled)]
+    written = []
+    original = Func.as_sql
+
+    def counting(self, *args, **kwargs):
+        if isinstance(self, _Settled):
+            written.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Func, "as_sql", counting)
+    sql, _ = listing.query.get_compiler(connection=connection).as_sql()
+
+    # Each flag and field is read many times over (is_at_risk alone reads latest_status
+    # three times), but written once; a new compiler writes it again.
+    assert len(settled) >= 15
+    assert len(written) == len({id(field) for field in written}) <= len(settled)
+    again, _ = listing.query.get_compiler(connection=connection).as_sql()
+    assert again == sql
+
+
+@pytest.mark.usefixtures("both_ways")
+def test_a_compiled_state_queryset_pickles_and_gives_the_same_rows(actions):
+    at_risk = Action.objects.with_state(PAST).filter(is_at_risk=True).order_by("pk")
+    rows = [(action.pk, action.due_on, action.is_overdue) for action in at_risk]
+
+    restored = pickle.loads(pickle.dumps(at_risk.all()))
+
+    assert [(action.pk, action.due_on, action.is_overdue) for action in restored] == rows
+    assert rows
 
 
 def test_a_state_field_resolved_once_is_given_back_as_it_is(actions):
