@@ -5,6 +5,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django import forms
@@ -14,10 +15,12 @@ from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.base import Message
 from django.core.paginator import Paginator
 from django.template import Context, Template
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import translation
 
-from actions.templatetags.cypeplan import govuk_date, rag_tag_parts
+from actions.templatetags.cypeplan import _day_in_words, day_in_words, govuk_date, rag_tag_parts
 from tests.factories import UserFactory
 
 
@@ -548,6 +551,38 @@ def test_govuk_date():
     assert govuk_date(date(2023, 3, 31)) == "31 March 2023"
     assert govuk_date(date(2023, 4, 1)) == "1 April 2023"
     assert govuk_date(None) == ""
+
+
+@pytest.mark.parametrize("form", ["j F Y", "j M Y", "D j M Y", "F Y"])
+def test_a_day_is_written_as_djangos_date_filter_writes_it_in_each_language(form):
+    days = [date(2023, 3, 31), date(2024, 2, 29), date(2021, 12, 1)]
+    for language in ("en-gb", "fr", "en-gb"):
+        with translation.override(language):
+            for day in days:
+                assert day_in_words(day, form) == date_filter(day, form), (language, day)
+    with translation.override("fr"):
+        assert day_in_words(date(2023, 3, 31), "j F Y") == "31 mars 2023"
+
+
+@pytest.mark.django_db
+def test_a_list_formats_each_day_once_however_many_rows_show_it():
+    _day_in_words.cache_clear()
+    template = Template(
+        "{% load cypeplan %}{% for row in rows %}{% due_date row %} "
+        "{% rag_tag 'red' 'in_progress' row.due_on %}{% endfor %}"
+    )
+    rows = [
+        SimpleNamespace(due_on=date(2024, 3, 31), original_due_on=date(2023, 12, 31))
+        for _ in range(200)
+    ]
+
+    html = template.render(Context({"rows": rows}))
+
+    assert html.count("31 Mar 2024") == 200
+    assert html.count("as at 31 March 2024") == 200
+    assert html.count("the plan said 31 Dec 2023") == 200
+    info = _day_in_words.cache_info()
+    assert (info.misses, info.hits) == (3, 597)
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ Query strings for links that keep the other parameters: use Django's own
 """
 
 import datetime
+import functools
 from urllib.parse import urlencode
 
 from django import forms, template
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from actions import hooks
 from actions.models import FINISHED, RAG, ProgressUpdate, Status, rag_words
@@ -44,7 +46,20 @@ def govuk_date(value, arg=GOVUK_DATE):
         value = value.date()
     if not isinstance(value, datetime.date):
         return value
-    return format_date(value, arg)
+    return day_in_words(value, arg)
+
+
+def day_in_words(day, form=GOVUK_DATE):
+    """Django's date format of a day, kept: a list draws the same few days (quarter ends,
+    due dates, report dates) on every row, each in up to three places, and formatting one
+    takes as long as drawing the rest of its cell."""
+    return _day_in_words(day, form, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in_words(day, form, language):
+    # `language` keys the cache: month names are translated.
+    return format_date(day, form)
 
 
 # --- RAG and status tags --------------------------------------------------------
@@ -129,10 +144,10 @@ def due_date(action):
     list draws one."""
     if not action.due_on:
         return "No due date"
-    html = format_html("{}", format_date(action.due_on, "j M Y"))
+    html = format_html("{}", day_in_words(action.due_on, "j M Y"))
     if action.due_on != action.original_due_on:
         original = (
-            format_date(action.original_due_on, "j M Y") if action.original_due_on else "no date"
+            day_in_words(action.original_due_on, "j M Y") if action.original_due_on else "no date"
         )
         html += format_html(
             '<br><span class="govuk-hint govuk-!-font-size-16">Revised: the plan said {}</span>',
