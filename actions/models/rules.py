@@ -190,19 +190,24 @@ class _LatestKnown(Expression):
         quote = connection.ops.quote_name
         action = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         revising = " AND u.revised_due_on IS NOT NULL" if self.revising else ""
-        opts = ProgressUpdate._meta
-        terms = []
-        for name in NEWEST_FIRST:  # the rule's own order, as SQL
-            bare = name.lstrip("-")
-            field = opts.pk if bare == "pk" else opts.get_field(bare)
-            terms.append(f"u.{quote(field.column)} {'DESC' if name != bare else 'ASC'}")
-        newest_first = ", ".join(terms)
+        # The rule's own order, as SQL.
+        newest_first = _order_sql(ProgressUpdate._meta, NEWEST_FIRST, "u", quote)
         sql = (
             f"(SELECT u.{quote(self.column)} FROM {quote(ProgressUpdate._meta.db_table)} u "
             f"WHERE u.action_id = {action}.{quote('id')} AND u.reported_on <= %s{revising} "
             f"ORDER BY {newest_first} LIMIT 1)"
         )
         return sql, (connection.ops.adapt_datefield_value(self.as_at),)
+
+
+def _order_sql(opts, ordering, alias, quote):
+    """An ordering of field names ("-reported_on", "-pk") as SQL over the table `alias`."""
+    terms = []
+    for name in ordering:
+        bare = name.lstrip("-")
+        field = opts.pk if bare == "pk" else opts.get_field(bare)
+        terms.append(f"{alias}.{quote(field.column)} {'DESC' if name != bare else 'ASC'}")
+    return ", ".join(terms)
 
 
 class _LatestConfirmed(Expression):
@@ -238,7 +243,8 @@ class _LatestConfirmed(Expression):
             f"(SELECT c.{column['confirmed_on']} FROM {quote(opts.db_table)} c "
             f"WHERE c.{column['action']} = {action}.{quote('id')} "
             f"AND c.{column['sub_step']} IS NULL{entered_by} "
-            f"ORDER BY c.{column['entered_at']} DESC, c.{quote(opts.pk.column)} DESC LIMIT 1)"
+            # The newest confirmation first, as the model orders them.
+            f"ORDER BY {_order_sql(opts, opts.ordering, 'c', quote)} LIMIT 1)"
         )
         return sql, params
 
