@@ -16,11 +16,20 @@ from django.contrib.messages.storage.base import Message
 from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
-from actions.templatetags.cypeplan import _day_in_words, day_in_words, govuk_date, rag_tag_parts
+from actions.models import RAG, Status
+from actions.templatetags.cypeplan import (
+    _day_in_words,
+    day_in_words,
+    govuk_date,
+    rag_tag_parts,
+    shortened,
+)
 from tests.factories import UserFactory
 
 
@@ -562,6 +571,44 @@ def test_a_day_is_written_as_djangos_date_filter_writes_it_in_each_language(form
                 assert day_in_words(day, form) == date_filter(day, form), (language, day)
     with translation.override("fr"):
         assert day_in_words(date(2023, 3, 31), "j F Y") == "31 mars 2023"
+
+
+# Short, exactly the length, one over, decomposed accents (NFD: "e" + combining acute),
+# combining marks that don't count towards the length, and no text at all.
+TEXTS = [
+    "Improve timeliness of assessments",
+    "x" * 160,
+    "x" * 161,
+    "Re\u0301sume\u0301 of the Ofsted visit",
+    "Re\u0301sume\u0301 of the Ofsted visit " * 6,
+    "a\u0301" * 160,
+    "Ro\u0301isi\u0301n " * 40,
+    "",
+]
+
+
+@pytest.mark.parametrize("length", [0, 1, 60, 140, 160])
+def test_shortened_text_is_what_djangos_truncatechars_gives(length):
+    for text in TEXTS:
+        for value in (text, mark_safe(text)):
+            mine, django = shortened(value, length), truncatechars(value, length)
+            assert mine == django, (text[:20], length)
+            assert isinstance(mine, SafeString) == isinstance(django, SafeString)
+    assert shortened("x" * 161, 160) == "x" * 159 + "…"
+
+
+def test_a_tag_names_the_same_choice_by_its_value_its_label_or_its_member():
+    named = [
+        ("red", "in_progress"),
+        ("Red", "In progress"),
+        (RAG.RED, Status.IN_PROGRESS),
+        (" red ", "in progress"),
+    ]
+    for rag, status in named:
+        assert rag_tag_parts(rag, status)["label"] == "Red"
+    assert rag_tag_parts("amber", "complete")["label"] == "Complete"
+    assert rag_tag_parts("Amber", "Not started")["key"] == "amber"
+    assert rag_tag_parts("purple", "")["key"] == ""
 
 
 @pytest.mark.django_db
