@@ -637,10 +637,15 @@ class ActionQuerySet(models.QuerySet):
         """Per theme, how many unfinished actions are Red, Amber, Green or not yet rated, and
         how many are complete or closed, as at `as_at`; with each theme's counts() too, so
         one grouped query answers a dashboard (add them up with counts_from_themes)."""
+        from themes.models import Theme
+
         unfinished = Q(is_finished=False)
-        return (
-            self._states(as_at, known_at, "theme_id")
-            .values("theme_id", "theme__name", "theme__position")
+        states = self._states_expression(as_at, known_at, "theme_id")
+        # Counted by theme id, then named: grouping every action by its theme's name and
+        # position sorted every row by text, for eight groups.
+        counted = CTE(
+            states.queryset()
+            .values("theme_id")
             .annotate(
                 red=Count("pk", filter=unfinished & Q(latest_rag=RAG.RED)),
                 amber=Count("pk", filter=unfinished & Q(latest_rag=RAG.AMBER)),
@@ -649,7 +654,27 @@ class ActionQuerySet(models.QuerySet):
                 closed=Count("pk", filter=Q(latest_status=Status.CLOSED)),
                 **_partition_counts(),
             )
-            .order_by("theme__position", "theme__name")
+            .order_by(),
+            name="theme_counts",
+        )
+        names = ("red", "amber", "green", "not_rated", "closed", *_partition_counts())
+        return (
+            with_cte(states, counted, select=counted.join(Theme, id=counted.col.theme_id))
+            .values(
+                theme_id=F("id"),
+                theme__name=F("name"),
+                theme__position=F("position"),
+                **{name: getattr(counted.col, name) for name in names},
+            )
+            .order_by("position", "name")
+        )
+
+    def _states_expression(self, as_at, known_at, *fields):
+        """The materialised common table expression of _states."""
+        return CTE(
+            self.with_state(as_at, known_at).order_by().values("pk", *fields, *_COUNTED),
+            name="action_state",
+            materialized=True,
         )
 
     def _states(self, as_at, known_at, *fields):
@@ -658,11 +683,7 @@ class ActionQuerySet(models.QuerySet):
         counts and groupings to read: written inline, each count would restate the flags it
         reads, and each flag the fields it reads (every count, every flag and every field
         again per action, on SQLite; and the query takes longer to compile)."""
-        states = CTE(
-            self.with_state(as_at, known_at).order_by().values("pk", *fields, *_COUNTED),
-            name="action_state",
-            materialized=True,
-        )
+        states = self._states_expression(as_at, known_at, *fields)
         return with_cte(states, select=states.queryset()).order_by()
 
     def due_an_update(self, as_at, known_at=None):

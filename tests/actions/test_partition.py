@@ -183,3 +183,23 @@ def test_at_risk_list_puts_the_longest_overdue_first_then_at_risk_by_reason(them
     ]
     assert test_views.page_text(response).count("Overdue; Red") == 1
     assert test_views.page_text(response).count("Overdue; Amber") == 1
+
+
+@pytest.mark.django_db
+def test_rag_by_theme_counts_by_theme_id_and_names_each_theme_after_counting():
+    # Grouping every action by its theme's name and position sorted every action's row by
+    # text (3 ms of PostgreSQL's 18 at 10,000 actions) to make a handful of groups.
+    plan = PlanFactory()
+    themes = [ThemeFactory(plan=plan, name=name, position=n) for n, name in enumerate("BA")]
+    for theme in themes:
+        ActionFactory(theme=theme)
+    rows = Action.objects.filter(theme__plan=plan).rag_by_theme(date(2025, 1, 1))
+
+    counted = {cte.name: cte for cte in rows.query._with_ctes}["theme_counts"].query
+
+    assert [ref.refs for ref in counted.group_by] == ["theme_id"]
+    assert rows.query.group_by is None
+    assert [(row["theme__name"], row["theme__position"], row["total"]) for row in rows] == [
+        ("B", 0, 1),
+        ("A", 1, 1),
+    ]
