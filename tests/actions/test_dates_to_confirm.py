@@ -72,6 +72,9 @@ def test_a_confirmed_date_is_the_due_date_of_that_action_only(tbc):
         True,
     )
     assert tbc["action"].state(date(2021, 10, 1)).is_overdue
+    # The overdue list finds it by its confirmed date, though its timeframe has none.
+    assert list(Action.objects.overdue(date(2021, 9, 30))) == []
+    assert list(Action.objects.overdue(date(2021, 10, 1))) == [tbc["action"]]
     # The other action sharing "31/09/21" is untouched, and the words stay as written.
     assert state(tbc["other"], date(2021, 10, 1)).due_on is None
     assert Timeframe.objects.get(label="31/09/21").to_be_confirmed

@@ -507,6 +507,8 @@ def many_situations(theme):
     june, red, amber, green = date(2022, 6, 1), RAG.RED, RAG.AMBER, RAG.GREEN
     slip = {"revised_due_on": date(2023, 9, 30), "revised_due_reason": "Slipped"}
     later_slip = {"revised_due_on": date(2024, 3, 31), "revised_due_reason": "Slipped again"}
+    # Brought forward: due before the plan's date, so overdue sooner than its timeframe says.
+    sooner = {"revised_due_on": date(2022, 10, 31), "revised_due_reason": "Brought forward"}
     histories = [
         [],
         [(june, Status.IN_PROGRESS, green, 0, {})],
@@ -533,6 +535,9 @@ def many_situations(theme):
             (date(2023, 1, 5), Status.IN_PROGRESS, green, 0, {}),
             (date(2023, 8, 1), Status.IN_PROGRESS, red, 10, later_slip),
         ],
+        # A date brought forward, on time and back-dated.
+        [(date(2022, 7, 1), Status.IN_PROGRESS, amber, 0, sooner)],
+        [(date(2022, 7, 1), Status.IN_PROGRESS, green, 30, sooner)],
     ]
     labels = ["March 2023", "Ongoing", "December 2022", "Sept-Nov 2022", "30/09/22 (TBC)"]
     actions = []
