@@ -665,28 +665,25 @@ class ActionQuerySet(models.QuerySet):
         states = self._states_expression(as_at, known_at, "theme_id")
         # Counted by theme id, then named: grouping every action by its theme's name and
         # position sorted every row by text, for eight groups.
+        counts = {
+            "red": Count("pk", filter=unfinished & Q(latest_rag=RAG.RED)),
+            "amber": Count("pk", filter=unfinished & Q(latest_rag=RAG.AMBER)),
+            "green": Count("pk", filter=unfinished & Q(latest_rag=RAG.GREEN)),
+            "not_rated": Count("pk", filter=unfinished & Q(latest_rag="")),
+            "closed": Count("pk", filter=Q(latest_status=Status.CLOSED)),
+            **_partition_counts(),
+        }
         counted = CTE(
-            states.queryset()
-            .values("theme_id")
-            .annotate(
-                red=Count("pk", filter=unfinished & Q(latest_rag=RAG.RED)),
-                amber=Count("pk", filter=unfinished & Q(latest_rag=RAG.AMBER)),
-                green=Count("pk", filter=unfinished & Q(latest_rag=RAG.GREEN)),
-                not_rated=Count("pk", filter=unfinished & Q(latest_rag="")),
-                closed=Count("pk", filter=Q(latest_status=Status.CLOSED)),
-                **_partition_counts(),
-            )
-            .order_by(),
+            states.queryset().values("theme_id").annotate(**counts).order_by(),
             name="theme_counts",
         )
-        names = ("red", "amber", "green", "not_rated", "closed", *_partition_counts())
         return (
             with_cte(states, counted, select=counted.join(Theme, id=counted.col.theme_id))
             .values(
                 theme_id=F("id"),
                 theme__name=F("name"),
                 theme__position=F("position"),
-                **{name: getattr(counted.col, name) for name in names},
+                **{name: getattr(counted.col, name) for name in counts},
             )
             .order_by("position", "name")
         )

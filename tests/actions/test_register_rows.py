@@ -47,12 +47,12 @@ def test_register_reads_render_arguments_once_a_column_not_once_a_cell(
     real_plans, member, monkeypatch
 ):
     calls = []
+    original = tables.signature
 
     def counted(function):
         calls.append(function)
-        return tables.signature.__wrapped__(function)
+        return original(function)
 
-    counted.__wrapped__ = tables.signature
     monkeypatch.setattr(tables, "signature", counted)
     for per_page in (5, 50):
         table = register_table(member, per_page)
