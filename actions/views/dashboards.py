@@ -80,7 +80,7 @@ def exception_actions(plan, kind, by, as_at):
     return (
         getattr(Action.objects.filter(theme__plan=plan), LISTS[kind]["rule"])(as_at)
         .exceptions_first(as_at, within=GROUPINGS[by])
-        .select_related("theme", "lead", "timeframe")
+        .listed()
     )
 
 

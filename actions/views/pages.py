@@ -161,7 +161,7 @@ def lead_detail(request, pk):
     actions = (
         Action.objects.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
         .exceptions_first(scope.as_at)
-        .select_related("theme__plan", "lead", "timeframe")
+        .listed()
     )
     page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     may_manage = may_manage_delegates(request.user, lead)
