@@ -14,3 +14,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cypeplan.settings")
 
 application = get_wsgi_application()
+
+from cypeplan.workers import settle  # noqa: E402 (needs the app loaded)
+
+settle()

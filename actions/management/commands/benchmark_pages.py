@@ -36,6 +36,7 @@ from actions.management.benchmark_references import dashboard_reference, downloa
 from actions.models import Action, Lead
 from actions.models.rules import counts_from_themes
 from actions.roles import OFFICERS, SCRUTINY_MEMBERS
+from cypeplan.workers import settle
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,8 @@ class Command(BaseCommand):
         for role, user in demo_visitors(sample).items():
             clients[role] = Client()
             clients[role].force_login(user)
+        # As a server's worker does before it serves anything (cypeplan/wsgi.py).
+        settle()
 
         dates = {"today": today} if today_only else {"today": today, "past": today - PAST}
         pages = [page for page in PAGES if self.only is None or page.name in self.only]
