@@ -41,7 +41,7 @@ def test_loading_the_wsgi_application_freezes_what_it_loaded():
     assert resolved == "1"
 
 
-def test_a_process_that_has_not_settled_freezes_nothing():
+def test_settling_freezes_what_the_process_had_loaded_and_nothing_before():
     frozen, settled = run_python(
         "import gc, django\n"
         "django.setup()\n"
