@@ -123,15 +123,15 @@ def _static_fetcher():
     return StaticFilesFetcher(allowed_protocols={"file"})
 
 
-def report_pdf(report, request):
+def report_pdf(report):
     """The report as a tagged PDF (PDF/UA-1): the page's title and sections with its print
-    styles, with the document's title and language, and text that can be selected."""
+    styles, with the document's title and language, and text that can be selected. Made
+    without a request (a command can make it too): the page holds no link, and its
+    stylesheet is read from disk (_static_fetcher)."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("reports/report_document.html", {"report": report}, request=request)
-    document = HTML(
-        string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_static_fetcher()
-    )
+    html = render_to_string("reports/report_document.html", {"report": report})
+    document = HTML(string=html, base_url=f"{settings.SITE_URL}/", url_fetcher=_static_fetcher())
     return document.write_pdf(
         stylesheets=[CSS(string=running_css(report))],
         pdf_variant="pdf/ua-1",

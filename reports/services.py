@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from actions.changes import updates_in_period, what_changed
@@ -18,8 +18,9 @@ from actions.positions import Position, positions
 from themes.models import Plan
 from themes.periods import Quarter
 
+from . import documents
 from .content import ReportContent, long_date, moment
-from .models import HEADER_FIELDS, QuarterlyReport, ReportPosition
+from .models import HEADER_FIELDS, QuarterlyReport, ReportDocument, ReportPosition
 
 
 def quarter_for_plan(plan, quarter_ends_on, *, today=None):
@@ -196,6 +197,27 @@ def report_content(report):
     is given; its positions)."""
     frozen = report.positions.order_by("order").values_list("data", flat=True)
     return ReportContent.from_report(report, list(frozen))
+
+
+def report_document_make(*, report, kind):
+    """A published report's Word or PDF file, made once: the file kept since it was first
+    made, or made now from the frozen copy and kept (the report never changes, so nor does
+    its file). Returns the file and whether it was made now."""
+    kept = report.documents.filter(kind=kind).values_list("content", flat=True).first()
+    if kept is not None:
+        return bytes(kept), False
+    content = report_content(report)
+    if kind == ReportDocument.Kind.DOCX:
+        data = documents.report_docx(content).to_bytes()
+    else:
+        data = documents.report_pdf(content)
+    try:
+        with transaction.atomic():
+            ReportDocument.objects.create(report=report, kind=kind, content=data)
+    except IntegrityError:
+        # Someone else made it first: theirs is the one kept.
+        return bytes(report.documents.get(kind=kind).content), False
+    return data, True
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -23,6 +22,7 @@ from .services import (
     quarterly_report_draft,
     quarterly_report_publish,
     report_content,
+    report_document_make,
 )
 
 READ = "reports.view_quarterlyreport"
@@ -111,27 +111,13 @@ def report_print_css(request, pk):
     return HttpResponse(documents.running_css(content), content_type="text/css; charset=utf-8")
 
 
-def _stored_document(request, pk, kind):
-    """A published report's Word or PDF file: the one stored when it was first downloaded,
-    or made now from the frozen copy and stored (the report never changes, so nor does its
-    file)."""
+def _stored_document(pk, kind):
+    """A published report's Word or PDF file, as first made (report_document_make)."""
     report = _published(pk)
-    data = report.documents.filter(kind=kind).values_list("content", flat=True).first()
-    if data is None:
-        content = report_content(report)
-        if kind == ReportDocument.Kind.DOCX:
-            data = documents.report_docx(content).to_bytes()
-        else:
-            data = documents.report_pdf(content, request)
-        try:
-            with transaction.atomic():
-                ReportDocument.objects.create(report=report, kind=kind, content=data)
-        except IntegrityError:
-            # Someone else's download stored it first: theirs is the one kept.
-            data = report.documents.get(kind=kind).content
+    data, _ = report_document_make(report=report, kind=kind)
     filename = ReportContent.from_report(report, []).filename(kind)
     return HttpResponse(
-        bytes(data),
+        data,
         content_type=documents.CONTENT_TYPES[kind],
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
@@ -139,12 +125,12 @@ def _stored_document(request, pk, kind):
 
 @report_reader_page
 def report_docx(request, pk):
-    return _stored_document(request, pk, ReportDocument.Kind.DOCX)
+    return _stored_document(pk, ReportDocument.Kind.DOCX)
 
 
 @report_reader_page
 def report_pdf(request, pk):
-    return _stored_document(request, pk, ReportDocument.Kind.PDF)
+    return _stored_document(pk, ReportDocument.Kind.PDF)
 
 
 def _draft_page(request, choose, publish_form=None, status=200):

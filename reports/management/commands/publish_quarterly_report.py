@@ -4,15 +4,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.management.shared import documents_make, plan_named
 from reports.models import HEADER_FIELDS
 from reports.services import quarterly_report_publish
-from themes.models import Plan
 
 
 class Command(BaseCommand):
     help = (
         "Publish a plan's quarterly report for the quarter ending on a date (YYYY-MM-DD), "
-        "and print its address. Publishing a quarter again makes a new version."
+        "and print its address; then make and keep its Word and PDF files, so no reader "
+        "waits for them. Publishing a quarter again makes a new version."
     )
 
     def add_arguments(self, parser):
@@ -20,13 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("quarter_ends_on", help="The quarter's last day, e.g. 2022-09-30.")
         for name, label in HEADER_FIELDS:
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default="", help=label)
+        parser.add_argument(
+            "--no-documents",
+            dest="documents",
+            action="store_false",
+            help="Leave the Word and PDF files to be made at their first download.",
+        )
 
     def handle(self, *args, plan, quarter_ends_on, **options):
-        try:
-            found = Plan.objects.get(slug=plan)
-        except Plan.DoesNotExist:
-            slugs = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none loaded"
-            raise CommandError(f"No plan called “{plan}”. The plans are: {slugs}.") from None
+        found = plan_named(plan)
         try:
             ends_on = date.fromisoformat(quarter_ends_on)
         except ValueError:
@@ -42,3 +45,9 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"{settings.SITE_URL}{report.get_absolute_url()}")
+        if options["documents"]:
+            # The report is published whatever happens here: a file that can't be made
+            # now is made at its first download. Said on stderr, in plain text (it is not
+            # an error); stdout is the address alone.
+            self.stderr.style_func = None
+            documents_make(report, self.stderr)

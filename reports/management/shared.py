@@ -1,0 +1,43 @@
+"""What the reports' commands share: finding the plan they name, and making a published
+report's Word and PDF files ahead of its readers (a large plan's PDF takes a minute or more
+to make: README, "Quarterly reports"; longer than a reader should wait, or than a server's
+request timeout allows)."""
+
+import time
+
+from django.core.management.base import CommandError
+
+from reports.models import ReportDocument
+from reports.services import report_document_make
+from themes.models import Plan
+
+
+def plan_named(slug):
+    """The plan with this slug; CommandError naming the plans there are if there is none."""
+    try:
+        return Plan.objects.get(slug=slug)
+    except Plan.DoesNotExist:
+        slugs = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none loaded"
+        raise CommandError(f"No plan called “{slug}”. The plans are: {slugs}.") from None
+
+
+def documents_make(report, out):
+    """Make whichever of the report's Word and PDF files are not kept yet, saying on `out`
+    what was made and how long it took. Returns the number that could not be made."""
+    failed = 0
+    for kind, label in ReportDocument.Kind.choices:
+        started = time.perf_counter()
+        try:
+            _, made = report_document_make(report=report, kind=kind)
+        except Exception as error:  # noqa: BLE001 - said, and the others still made
+            failed += 1
+            out.write(
+                f"{report}: its {label} file could not be made ({error}). A reader's first "
+                "download makes it, or run manage.py make_report_documents again."
+            )
+            continue
+        if made:
+            out.write(f"{report}: made its {label} file in {time.perf_counter() - started:.1f} s.")
+        else:
+            out.write(f"{report}: its {label} file was made already.")
+    return failed
