@@ -91,7 +91,7 @@ def test_a_file_that_cannot_be_made_leaves_the_report_published_and_says_so(plan
 
 @pytest.mark.django_db
 def test_make_report_documents_makes_only_the_missing_files_and_keeps_what_readers_have(
-    client, plan, people
+    client, plan, people, django_assert_num_queries
 ):
     first = publish(plan)
     second = publish(plan)  # version 2 of the same quarter
@@ -110,7 +110,9 @@ def test_make_report_documents_makes_only_the_missing_files_and_keeps_what_reade
     assert kept(first)["pdf"] == readers_pdf
 
     again = StringIO()
-    call_command("make_report_documents", stdout=again)
+    # With nothing to make, one query: the reports that lack a file.
+    with django_assert_num_queries(1):
+        call_command("make_report_documents", stdout=again)
     assert again.getvalue().strip() == (
         "Every published report's Word and PDF files are made already."
     )
