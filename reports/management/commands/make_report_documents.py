@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = (
         "Make and keep the Word and PDF files of every published quarterly report that "
         "doesn't have them yet (a report published in the browser has them made at their "
-        "first download, which for a large plan takes minutes), so no reader waits."
+        "first download, which for a large plan takes a minute or more), so no reader waits."
     )
 
     def add_arguments(self, parser):
