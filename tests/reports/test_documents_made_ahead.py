@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from reports.models import QuarterlyReport, ReportDocument
 from reports.services import quarterly_report_publish, report_content
+from tests.factories import ActionFactory, PlanFactory, ThemeFactory
 
 from .conftest import PUBLISHED_AT, QUARTER_END
 
@@ -120,14 +121,21 @@ def test_make_report_documents_makes_only_the_missing_files_and_keeps_what_reade
 
 
 @pytest.mark.django_db
-def test_make_report_documents_for_one_plan_names_the_plans_when_it_is_not_one(plan):
-    publish(plan)
+def test_make_report_documents_for_one_plan_leaves_other_plans_and_names_them_when_unknown(
+    plan,
+):
+    ours = publish(plan)
+    other_plan = PlanFactory(name="Another Plan", slug="another-plan")
+    ActionFactory(theme=ThemeFactory(plan=other_plan), description="Another plan's action")
+    other = publish({"plan": other_plan})
 
-    message = "No plan called “no-such-plan”. The plans are: test-plan."
+    message = "No plan called “no-such-plan”. The plans are: another-plan, test-plan."
     with pytest.raises(CommandError, match=message):
         call_command("make_report_documents", "--plan", "no-such-plan")
     assert not ReportDocument.objects.exists()
 
     out = StringIO()
     call_command("make_report_documents", "--plan", "test-plan", stdout=out)
-    assert ReportDocument.objects.count() == 2
+    assert set(kept(ours)) == {"docx", "pdf"}
+    assert kept(other) == {}
+    assert str(other) not in out.getvalue()
