@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2.rows import BoundRow, BoundRows
@@ -103,10 +104,14 @@ class ActionTable(tables.Table):
         self.keep_date = f"?{keep_date}" if keep_date else ""
         super().__init__(*args, **kwargs)
 
-    def paginate(self, *args, per_page=None, **kwargs):
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         # ?per_page= is the reader's to choose, within reason: 1 to 200 rows a page.
         per_page = min(max(per_page or ROWS_PER_PAGE, 1), MAX_ROWS_PER_PAGE)
-        super().paginate(*args, per_page=per_page, **kwargs)
+        self.paginator = paginator_class(self.rows, per_page, *args, **kwargs)
+        # A page number past the end (a bookmark of a list that has since got shorter), or
+        # below 1, shows the last page, as the other lists do; django-tables2 would pick it
+        # after this method, with rows lacking their state.
+        self.page = self.paginator.get_page(page)
         # The state of the rows shown, and only those: the page's ids are picked by the
         # filtered, sorted rows (which hold the state only if a filter or the sort needs it)
         # in a subquery, and the state worked out for them. One query, as before.

@@ -62,3 +62,28 @@ def test_register_reads_render_arguments_once_a_column_not_once_a_cell(
 
         assert len(drawn) == per_page
         assert len(calls) == len(drawn[0]) == 12
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page, shows", [("999", "last"), ("0", "last"), ("-1", "last"), ("abc", 1)]
+)
+def test_a_page_number_that_isnt_one_of_the_registers_shows_the_last_or_first(
+    real_plans, member, page, shows
+):
+    # A bookmarked page 3 of a filter that now matches fewer actions: the last page, drawn
+    # with each row's state as the page itself draws it, not a server error.
+    last = register_table(member, 20).paginator.num_pages
+    assert last > 1
+    number = last if shows == "last" else shows
+    expected = cells(register_table(member, 20, page=number).page.object_list)
+
+    response = member.get(
+        reverse("actions:register"), {"as_at": "2021-08-01", "per_page": 20, "page": page}
+    )
+
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert table.page.number == number
+    assert cells(table.page.object_list) == expected
+    assert any("Not rated" in cell or "Complete" in cell for row in expected for _, cell in row)
