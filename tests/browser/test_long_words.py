@@ -12,9 +12,9 @@ from actions.models import Action
 from actions.services import progress_update_record
 from scrutiny.models import Kind, Meeting
 from scrutiny.services import item_raise, response_record
-from tests.browser.conftest import IMPROVEMENT_PLAN, OFFICER_LEAD, sign_in
-from tests.browser.test_accessibility import USERNAMES, visit
-from tests.browser.test_phone_and_paper import check
+from tests.browser.conftest import IMPROVEMENT_PLAN, OFFICER_LEAD
+from tests.browser.test_accessibility import visit
+from tests.browser.test_phone_and_paper import assert_none_found, check, signed_in
 
 # Test data, not the council's: a link shaped like the ones officers paste.
 LINK = (
@@ -87,11 +87,7 @@ def test_a_long_web_address_breaks_across_lines_on_every_page_that_shows_it(
     }
     problems = {}
     for who, named in pages.items():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        context.set_default_timeout(15_000)
-        try:
-            page = context.new_page()
-            sign_in(page, USERNAMES[who])
+        with signed_in(browser, live_server, who) as page:
             for name, open_page in named.items():
                 found = check(page, open_page)
                 page.set_viewport_size({"width": 1280, "height": 900})
@@ -99,9 +95,5 @@ def test_a_long_web_address_breaks_across_lines_on_every_page_that_shows_it(
                 assert LINK[:60] in page.locator("main").inner_text().replace("\n", ""), name
                 if found:
                     problems[name] = found
-        finally:
-            context.close()
 
-    assert not problems, "\n".join(
-        f"{name}: {problem}" for name, found in problems.items() for problem in found
-    )
+    assert_none_found(problems)

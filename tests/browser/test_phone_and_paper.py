@@ -7,6 +7,7 @@ One sign-in per person and one load per page; the widths are tried by resizing t
 page, so the whole matrix takes about a minute."""
 
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,18 +104,35 @@ def check(page, open_page, *, on_paper=True):
     return found
 
 
+@contextmanager
+def signed_in(browser, live_server, who):
+    """A page of a new browser context, signed in as `who` (a key of USERS), or not
+    signed in (None)."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        if who:
+            sign_in(page, USERS[who])
+        yield page
+    finally:
+        context.close()
+
+
+def assert_none_found(problems):
+    """Fail with every problem found, page by page ({page name: [problem, ...]})."""
+    assert not problems, "\n".join(
+        f"{name}: {problem}" for name, found in problems.items() for problem in found
+    )
+
+
 @pytest.mark.browser
 def test_every_page_fits_a_phone_and_a_sheet_of_a4(request, browser, live_server):
     for person in ("officer", "scrutiny_member", "administrator"):
         request.getfixturevalue(person)
     problems = {}
     for who in (None, "scrutiny_member", "officer", "administrator"):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        context.set_default_timeout(15_000)
-        try:
-            page = context.new_page()
-            if who:
-                sign_in(page, USERS[who])
+        with signed_in(browser, live_server, who) as page:
             for name, (person, open_page) in {**PAGES, **ADMIN_PAGES}.items():
                 # Each "entered later" page records a late update as it opens; one is
                 # enough in a shared database (the dashboard is checked without it).
@@ -125,12 +143,8 @@ def test_every_page_fits_a_phone_and_a_sheet_of_a4(request, browser, live_server
                     found = check(page, open_page, on_paper=name not in ADMIN_PAGES)
                     if found:
                         problems[name] = found
-        finally:
-            context.close()
 
-    assert not problems, "\n".join(
-        f"{name}: {problem}" for name, found in problems.items() for problem in found
-    )
+    assert_none_found(problems)
 
 
 OVERDUE_HEADINGS = [
