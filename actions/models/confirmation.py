@@ -63,3 +63,13 @@ class DateConfirmation(models.Model):
             raise ValidationError({"reason": "Say who confirmed the date and why."})
         if self.sub_step_id and self.action_id and self.sub_step.action_id != self.action_id:
             raise ValidationError({"sub_step": "That step belongs to another action."})
+        # A due date before the plan began is a slip of the keyboard (1800 for 2018), and
+        # would show the action overdue by tens of thousands of days.
+        starts_on = self.action.theme.plan.starts_on if self.action_id else None
+        if self.confirmed_on and starts_on and self.confirmed_on < starts_on:
+            raise ValidationError(
+                {
+                    "confirmed_on": "The confirmed due date can’t be before the plan began "
+                    f"({starts_on:%-d %B %Y}). Check the year."
+                }
+            )

@@ -125,3 +125,23 @@ def test_a_confirmation_needs_a_reason_and_a_date_waiting_to_be_confirmed(tbc):
             entered_by=tbc["admin"],
         )
     assert not tbc["action"].date_confirmations.exists()
+
+
+@pytest.mark.parametrize("confirmed_on", [date(1800, 2, 1), date(2021, 3, 31)])
+def test_a_confirmed_date_before_the_plan_began_is_refused(tbc, confirmed_on):
+    with pytest.raises(ValidationError) as error:
+        date_confirmation_record(
+            action=tbc["action"], confirmed_on=confirmed_on, reason="x", entered_by=tbc["admin"]
+        )
+
+    assert error.value.message_dict == {
+        "confirmed_on": [
+            "The confirmed due date can’t be before the plan began (1 April 2021). Check the year."
+        ]
+    }
+    assert not tbc["action"].date_confirmations.exists()
+    # The day the plan began is a due date it may have.
+    date_confirmation_record(
+        action=tbc["action"], confirmed_on=date(2021, 4, 1), reason="x", entered_by=tbc["admin"]
+    )
+    assert state(tbc["action"], date(2021, 4, 2)).due_on == date(2021, 4, 1)

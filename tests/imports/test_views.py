@@ -146,6 +146,19 @@ def test_data_quality_lists_5_3_and_an_administrator_resolves_it(client, section
     assert "Say who confirmed the date and why." in wrong.content.decode()
     assert not DateConfirmation.objects.exists()
 
+    slipped = client.post(
+        url,
+        {
+            "confirmed_on_day": "30",
+            "confirmed_on_month": "9",
+            "confirmed_on_year": "1821",
+            "reason": "Confirmed with the Director of Children's Social Care.",
+        },
+    )
+    assert slipped.status_code == 400
+    assert "The confirmed due date can’t be before the plan began (" in slipped.content.decode()
+    assert not DateConfirmation.objects.exists()
+
     done = client.post(
         url,
         {
