@@ -12,14 +12,19 @@ def administration(request, **context):
     return render_to_string("imports/panel_administration.html", request=request)
 
 
-def date_to_confirm(request, *, action, **context):
-    """On an action whose date is to be confirmed, for plan administrators: where to confirm
+def date_to_confirm(request, *, action, confirmations=(), **context):
+    """On an action whose date is to be confirmed, for plan administrators: a warning and
+    where to confirm it; once confirmed (`confirmations`, newest first), where to correct
     it."""
     from .views import may_administer
 
     if not action.timeframe.to_be_confirmed or not may_administer(request.user):
         return ""
-    return render_to_string("imports/panel_confirm_date.html", {"action": action}, request=request)
+    return render_to_string(
+        "imports/panel_confirm_date.html",
+        {"action": action, "confirmed": confirmations[0] if confirmations else None},
+        request=request,
+    )
 
 
 def updates_by_spreadsheet(request, **context):

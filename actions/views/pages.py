@@ -122,6 +122,12 @@ def action_detail(request, pk):
     state = action.state(scope.as_at)
     updates = action.progress_updates.all()
     shown = [update for update in updates if update.reported_on <= scope.as_at]
+    # The dates confirmed for the action itself (not its steps), newest first.
+    confirmations = (
+        list(action.date_confirmations.filter(sub_step=None).select_related("entered_by"))
+        if action.timeframe.to_be_confirmed
+        else []
+    )
     return render(
         request,
         "actions/action_detail.html",
@@ -134,7 +140,14 @@ def action_detail(request, pk):
             "revisions": [update for update in shown if update.revised_due_on],
             "recorded": _recorded(request, updates),
             "can_update": can_update,
-            "panels": hooks.panels("action_detail", request, action=action, as_at=scope.as_at),
+            "confirmations": confirmations,
+            "panels": hooks.panels(
+                "action_detail",
+                request,
+                action=action,
+                as_at=scope.as_at,
+                confirmations=confirmations,
+            ),
             # An officer's own action belongs to My actions (where recording an update
             # came from); anyone else's, and every action for an administrator, to the
             # register.

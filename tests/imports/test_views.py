@@ -182,6 +182,12 @@ def test_data_quality_lists_5_3_and_an_administrator_resolves_it(client, section
     text = detail.content.decode()
     assert "31/09/21" in text
     assert "Confirmed due date: <strong>30 September 2021</strong>" in text
+    # Confirmed: no longer a warning to confirm it, but where to correct it.
+    assert "Date confirmed</strong>" in text
+    assert "Date to be confirmed" not in text
+    assert "This action’s date is to be confirmed" not in text
+    assert "This action’s due date was confirmed as 30 September 2021." in text
+    assert f'href="{url}">Correct the confirmed due date</a>' in text
     assert Action.objects.overdue(date(2021, 10, 1)).filter(pk=action.pk).exists()
 
 
@@ -200,6 +206,8 @@ def test_the_action_page_shows_a_date_to_be_confirmed_with_the_parsers_message(
     assert "Date to be confirmed" in html
     assert "Timeframe “31/09/21” is not a real date: September 2021 has 30 days." in html
     assert "never overdue meanwhile" in html
+    assert "This action’s date is to be confirmed" in html
+    assert "Correct the confirmed due date" not in html
 
 
 def test_a_confirmation_for_one_action_leaves_another_with_the_same_words(
