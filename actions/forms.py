@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from cypeplan.forms import written_text
 from cypeplan.inputs import plain_number
 
 from . import roles
@@ -130,6 +131,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
+        formfield_callback = written_text
         fields = [
             "reported_on",
             "status",

@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 
 
 class SignInForm(AuthenticationForm):
@@ -16,3 +20,44 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class _Limit(MaxLengthValidator):
+    """MaxLengthValidator, with the count written as people write numbers (10,039)."""
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise ValidationError(
+                self.message, code="max_length", params={"count": f"{len(value):,}"}
+            )
+
+
+class WrittenText(forms.CharField):
+    """Text a person types: its length counted as the box they typed it in counts it.
+
+    A browser counts a line break in a box as one character against its maxlength, but
+    sends it as two (CR LF); Django's CharField counted those, so text the box had let
+    through was refused as too long. Line breaks are kept as one character (LF) each, and
+    a text that is still too long is refused naming the box, its limit and the count."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            named = f"“{self.label}”".replace("%", "%%") if self.label else "This"
+            message = f"{named} must be {self.max_length:,} characters or fewer: it has %(count)s."
+            self.validators = [
+                *(v for v in self.validators if not isinstance(v, MaxLengthValidator)),
+                _Limit(self.max_length, message=message),
+            ]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+def written_text(model_field, **kwargs):
+    """A ModelForm's Meta.formfield_callback: every text field (not a choice) is
+    WrittenText."""
+    if isinstance(model_field, models.CharField | models.TextField) and not model_field.choices:
+        kwargs.setdefault("form_class", WrittenText)
+    return model_field.formfield(**kwargs)

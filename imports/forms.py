@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from actions.forms import GovukDateField
+from cypeplan.forms import WrittenText
 from themes.models import Plan
 
 from .reading import size_limit_words
@@ -99,7 +100,7 @@ class DateConfirmationForm(forms.Form):
         help_text="The date the plan really meant, for this action only. For example, 30 9 2021.",
         error_messages={"required": "Enter the confirmed due date, for example 30 9 2021"},
     )
-    reason = forms.CharField(
+    reason = WrittenText(
         label="Who confirmed it, and why",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,

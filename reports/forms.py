@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cypeplan.forms import written_text
 from themes.models import Plan
 from themes.periods import quarter_ends_until
 
@@ -74,6 +75,7 @@ class PublishForm(forms.ModelForm):
 
     class Meta:
         model = QuarterlyReport
+        formfield_callback = written_text
         fields = [name for name, _ in HEADER_FIELDS]
         widgets = {
             "brief_for_committee": forms.Textarea(attrs={"rows": 3}),

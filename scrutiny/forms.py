@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 
 from actions.forms import GovukDateField
 from actions.models import Action, Lead
+from cypeplan.forms import WrittenText, written_text
 
 from .models import Change, Item, Kind, Meeting
 
@@ -20,6 +21,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
+        formfield_callback = written_text
         fields = ["committee", "held_on", "minute_numbers"]
         labels = {"committee": "Committee"}
         widgets = {"committee": forms.TextInput(attrs={"autocomplete": "off"})}
@@ -55,13 +57,13 @@ class ItemForm(forms.Form):
     kind = forms.ChoiceField(
         label="What kind of item is it?", choices=KIND_CHOICES, widget=forms.RadioSelect
     )
-    words = forms.CharField(
+    words = WrittenText(
         label="Words as minuted",
         help_text="Exactly as the minutes write it.",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10_000,
     )
-    minute = forms.CharField(
+    minute = WrittenText(
         label="Minute it comes from", help_text="For example 12/19.", required=False, max_length=20
     )
     answerer = forms.ModelChoiceField(
@@ -71,7 +73,7 @@ class ItemForm(forms.Form):
         empty_label="Not a lead in the plans",
         help_text="They, their delegates and plan administrators can answer it.",
     )
-    answerer_as_minuted = forms.CharField(
+    answerer_as_minuted = WrittenText(
         label="Who must answer, as the minutes name them",
         required=False,
         max_length=200,
@@ -135,21 +137,21 @@ class ItemForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    text = forms.CharField(
+    text = WrittenText(
         label="Your answer",
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=10_000,
         help_text="What the committee asked for, or where it is, in words a councillor can "
         "read in the agenda pack.",
     )
-    evidence = forms.CharField(
+    evidence = WrittenText(
         label="Evidence",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10_000,
         help_text="What shows it was done, and where a member could see it.",
     )
-    evidence_links = forms.CharField(
+    evidence_links = WrittenText(
         label="Links",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
@@ -188,7 +190,7 @@ class DecisionForm(forms.Form):
         help_text="Needed to accept an answer or send it back. A withdrawal without a meeting "
         "is dated today.",
     )
-    reason = forms.CharField(
+    reason = WrittenText(
         label="Reason",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -235,7 +235,8 @@ def errors_on_page(response):
         (
             {"working_well": "x" * 100_000},
             "id_working_well",
-            "Ensure this value has at most 10000 characters (it has 100000).",
+            "“What&#x27;s working well and how do we know?” must be 10,000 characters or "
+            "fewer: it has 100,000.",
         ),
         (
             {
@@ -478,3 +479,43 @@ def test_the_lead_page_offers_delegate_controls_only_to_those_who_may_use_them(
     assert "Add delegate" in client.get(url).content.decode()
     client.force_login(people["scrutiny member"])
     assert "Add delegate" not in client.get(url).content.decode()
+
+
+def as_the_box_counts(characters, line_breaks):
+    """Text of `characters` characters as a text box counts them, `line_breaks` of them
+    line breaks, sent as a browser sends it: each line break as CR LF."""
+    line = "w" * ((characters - line_breaks) // (line_breaks + 1))
+    text = "\n".join([line] * (line_breaks + 1))
+    text += "w" * (characters - len(text))
+    assert len(text) == characters and text.count("\n") == line_breaks
+    return text, text.replace("\n", "\r\n")
+
+
+def test_line_breaks_count_as_the_box_counts_them_not_as_the_browser_sends_them(
+    client, people, action
+):
+    # 9,990 characters in the box with 49 line breaks: the browser sends 10,039.
+    typed, sent = as_the_box_counts(9_990, 49)
+    assert len(sent) == 10_039
+    client.force_login(people["accountable lead"])
+
+    response = client.post(update_url(action), form_data(working_well=sent))
+
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.get(action=action).working_well == typed
+
+
+def test_text_longer_than_its_box_takes_is_refused_naming_the_box(client, people, action):
+    _, sent = as_the_box_counts(10_001, 3)
+    client.force_login(people["accountable lead"])
+
+    response = client.post(update_url(action), form_data(working_well=sent))
+
+    assert errors_on_page(response) == [
+        (
+            "id_working_well",
+            "“What&#x27;s working well and how do we know?” must be 10,000 characters or "
+            "fewer: it has 10,001.",
+        )
+    ]
+    assert not ProgressUpdate.objects.exists()
