@@ -68,10 +68,15 @@ class PublishForm(forms.ModelForm):
     """The header block an administrator fills in when publishing (POST), with the plan
     and quarter chosen on the preview."""
 
+    # Their own ids: the preview's form on the same page has id_plan and id_quarter_ends_on.
     plan = forms.ModelChoiceField(
-        queryset=Plan.objects.all(), to_field_name="slug", widget=forms.HiddenInput
+        queryset=Plan.objects.all(),
+        to_field_name="slug",
+        widget=forms.HiddenInput(attrs={"id": "publish-plan"}),
     )
-    quarter_ends_on = forms.DateField(widget=forms.HiddenInput)
+    quarter_ends_on = forms.DateField(
+        widget=forms.HiddenInput(attrs={"id": "publish-quarter-ends-on"})
+    )
 
     class Meta:
         model = QuarterlyReport

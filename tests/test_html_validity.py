@@ -53,6 +53,12 @@ def test_the_w3c_checker_finds_no_errors_on_the_main_pages(client, tmp_path):
             reverse("actions:record_update", args=[action.pk]),
             {},
         ),
+        # The preview's form and the publish form on one page.
+        "report-draft": (
+            roles.PLAN_ADMINISTRATORS,
+            reverse("reports:draft"),
+            {"plan": IMPROVEMENT_PLAN, "quarter_ends_on": "2021-09-30"},
+        ),
     }
     files = []
     for name, (group, path, query) in pages.items():
