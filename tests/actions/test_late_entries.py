@@ -211,6 +211,18 @@ def test_the_listing_without_a_plan_covers_every_plan_and_names_each(client, off
     assert "Every plan" in page and "Another plan" in page and "CYPE Directorate Plan" in page
 
 
+def test_a_plan_the_link_names_wrongly_is_said_and_every_plan_listed(client, officer, action):
+    entered(at(2022, 10, 20), action, AS_AT)
+    client.force_login(officer)
+
+    response = client.get(reverse("actions:late_entries"), {"plan": "nope", "as_at": "2022-09-30"})
+    page = text(response)
+
+    assert page.startswith("Error: ")
+    assert "There is no plan with that name in the link: these are every plan’s updates." in page
+    assert "Every plan" in page and "Publish the SEND strategy" in page
+
+
 def test_the_listing_says_so_when_nothing_was_entered_late(client, officer, action):
     client.force_login(officer)
 
