@@ -7,6 +7,7 @@ same file imported twice changes nothing and an edited file changes exactly what
 An action with progress is never deleted: left out of the file, it is closed.
 """
 
+import calendar
 import hashlib
 import json
 import re
@@ -97,6 +98,26 @@ def read_date(text):
         except ValueError:
             continue
     return None
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
+
+
+def why_not_a_date(text, example):
+    """Why `text`, which read_date can't read, is not a date: a day-first date that isn't
+    a real one says why (\"February 2024 has 29 days\"); anything else, how to write one."""
+    match = _DAY_FIRST.fullmatch(text.strip())
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        if len(match.group(3)) == 2:
+            # As read_date's %y reads two digits: 69 to 99 are 1969 to 1999.
+            year += 1900 if year >= 69 else 2000
+        if not 1 <= month <= 12:
+            return f"is not a date: there is no month {month}. Write the day first, e.g. {example}."
+        if year >= 1:
+            last_day = calendar.monthrange(year, month)[1]
+            return f"is not a real date: {calendar.month_name[month]} {year} has {last_day} days."
+    return f"is not a date: write it day first, e.g. {example}."
 
 
 class LeadIndex:
@@ -196,7 +217,7 @@ def propose(rows):
                             number,
                             key,
                             cells[key],
-                            "is not a date: write it day first, e.g. 01/04/2022.",
+                            why_not_a_date(cells[key], "01/04/2022"),
                         )
                     )
                 elif getattr(proposal, key) is None:

@@ -10,7 +10,7 @@ from actions.models import RAG, Action, ProgressUpdate, Status, rag_words
 from actions.services import progress_update_record
 from cypeplan.inputs import plain_number
 
-from .plans import read_date
+from .plans import read_date, why_not_a_date
 from .reading import Column, quoted
 
 # Columns the file carries for reading (what the action is and where it stands).
@@ -223,8 +223,8 @@ def _values(number, cells, today):
         when = read_date(text) if text else (today if key == "reported_on" else None)
         if text and when is None:
             problems.append(
-                f"Row {number}, {HEADERS[key]}: {quoted(text)}: is not a date: write it day "
-                "first, e.g. 30/09/2024."
+                f"Row {number}, {HEADERS[key]}: {quoted(text)}: "
+                + why_not_a_date(text, "30/09/2024")
             )
         values[key] = when
     values.update(status=status, rag=rag or "")

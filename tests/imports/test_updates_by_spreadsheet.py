@@ -206,3 +206,37 @@ def test_an_action_number_that_is_not_plain_digits_is_named_not_a_server_error(o
         f"Row 7, Action ID: “{typed}”: is not an action number from cypeplan. "
         "Download the file again."
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("31/02/2024", "is not a real date: February 2024 has 29 days."),
+        ("29/02/23", "is not a real date: February 2023 has 28 days."),
+        ("31/04/2024", "is not a real date: April 2024 has 30 days."),
+        (
+            "12/13/2024",
+            "is not a date: there is no month 13. Write the day first, e.g. 30/09/2024.",
+        ),
+        ("next week", "is not a date: write it day first, e.g. 30/09/2024."),
+    ],
+)
+def test_a_date_that_is_not_one_says_why(officer, typed, why):
+    proposed, errors = propose_updates(
+        [
+            (
+                7,
+                {
+                    **{column.key: "" for column in COLUMNS},
+                    "action_id": str(action("5.3").pk),
+                    "status": "In progress",
+                    "reported_on": typed,
+                },
+            )
+        ],
+        user=officer,
+        today=timezone.localdate(),
+    )
+
+    assert f"Row 7, Date it reports on: “{typed}”: {why}" in errors
+    assert proposed == []
