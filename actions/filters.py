@@ -83,6 +83,14 @@ class ActionFilter(django_filters.FilterSet):
         )
         for name in ("q",):
             self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
+        # A link edited by hand (?lead=abc) is told which filter and value, in words.
+        for extra in self.filters.values():
+            field = extra.field
+            if "invalid_choice" in field.error_messages:
+                label = str(field.label).replace("%", "%%")
+                field.error_messages["invalid_choice"] = (
+                    f"{label}: “%(value)s” is not one of the choices. Choose from the list."
+                )
 
     def in_words(self):
         """The filters applied, as "Label: value" for people (downloads say them)."""

@@ -210,6 +210,11 @@ class DelegateForm(forms.Form):
         label="Officer to add as a delegate",
         queryset=get_user_model().objects.none(),
         empty_label="Choose an officer",
+        error_messages={
+            "required": "Choose the officer to add as a delegate.",
+            "invalid_choice": "That person can’t be added: choose an officer from the list "
+            "who isn’t already a delegate.",
+        },
     )
 
     def __init__(self, *args, lead, **kwargs):

@@ -15,7 +15,11 @@ class UploadForm(forms.Form):
 
     file = forms.FileField(
         label="Spreadsheet",
-        error_messages={"required": "Choose the spreadsheet to import."},
+        error_messages={
+            "required": "Choose the spreadsheet to import.",
+            "empty": "The file you chose is empty. If it is open in Excel, save it, then "
+            "choose it again.",
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -32,7 +32,12 @@ class ChooseQuarterForm(forms.Form):
     """Which plan and quarter to preview (GET)."""
 
     plan = forms.ModelChoiceField(
-        queryset=Plan.objects.all(), to_field_name="slug", empty_label=None
+        queryset=Plan.objects.all(),
+        to_field_name="slug",
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "There is no plan called “%(value)s”: choose one from the list."
+        },
     )
     quarter_ends_on = forms.TypedChoiceField(
         label="Quarter",

@@ -449,6 +449,27 @@ def test_a_lead_adds_and_removes_their_own_delegate(client, people, action):
 
 
 @pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({}, "Delegate not added: Choose the officer to add as a delegate."),
+        (
+            {"delegate": "abc"},
+            "Delegate not added: That person can’t be added: choose an officer from the list "
+            "who isn’t already a delegate.",
+        ),
+    ],
+)
+def test_a_delegate_not_chosen_is_said_in_words(client, people, action, posted, message):
+    lead = action.lead
+    client.force_login(people["accountable lead"])
+
+    response = client.post(reverse("actions:lead_delegates", args=[lead.pk]), posted, follow=True)
+
+    assert message in [str(shown) for shown in response.context["messages"]]
+    assert set(lead.delegates.all()) == {people["delegate"]}
+
+
+@pytest.mark.parametrize(
     ("who", "allowed"),
     [
         ("accountable lead", True),

@@ -354,6 +354,25 @@ def test_register_filters_combine(real_plans, member):
     assert sorted(references_in(response)) == ["1.3", "1.4", "2.2", "6.4", "6.6"]
 
 
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"lead": "abc"}, "Lead or supporting lead: “abc” is not one of the choices."),
+        ({"status": "done"}, "Latest status: “done” is not one of the choices."),
+        ({"plan": "nope"}, "Plan: “nope” is not one of the choices."),
+    ],
+)
+def test_a_filter_edited_by_hand_in_the_link_is_named_with_its_value(
+    real_plans, member, params, message
+):
+    response = member.get(reverse("actions:register"), params)
+
+    assert response.status_code == 200
+    assert f"{message} Choose from the list." in response.content.decode().replace(
+        "&ldquo;", "“"
+    ).replace("&rdquo;", "”")
+
+
 def test_links_keep_the_chosen_date_and_plan(real_plans, member):
     as_at = "2021-08-01"
     keep = f"plan={IMPROVEMENT_PLAN}&amp;as_at={as_at}"

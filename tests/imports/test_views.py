@@ -280,3 +280,15 @@ def test_every_import_is_visible_read_only_in_the_admin(client, section_1, admin
     assert (
         client.post(reverse("admin:imports_planimport_delete", args=[record.pk])).status_code == 403
     )
+
+
+def test_an_empty_file_is_said_in_words_and_nothing_is_kept(client, section_1, administrator):
+    client.force_login(administrator)
+
+    response = upload(client, b"")
+
+    assert response.status_code == 400
+    assert "The file you chose is empty. If it is open in Excel, save it" in (
+        response.content.decode()
+    )
+    assert not PlanImport.objects.exists()

@@ -87,6 +87,17 @@ def test_a_quarter_not_yet_over_is_refused_with_a_message_naming_it(client, plan
 
 
 @pytest.mark.django_db
+def test_a_plan_the_preview_link_names_wrongly_is_named(client, plan, people):
+    client.force_login(people["admin"])
+
+    response = client.get(
+        reverse("reports:draft"), {"plan": "nope", "quarter_ends_on": "2022-09-30"}
+    )
+
+    assert "There is no plan called “nope”: choose one from the list." in page_text(response)
+
+
+@pytest.mark.django_db
 def test_the_draft_preview_is_computed_and_stores_nothing(client, plan, people):
     client.force_login(people["admin"])
 
