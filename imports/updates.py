@@ -4,6 +4,7 @@ and recorded through progress_update_record, all or none."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from actions.models import RAG, Action, ProgressUpdate, Status, rag_words
@@ -26,6 +27,12 @@ ABOUT = [
     Column("latest_status", "Latest status", "For reading only."),
     Column("latest_rag", "Latest RAG", "For reading only."),
     Column("last_updated", "Last updated", "For reading only."),
+    Column(
+        "seen_up_to",
+        "Updates seen up to",
+        "cypeplan’s number for the newest update when you downloaded the file: don’t change "
+        "it. An update recorded since stops this row, so nothing newer is overwritten.",
+    ),
 ]
 # Columns the officer fills in: one update per row with any of them filled.
 UPDATE = [
@@ -87,9 +94,22 @@ def _when(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def _newest_entered(action_ids):
+    """{action id: the number of its newest update as entered (ids grow as updates are
+    entered)} for these actions that have any update: one query."""
+    return dict(
+        ProgressUpdate.objects.filter(action__in=action_ids)
+        .order_by()
+        .values_list("action")
+        .annotate(Max("pk"))
+    )
+
+
 def update_rows(actions, *, as_at):
-    """The actions as rows to fill in, with the latest position as at `as_at` (3 queries)."""
+    """The actions as rows to fill in, with the latest position as at `as_at` and the
+    newest update entered on each (4 queries)."""
     rows = []
+    newest = _newest_entered(actions.values("pk"))
     for action in (
         actions.with_state(as_at)
         .select_related("theme__plan", "lead", "timeframe")
@@ -109,6 +129,7 @@ def update_rows(actions, *, as_at):
                 "latest_status": Status(action.latest_status).label,
                 "latest_rag": rag_words(action.latest_status, action.latest_rag),
                 "last_updated": _when(action.latest_reported_on) or "Never",
+                "seen_up_to": newest.get(action.pk, 0),
             }
         )
     return rows
@@ -139,6 +160,9 @@ def propose_updates(rows, *, user, today):
     allowed = set(
         Action.objects.updatable_by(user).filter(pk__in=ids.values()).values_list("pk", flat=True)
     )
+    newest = _newest_entered(allowed)
+    # Rows whose action had an update entered after the file was downloaded.
+    since = {}
     seen = {}
     for number, cells in filled:
         if number not in ids:
@@ -150,11 +174,7 @@ def propose_updates(rows, *, user, today):
                 "action has this number."
             )
             continue
-        name = (
-            f"action {action.reference} “{action.description[:60]}”"
-            if action.reference
-            else f"“{action.description[:60]}”"
-        )
+        name = _name(action)
         if action.pk not in allowed:
             errors.append(
                 f"Row {number}: you may not record progress on {name}: you don’t lead, "
@@ -168,6 +188,16 @@ def propose_updates(rows, *, user, today):
             )
             continue
         seen[action.pk] = number
+        seen_up_to = plain_number(cells.get("seen_up_to", ""))
+        if seen_up_to is None:
+            errors.append(
+                f"Row {number} ({name}), {HEADERS['seen_up_to']}: "
+                f"{quoted(cells.get('seen_up_to', '')) or 'empty'}: is not the number cypeplan "
+                "wrote there. Download the file again."
+            )
+            continue
+        if newest.get(action.pk, 0) > seen_up_to:
+            since[number] = (action.pk, seen_up_to)
         values, problems = _values(number, cells, today)
         errors.extend(problems)
         if problems:
@@ -186,7 +216,65 @@ def propose_updates(rows, *, user, today):
                     )
             continue
         proposed.append((number, update))
+    errors.extend(_compare_with_updates_since(proposed, since))
     return proposed, errors
+
+
+def _compare_with_updates_since(proposed, since):
+    """For each proposed row whose action had updates entered after the file was downloaded
+    (`since`: {row number: (action id, the file's Updates seen up to)}): a problem if one of
+    them is this very update (the file, or this row, uploaded before); otherwise the row
+    carries them (update.entered_since) for the preview to show before anything is recorded.
+    One query, if any."""
+    if not since:
+        return []
+    wanted = Q()
+    for action_id, seen_up_to in since.values():
+        wanted |= Q(action_id=action_id, pk__gt=seen_up_to)
+    later = {}
+    for update in ProgressUpdate.objects.filter(wanted).select_related("entered_by"):
+        later.setdefault(update.action_id, []).append(update)
+    problems = []
+    for number, update in proposed:
+        if number not in since:
+            continue
+        action_id, seen_up_to = since[number]
+        newer = [each for each in later.get(action_id, []) if each.pk > seen_up_to]
+        same = [each for each in newer if _same_update(each, update)]
+        if same:
+            problems.append(
+                f"Row {number}: this update on {_name(update.action)} is already recorded "
+                f"({_entered(same[-1])}). Leave the row empty, or download the file again "
+                "to fill in only what is new."
+            )
+        update.entered_since = [
+            f"{_entered(each)}: {each.get_status_display()}"
+            f"{', ' + rag_words(each.status, each.rag) if each.rag else ''}, reporting on "
+            f"{each.reported_on:%-d %B %Y}"
+            for each in sorted(newer, key=lambda each: each.pk)
+        ]
+    return problems
+
+
+def _name(action):
+    return (
+        f"action {action.reference} “{action.description[:60]}”"
+        if action.reference
+        else f"“{action.description[:60]}”"
+    )
+
+
+def _same_update(recorded, proposed):
+    return all(getattr(recorded, field) == getattr(proposed, field) for field in FIELD_COLUMNS)
+
+
+def _entered(update):
+    who = (
+        (update.entered_by.get_full_name() or update.entered_by.username)
+        if update.entered_by
+        else "the published plan"
+    )
+    return f"entered by {who} on {timezone.localtime(update.entered_at):%-d %B %Y at %H:%M}"
 
 
 def _values(number, cells, today):
@@ -243,6 +331,8 @@ def preview_rows(proposed):
             "status": update.get_status_display(),
             "rag": update.get_rag_display() if update.rag else "",
             "revised_due_on": _when(update.revised_due_on),
+            # Updates entered on the action after the file was downloaded.
+            "entered_since": getattr(update, "entered_since", []),
         }
         for number, update in proposed
     ]

@@ -317,6 +317,16 @@ def updates_preview(request, key):
     return render(
         request,
         "imports/updates_preview.html",
-        {"record": record, "problems": problems, "nav_section": "my-actions"},
+        {
+            "record": record,
+            "problems": problems,
+            "entered_since": [
+                f"Row {update['row']}"
+                f"{', action ' + update['reference'] if update['reference'] else ''}: {entered}"
+                for update in record.preview.get("updates", [])
+                for entered in update.get("entered_since", [])
+            ],
+            "nav_section": "my-actions",
+        },
         status=400 if problems else 200,
     )

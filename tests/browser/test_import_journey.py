@@ -136,7 +136,10 @@ def test_officer_uploads_updates_meets_the_problems_then_records(page, officer, 
     assert_no_axe_violations(page, "updates upload with errors")
     screenshot(page, "updates upload error")
 
-    sheet.cell(row=row, column=headers.index(headers[15]) + 1).value = "Two posts vacant."
+    sheet.cell(
+        row=row,
+        column=headers.index("What are we worried about and what are we doing about it?") + 1,
+    ).value = "Two posts vacant."
     book.save(path)
     page.get_by_label("Spreadsheet").set_input_files(str(path))
     page.get_by_role("button", name="Upload and check").click()

@@ -20,6 +20,8 @@ from tests.factories import UserFactory
 
 SLUG = "childrens-continuous-improvement-plan-2021-24"
 HEADERS = [column.header for column in COLUMNS]
+WORKING_WELL = "What’s working well and how do we know?"
+WORRIED_ABOUT = "What are we worried about and what are we doing about it?"
 
 
 @pytest.fixture
@@ -78,7 +80,11 @@ def test_the_officers_round_trip(client, officer):
     data, where = fill(
         download.content,
         {
-            green.pk: {"Status": "In progress", "RAG": "Green", HEADERS[14]: "Consultation began."},
+            green.pk: {
+                "Status": "In progress",
+                "RAG": "Green",
+                WORKING_WELL: "Consultation began.",
+            },
             red.pk: {"Status": "In progress", "RAG": "Red"},
             not_mine.pk: {"Status": "Complete", "Evidence": "Posts removed."},
         },
@@ -101,11 +107,15 @@ def test_the_officers_round_trip(client, officer):
     fixed, _ = fill(
         download.content,
         {
-            green.pk: {"Status": "In progress", "RAG": "Green", HEADERS[14]: "Consultation began."},
+            green.pk: {
+                "Status": "In progress",
+                "RAG": "Green",
+                WORKING_WELL: "Consultation began.",
+            },
             red.pk: {
                 "Status": "In progress",
                 "RAG": "Red",
-                HEADERS[15]: "Two posts vacant; interim cover agreed from January.",
+                WORRIED_ABOUT: "Two posts vacant; interim cover agreed from January.",
             },
         },
     )
@@ -229,6 +239,9 @@ def test_a_date_that_is_not_one_says_why(officer, typed, why):
                 {
                     **{column.key: "" for column in COLUMNS},
                     "action_id": str(action("5.3").pk),
+                    "seen_up_to": str(
+                        max(action("5.3").progress_updates.values_list("pk", flat=True))
+                    ),
                     "status": "In progress",
                     "reported_on": typed,
                 },
@@ -240,3 +253,90 @@ def test_a_date_that_is_not_one_says_why(officer, typed, why):
 
     assert f"Row 7, Date it reports on: “{typed}”: {why}" in errors
     assert proposed == []
+
+
+def test_the_same_file_uploaded_again_records_nothing_twice(client, officer):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    first, second = action("5.3"), action("5.4")
+    data, where = fill(
+        download,
+        {
+            first.pk: {"Status": "In progress", "RAG": "Green", WORKING_WELL: "Begun."},
+            second.pk: {"Status": "Not started", "RAG": "Green", WORKING_WELL: "Waiting."},
+        },
+    )
+    assert client.post(upload(client, data)["Location"]).status_code == 302
+    before = ProgressUpdate.objects.count()
+
+    again = upload(client, data)
+
+    assert again.status_code == 400
+    page = " ".join(again.content.decode().split())
+    for row, reference in ((where[first.pk], "5.3"), (where[second.pk], "5.4")):
+        assert f"Row {row}: this update on action {reference} “" in page
+        assert "is already recorded (entered by Róisín Madden on " in page
+    assert "Leave the row empty, or download the file again to fill in only what is new." in page
+    assert ProgressUpdate.objects.count() == before
+    assert PlanImport.objects.count() == 1
+
+
+def test_an_update_entered_after_the_download_is_shown_before_recording(client, officer):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    green = action("5.3")
+    web = progress_update_record(
+        action=green,
+        reported_on=timezone.localdate(),
+        status=Status.IN_PROGRESS,
+        rag="amber",
+        worried_about="Recorded on the web after the download.",
+        entered_by=officer,
+    )
+    data, where = fill(
+        download,
+        {
+            green.pk: {
+                "Status": "In progress",
+                "RAG": "Green",
+                "Why the RAG changed": "The board met.",
+                WORKING_WELL: "Begun.",
+            }
+        },
+    )
+
+    checked = upload(client, data)
+    preview = " ".join(client.get(checked["Location"]).content.decode().split())
+
+    assert "Since you downloaded this file, updates were recorded on some of these actions." in (
+        preview
+    )
+    assert (
+        f"Row {where[green.pk]}, action 5.3: entered by Róisín Madden on "
+        f"{timezone.localtime(web.entered_at):%-d %B %Y at %H:%M}: In progress, Amber, "
+        f"reporting on {timezone.localdate():%-d %B %Y}."
+    ) in preview
+    assert client.post(checked["Location"]).status_code == 302
+    assert green.progress_updates.count() == 3
+
+
+@pytest.mark.parametrize("typed", ["", "abc"])
+def test_a_row_without_the_number_it_was_downloaded_with_is_refused(client, officer, typed):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    data, where = fill(
+        download,
+        {action("5.3").pk: {"Status": "In progress", "RAG": "Green", "Updates seen up to": typed}},
+    )
+
+    response = upload(client, data)
+
+    assert response.status_code == 400
+    assert (
+        f"Row {where[action('5.3').pk]} (action 5.3 “Consult and comms with service managers”), "
+        "Updates seen up to: "
+    ) in response.content.decode()
+    assert "is not the number cypeplan wrote there. Download the file again." in (
+        response.content.decode()
+    )
+    assert not PlanImport.objects.exists()
