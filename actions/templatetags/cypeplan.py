@@ -132,6 +132,13 @@ def rag_tag_parts(rag=None, status=None):
 
 
 @register.filter
+def finished(status):
+    """Whether a status is Complete or Closed / superseded: its RAG tag would only say the
+    status again ("Complete Complete")."""
+    return _choice(Status, status) in FINISHED
+
+
+@register.filter
 def status_label(value):
     """A status as people read it ("In progress"); the stored value if it is unknown."""
     member = _choice(Status, value)

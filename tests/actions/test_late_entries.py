@@ -201,6 +201,20 @@ def test_the_listing_names_the_action_the_date_it_reports_on_and_who_entered_it_
     )
 
 
+def test_a_finished_update_says_its_status_once(client, officer, action):
+    entered(at(2022, 10, 20, 14, 5), action, AS_AT, status=Status.COMPLETE, rag="", evidence="Done")
+    client.force_login(officer)
+
+    listing = text(
+        client.get(reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+    history = text(client.get(reverse("actions:detail", args=[action.pk])))
+
+    assert "1.4 Publish the SEND strategy 30 Sep 2022 Complete Recorded in the" in listing
+    assert "30 September 2022: Complete" in history
+    assert "Complete Complete" not in listing + history
+
+
 def test_the_listing_without_a_plan_covers_every_plan_and_names_each(client, officer, action):
     entered(at(2022, 10, 20), ActionFactory(theme__plan__name="Another plan"), AS_AT)
     entered(at(2022, 10, 20), action, AS_AT)

@@ -236,6 +236,7 @@ def test_the_dashboard_at_a_published_quarter_end_says_it_changed_after_publicat
 
     text = page_text(client.get(url, {"as_at": "2022-09-30"}))
     assert "The position as at 30 September 2022 changed after publication" in text
+    assert "1 update entered later changed 1 action’s position." in text
     # The live dashboard shows the new position: nothing overdue any more.
     assert "0 overdue, 1 fewer than at Quarter 2 2022/23" in text
     assert report.counts["overdue"] == 1

@@ -114,6 +114,8 @@ def test_the_report_page_its_word_and_pdf_read_the_same_after_later_entries_and_
     late = late[late.index("Changed since publication") : late.index("1. Summary")]
     assert "1.1 Refresh the partnership agreement" in late
     assert "Reporting on 29 September 2022: Complete" in late
+    # A finished action's RAG is its status: said once, not "Complete; Complete".
+    assert "Complete; Complete" not in late
     assert "Entered by officer on 1 November 2022 at 09:00" in late
 
 
