@@ -424,3 +424,31 @@ def test_script_typed_into_plan_text_is_shown_escaped_on_every_page(member):
         html = member.get(url, keep).content.decode()
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
+
+
+@pytest.mark.parametrize(
+    ("as_at", "says"),
+    [
+        (
+            "2022-03-31",
+            "Directorate Plan 2022-24 began on 1 April 2022: 31 March 2022 is "
+            "before it began, when none of its actions had progress to report.",
+        ),
+        (
+            "2024-06-30",
+            "Directorate Plan 2022-24 ended on 31 March 2024: this is the "
+            "position as at 30 June 2024, after it ended.",
+        ),
+        ("2023-06-30", None),
+        ("", None),
+    ],
+)
+def test_a_date_outside_the_plans_life_is_said(real_plans, member, as_at, says):
+    params = {"plan": CYPE_PLAN, **({"as_at": as_at} if as_at else {})}
+    for page in ("actions:dashboard", "actions:overdue"):
+        html = " ".join(member.get(reverse(page), params).content.decode().split())
+
+        if says:
+            assert f"(CYPE) {says}" in html, page
+        else:
+            assert "app-plan-span" not in html, page
