@@ -98,8 +98,11 @@ def quarterly_report_draft(*, plan, quarter, known_at=None, header=()):
         previous = quarter.previous
         compared_with_short_name = previous.short_name
         if previous.ends_on < plan.starts_on:
+            # The plan's first quarter: nothing before it to compare with, and the quarter
+            # before it (Quarter 4 2021/22) is no part of the plan, so not named.
             before, previous_counts = None, {}
             compared_with_name = f"the plan's start on {long_date(plan.starts_on)}"
+            compared_with_short_name = "the plan's start"
         else:
             before = positions(actions, as_at=previous.ends_on, known_at=known_at)
             previous_counts = actions.counts(previous.ends_on, known_at=known_at)

@@ -1,16 +1,24 @@
 """Publishing a quarterly report: one transaction freezes every position as at the quarter
 end as known at that moment; a published report reads the same for ever."""
 
+import io
 from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from docx import Document
 
 from actions.models import Status
 from actions.services import progress_update_record
+from reports import documents
 from reports.models import PublishedReportLocked, QuarterlyReport, ReportPosition
-from reports.services import quarterly_report_publish, report_content
+from reports.services import (
+    quarter_for_plan,
+    quarterly_report_draft,
+    quarterly_report_publish,
+    report_content,
+)
 
 from .conftest import LONDON, PUBLISHED_AT, QUARTER_END
 
@@ -124,3 +132,19 @@ def test_nobody_but_a_superuser_can_change_or_delete_a_published_report(plan, pe
     report.delete(deleted_by=superuser)
     assert not QuarterlyReport.objects.exists()
     assert not ReportPosition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_plans_first_quarter_is_compared_with_its_start_not_the_quarter_before(plan):
+    quarter = quarter_for_plan(plan["plan"], date(2022, 6, 30), today=date(2022, 7, 5))
+    content, _ = quarterly_report_draft(plan=plan["plan"], quarter=quarter)
+    document = Document(io.BytesIO(documents.report_docx(content).to_bytes()))
+    words = "\n".join(
+        [paragraph.text for paragraph in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+
+    assert "Each figure is compared with the plan's start on 1 April 2022." in content.summary
+    assert content.summary_table.columns[2] == "At the plan's start"
+    assert "What changed since the plan's start" in words
+    assert "Quarter 4 2021/22" not in words
