@@ -56,6 +56,15 @@ class CheckedInputsAdmin:
             data[initial] = data[total] = ""
         return kwargs
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # A row that others depend on can't be deleted whoever asks: name those rows.
+            # Django would say first that the person may not delete them (a scrutiny item,
+            # a published report), as if a permission were all that was missing.
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
+
     def save_formset(self, request, form, formset, change):
         step_aside(formset)
         super().save_formset(request, form, formset, change)

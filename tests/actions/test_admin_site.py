@@ -93,3 +93,23 @@ def test_an_action_without_history_can_still_be_deleted(client):
     assert "Are you sure" in client.get(url).content.decode()
     client.post(url, {"post": "yes"})
     assert not type(action).objects.filter(pk=action.pk).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_lead_a_scrutiny_item_names_says_what_depends_on_it(client):
+    from tests.factories import ItemFactory
+
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    lead = LeadFactory(name="Kerry Crichlow")
+    item = ItemFactory(answerer=lead, words="Members asked for the placements review")
+    url = reverse("admin:actions_lead_delete", args=[lead.pk])
+
+    html = client.get(url).content.decode()
+
+    # The item is named as what stops the deletion, not a permission the person lacks.
+    assert "your account doesn't have permission" not in html.replace("&#x27;", "'")
+    assert "would require deleting the following protected related objects" in html
+    assert "Members asked for the placements review" in html
+    client.post(url, {"post": "yes"})
+    assert type(lead).objects.filter(pk=lead.pk).exists()
+    assert type(item).objects.filter(pk=item.pk).exists()
