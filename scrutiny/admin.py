@@ -16,6 +16,13 @@ class MeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "held_on"
     search_fields = ["committee", "minute_numbers"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its items were raised on its date, and their history (and every action list as
+        # at a date) is dated from it: a meeting with items keeps its date.
+        if obj is not None and obj.items.exists():
+            return ["held_on"]
+        return []
+
 
 class StateChangeInline(admin.TabularInline):
     model = StateChange

@@ -588,6 +588,37 @@ def test_an_item_added_in_the_admin_is_raised_and_its_history_kept(client, peopl
     assert history.status_code == 200
 
 
+def test_a_meeting_with_items_keeps_its_date_in_the_admin(client, people, item):
+    client.force_login(people["clerk"])
+    meeting = item.meeting
+    held_on = meeting.held_on
+    url = reverse("admin:scrutiny_meeting_change", args=[meeting.pk])
+
+    form = client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "committee": meeting.committee,
+            "held_on": "2019-03-25",
+            "minute_numbers": "1/19 to 9/19",
+        },
+    )
+
+    assert 'name="held_on"' not in form
+    meeting.refresh_from_db()
+    # Its date stays the day its items were raised; the rest of it may be put right.
+    assert (meeting.held_on, meeting.minute_numbers) == (held_on, "1/19 to 9/19")
+    assert item.state_changes.get().on == held_on
+    # A meeting with nothing raised at it yet may still move.
+    empty = Meeting.objects.create(held_on=date(2019, 4, 1), committee=meeting.committee)
+    client.post(
+        reverse("admin:scrutiny_meeting_change", args=[empty.pk]),
+        {"committee": empty.committee, "held_on": "2019-04-02", "minute_numbers": ""},
+    )
+    empty.refresh_from_db()
+    assert empty.held_on == date(2019, 4, 2)
+
+
 @pytest.mark.parametrize("role", ["member", "owes", "other officer"])
 def test_members_and_officers_cannot_use_the_scrutiny_admin(client, people, item, role):
     client.force_login(people[role])
