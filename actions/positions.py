@@ -12,6 +12,23 @@ from django.db.models import Prefetch
 
 from .models import Lead, ProgressUpdate, Status, rag_words
 
+# An action's position in words, as its tags on the pages say it, from with_state's flags.
+# Never Green: Green is the officer's RAG, not ours.
+POSITION_WORDS = (
+    ("is_overdue", "Overdue"),
+    ("is_at_risk", "At risk"),
+    ("has_no_concerns", "No concerns"),
+)
+
+
+def position_words(action):
+    """What an action's position tags say: its status when it is finished, else Overdue,
+    At risk or No concerns. `action` is a with_state row or an ActionState."""
+    if action.is_finished:
+        return [Status(action.latest_status).label]
+    return [word for flag, word in POSITION_WORDS if getattr(action, flag)]
+
+
 # Stored positions are read back by field name: fields may be added, never renamed.
 _DATES = ("original_due_on", "due_on", "due_revised_on", "latest_reported_on", "as_at")
 _MOMENTS = ("latest_entered_at", "known_at")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 
-from actions.models import Status, rag_words
+from actions.positions import position_words
 from cypeplan.documents import CommitteePaper
 
 from .models import State
@@ -33,13 +33,11 @@ def short(text, length):
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def action_position(action):
-    """A plan action's position in words, from actions' with_state flags (never a rule of
-    our own): its status and RAG as a word, and whether it is overdue."""
-    words = rag_words(action.latest_status, action.latest_rag)
-    status = Status(action.latest_status).label
-    text = status if words == status else f"{status}, {words}"
-    return f"{text}; overdue" if action.is_overdue else text
+def action_label(action):
+    """A plan action as an action list names it: its plan, its reference if it has one, and
+    the start of its words (the CYPE plan's actions have no references)."""
+    reference = f" {action.reference}" if action.reference else ""
+    return f"{action.theme.plan.name}{reference}: {short(action.description, 80)}"
 
 
 @dataclass(frozen=True)
@@ -81,20 +79,14 @@ class Row:
     @property
     def plan_actions(self):
         """(action, label) for each plan action, for the page."""
-        return [
-            (
-                action,
-                f"{action.theme.plan.name}{' ' + action.reference if action.reference else ''}: "
-                + short(action.description, 80),
-            )
-            for action in self.item.actions.all()
-        ]
+        return [(action, action_label(action)) for action in self.item.actions.all()]
 
     @property
     def actions(self):
+        """Each plan action as the page names it, and its position as the page's tags say
+        it (actions.positions.position_words)."""
         return "\n".join(
-            f"{action.theme.plan.name} {action.reference or ''}".strip()
-            + f": {action_position(action)}"
+            f"{action_label(action)} ({', '.join(position_words(action))})"
             for action in self.item.actions.all()
         )
 

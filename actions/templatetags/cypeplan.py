@@ -33,6 +33,7 @@ from django.utils.translation import get_language
 
 from actions import hooks
 from actions.models import FINISHED, RAG, ProgressUpdate, Status, rag_words
+from actions.positions import POSITION_WORDS
 
 register = template.Library()
 
@@ -184,10 +185,15 @@ def due_date(action):
 
 
 # An action's position as words in tags (position_tags).
-_POSITION_TAGS = (
-    ("is_overdue", '<strong class="govuk-tag govuk-tag--red">Overdue</strong> '),
-    ("is_at_risk", '<strong class="govuk-tag govuk-tag--orange">At risk</strong>'),
-    ("has_no_concerns", '<strong class="govuk-tag govuk-tag--grey">No concerns</strong>'),
+_TAG_COLOURS = {"is_overdue": "red", "is_at_risk": "orange", "has_no_concerns": "grey"}
+# Overdue and At risk side by side have a space between them.
+_POSITION_TAGS = tuple(
+    (
+        flag,
+        f'<strong class="govuk-tag govuk-tag--{_TAG_COLOURS[flag]}">{word}</strong>'
+        + (" " if flag == "is_overdue" else ""),
+    )
+    for flag, word in POSITION_WORDS
 )
 
 

@@ -1,6 +1,7 @@
 """Scrutiny's pages and forms, as each role meets them: who may record, answer and decide,
 what the pages show, the Word action list, and the panels on actions' pages."""
 
+import html
 import io
 from datetime import date
 
@@ -448,7 +449,14 @@ def test_the_word_action_list_holds_the_same_rows_as_the_page(client, people, it
         assert f'data-label="No.">{row[0]}</td>' in listed
         assert row[2].split(": ", 1)[1] in listed
         assert row[5].split(": ", 1)[-1] in listed
+        # Each plan action named as the page names it, its position in the page's words.
+        for line in row[6].splitlines() if row[6] != "None" else []:
+            label, words = line.rsplit(" (", 1)
+            assert label in html.unescape(listed)
+            for word in words.rstrip(")").split(", "):
+                assert f">{word}</strong>" in listed
     assert listed.count('data-label="No."') == len(rows)
+    assert any(row[6] != "None" for row in rows)
 
 
 # --- On actions' pages, in reminders and on the register --------------------------------
