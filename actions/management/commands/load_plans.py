@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
+from cypeplan.history import record_starting_history
 from themes.models import Plan, Theme
 
 
@@ -63,3 +64,8 @@ class Command(BaseCommand):
                 continue
             call_command("loaddata", str(fixture), verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"{fixture.name}: loaded."))
+        # The plans as loaded are the first entry of their history, so the first edit
+        # keeps what they said before it. Rows loaded earlier without one get it now.
+        given = record_starting_history("As loaded from the published plans in fixtures/")
+        for name, count in given.items():
+            self.stdout.write(f"History begun for {count} {name}.")

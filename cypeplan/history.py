@@ -1,0 +1,51 @@
+"""The audit history's first entry for rows that have none.
+
+loaddata writes no history (cypeplan/management/commands/loaddata.py): a restore must hold
+the history that was dumped. But the plans loaded from fixtures/ are the start of the
+record, not a restore: with no first entry, the first edit in the admin was the only entry,
+and held only the new values, so what the plan said before was recorded nowhere.
+"""
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import get_m2m_field_name
+
+
+def _tracked_models():
+    for model in apps.get_models():
+        name = getattr(model._meta, "simple_history_manager_attribute", None)
+        if name:
+            yield model, getattr(model, name)
+
+
+@transaction.atomic
+def record_starting_history(reason):
+    """Give every row of a tracked model that has no history a first entry ("Created",
+    with `reason`), holding its values and its many-to-many rows as they are now. Returns
+    {model's verbose name: rows given one}. A few queries per model, none per row."""
+    now = timezone.now()
+    given = {}
+    for model, history in _tracked_models():
+        key = model._meta.pk.attname
+        missing = list(model._default_manager.exclude(**{f"{key}__in": history.values(key)}))
+        if not missing:
+            continue
+        rows = history.bulk_history_create(missing, default_change_reason=reason, default_date=now)
+        if rows is None:  # history switched off (inside loaddata)
+            continue
+        entry = {getattr(row, key): row for row in rows}
+        for field in history.model._history_m2m_fields:
+            m2m_history = getattr(history.model, field.name).model
+            through = field.remote_field.through
+            names = [each.name for each in through._meta.fields]
+            owner = get_m2m_field_name(field)
+            m2m_history.objects.bulk_create(
+                m2m_history(
+                    history=entry[getattr(link, f"{owner}_id")],
+                    **{name: getattr(link, name) for name in names},
+                )
+                for link in through.objects.filter(**{f"{owner}__in": list(entry)})
+            )
+        given[str(model._meta.verbose_name_plural)] = len(rows)
+    return given
