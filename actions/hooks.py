@@ -110,3 +110,28 @@ def register_navigation(key, text, url_name, keeps=""):
 
 def navigation():
     return list(_navigation)
+
+
+# --- Actions other apps hold on to ------------------------------------------------------
+# An action another app's records are about (members asked about it at a meeting) must
+# not be deleted: those records would lose it. A keeper is `keeper(action_ids)` returning
+# {action id: why, in words} for those it holds on to, from a fixed number of queries.
+
+_keepers = []
+
+
+def register_action_keeper(keeper):
+    if keeper not in _keepers:
+        _keepers.append(keeper)
+
+
+def actions_kept(action_ids):
+    """{action id: [why, ...]} for those of `action_ids` another app holds on to."""
+    kept = defaultdict(list)
+    ids = list(action_ids)
+    if not ids:
+        return {}
+    for keeper in _keepers:
+        for action_id, why in keeper(ids).items():
+            kept[action_id].append(why)
+    return dict(kept)

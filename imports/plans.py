@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from actions import hooks
 from actions.models import Action, Lead, ProgressUpdate, Status, SubStep, Timeframe
 from actions.models.rules import NEWEST_FIRST
 from actions.timeframes import TimeframeError, parse_timeframe
@@ -597,12 +598,20 @@ def compare(rows, *, plan_slug=""):
             entry.update(action="change" if changes else "same", changes=changes, id=now.pk)
         themes[action.theme]["actions"].append(entry)
 
-    for action in actions_now.values():
+    leaving = [
+        action
+        for action in actions_now.values()
         # A file changes the themes it names: a section's file leaves the rest alone.
-        if action.pk in matched or action.theme.name not in themes:
-            continue
+        if action.pk not in matched and action.theme.name in themes
+    ]
+    # One never updated is removed, unless another app's records are about it (members
+    # asked about it): then it is closed, as one with history is, and they keep it.
+    kept = hooks.actions_kept(
+        action.pk for action in leaving if latest_status.get(action.pk) is None
+    )
+    for action in leaving:
         status = latest_status.get(action.pk)
-        if status is None:
+        if status is None and action.pk not in kept:
             verb = "remove"
         elif status == Status.CLOSED:
             verb = "same"
@@ -615,11 +624,19 @@ def compare(rows, *, plan_slug=""):
             "action": verb,
             "changes": [],
             "theme": action.theme.name,
-            "kept": status is not None,
+            "kept": verb != "remove",
             "position": action.position,
         }
         if verb == "close":
-            item["changes"] = [["Status", Status(status).label, "Closed: no longer in the plan"]]
+            item["changes"] = [
+                [
+                    "Status",
+                    Status(status or Status.NOT_STARTED).label,
+                    "Closed: no longer in the plan",
+                ]
+            ]
+            if action.pk in kept:
+                item["kept_because"] = "; ".join(kept[action.pk])
         themes[action.theme.name]["actions"].append(item)
     preview["themes"] = list(themes.values())
     counts = dict.fromkeys(("add", "change", "same", "close", "remove"), 0)

@@ -3,7 +3,7 @@ actions/hooks.py (actions never imports scrutiny). Registered in ScrutinyConfig.
 
 import django_filters
 from django.conf import settings
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -135,3 +135,19 @@ def register():
     hooks.register_reminder_section(overdue_answers_reminders)
     hooks.register_register_filter("asked_about", asked_about_filter)
     hooks.register_navigation("scrutiny", "Scrutiny", "scrutiny:index", "date")
+    hooks.register_action_keeper(asked_about)
+
+
+def asked_about(action_ids):
+    """{action id: "members have asked about it (2 scrutiny items)"} for those of these
+    actions an item concerns: one query."""
+    counts = (
+        Item.actions.through.objects.filter(action_id__in=action_ids)
+        .values("action_id")
+        .annotate(items=Count("item_id"))
+        .values_list("action_id", "items")
+    )
+    return {
+        action_id: f"members have asked about it ({items} scrutiny item{'s' if items != 1 else ''})"
+        for action_id, items in counts
+    }

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions import hooks
 from actions.models import Action, ProgressUpdate, Status, SubStep, rag_words
 from actions.models.rules import NEWEST_FIRST
 from cypeplan.admin_forms import LabelledInlineFormSet
@@ -145,12 +146,14 @@ class ActionAdmin(SimpleHistoryAdmin):
         return fieldsets
 
     def delete_view(self, request, object_id, extra_context=None):
-        """An action with progress history can't be deleted (history is kept for good):
-        say so, and offer to close it instead, rather than Django's dead end."""
+        """An action with progress history, or that other apps' records are about (members
+        asked about it), can't be deleted (history is kept for good): say so, and offer to
+        close it instead, rather than Django's dead end or a silent loss of the link."""
         action = self.get_object(request, object_id)
         if action is not None and self.has_delete_permission(request, action):
             updates = action.progress_updates.count()
-            if updates:
+            kept = hooks.actions_kept([action.pk]).get(action.pk, [])
+            if updates or kept:
                 return TemplateResponse(
                     request,
                     "admin/actions/action/cannot_delete.html",
@@ -159,6 +162,7 @@ class ActionAdmin(SimpleHistoryAdmin):
                         "title": "This action can’t be deleted",
                         "action": action,
                         "updates": updates,
+                        "kept": kept,
                         "opts": self.model._meta,
                         "close_url": reverse("actions:record_update", args=[action.pk]),
                         "change_url": reverse("admin:actions_action_change", args=[action.pk]),

@@ -113,3 +113,20 @@ def test_deleting_a_lead_a_scrutiny_item_names_says_what_depends_on_it(client):
     client.post(url, {"post": "yes"})
     assert type(lead).objects.filter(pk=lead.pk).exists()
     assert type(item).objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_action_members_asked_about_cannot_be_deleted_and_says_why(client):
+    from tests.factories import ItemFactory
+
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    action = ActionFactory()
+    item = ItemFactory(actions=[action])
+    url = reverse("admin:actions_action_delete", args=[action.pk])
+
+    html = client.get(url).content.decode()
+
+    assert "can’t be deleted: members have asked about it (1 scrutiny item)." in html
+    assert "has 0 progress update" not in html
+    client.post(url, {"post": "yes"})
+    assert list(item.actions.all()) == [action]

@@ -1,6 +1,7 @@
 """Importing a plan from a spreadsheet: the round trip, stable identity, one changed cell,
 and each bad file named by row, column and value with nothing written."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,58 @@ def test_an_action_with_progress_left_out_is_closed_never_deleted(real_plans, ad
     assert latest.progress_as_written == "No longer in the plan: left out of less.xlsx"
     assert with_progress.progress_updates.count() == 2
     assert not Action.objects.filter(pk=without.pk).exists()
+
+
+def test_an_action_members_asked_about_left_out_is_closed_never_deleted(real_plans, administrator):
+    from tests.factories import ItemFactory, MeetingFactory
+
+    plan = Plan.objects.get(slug=CYPE)
+    asked = ActionFactory(theme=plan.themes.first(), position=99, description="Asked about")
+    never = ActionFactory(theme=plan.themes.first(), position=98, description="Not asked")
+    item = ItemFactory(meeting=MeetingFactory(held_on=date(2023, 1, 10)), actions=[asked])
+    data = workbook(
+        [row for row in plan_rows(plan) if row["action"] not in {"Asked about", "Not asked"}]
+    )
+
+    record = plan_import_preview(
+        file_name="less.xlsx", data=data, plan_slug=CYPE, user=administrator
+    )
+    entries = {
+        entry["description"]: entry
+        for theme in record.preview["themes"]
+        for entry in theme["actions"]
+    }
+    assert entries["Asked about"]["action"] == "close"
+    assert entries["Asked about"]["kept_because"] == "members have asked about it (1 scrutiny item)"
+    assert entries["Not asked"]["action"] == "remove"
+    plan_import_confirm(plan_import=record, user=administrator)
+
+    assert list(item.actions.all()) == [asked]
+    assert asked.progress_updates.get().status == Status.CLOSED
+    assert not Action.objects.filter(pk=never.pk).exists()
+
+
+def test_the_preview_page_says_why_an_action_is_closed_not_removed(
+    client, real_plans, administrator
+):
+    from django.urls import reverse
+
+    from tests.factories import ItemFactory, MeetingFactory
+
+    plan = Plan.objects.get(slug=CYPE)
+    asked = ActionFactory(theme=plan.themes.first(), position=99, description="Asked about")
+    meeting = MeetingFactory(held_on=date(2023, 1, 10))
+    ItemFactory(meeting=meeting, actions=[asked])
+    ItemFactory(meeting=meeting, actions=[asked])
+    data = workbook([row for row in plan_rows(plan) if row["action"] != "Asked about"])
+    record = plan_import_preview(
+        file_name="less.xlsx", data=data, plan_slug=CYPE, user=administrator
+    )
+    client.force_login(administrator)
+
+    page = client.get(reverse("imports:preview", args=[record.key])).content.decode()
+
+    assert "Closed rather than removed: members have asked about it (2 scrutiny items)." in page
 
 
 def test_a_preview_that_the_database_has_overtaken_is_worked_out_again(real_plans, administrator):
