@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Division, Lead
+from actions.models import Action, Division, Lead
 
 
 @admin.register(Division)
@@ -34,6 +34,15 @@ class LeadAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(action_count=Count("actions"))
+
+    def get_deleted_objects(self, objs, request):
+        # Deleting a lead would quietly take them off every action they support (the
+        # action's own history keeping only "Deleted lead"): name those actions as what
+        # stops it, as the actions they lead are.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        supported = Action.objects.filter(supporting_leads__in=objs).distinct()
+        protected = [*protected, *(f"Action they support: {action}" for action in supported)]
+        return deleted, counts, perms_needed, protected
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A plain list of sign-ins: autocomplete would need permission to view users.

@@ -130,3 +130,18 @@ def test_an_action_members_asked_about_cannot_be_deleted_and_says_why(client):
     assert "has 0 progress update" not in html
     client.post(url, {"post": "yes"})
     assert list(item.actions.all()) == [action]
+
+
+@pytest.mark.django_db
+def test_a_lead_who_supports_an_action_cannot_be_deleted_and_it_is_named(client):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    helper = LeadFactory(name="Jane Tester")
+    action = ActionFactory(reference="3.2", description="Agree the data sharing protocol")
+    action.supporting_leads.add(helper)
+    url = reverse("admin:actions_lead_delete", args=[helper.pk])
+
+    html = client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+
+    assert "Action they support: 3.2 Agree the data sharing protocol" in html
+    assert list(action.supporting_leads.all()) == [helper]
