@@ -26,7 +26,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 class StateChangeInline(admin.TabularInline):
     model = StateChange
-    fields = ["on", "change", "state", "meeting", "reason", "entered_by"]
+    fields = ["on", "change", "state", "meeting", "reason", "due_on", "entered_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -58,7 +58,8 @@ class Row:
 
     @property
     def who_and_when(self):
-        due = f"Due {_day(self.item.due_on)}" if self.item.due_on else "No date set"
+        due_on = self.item.answer_due_on
+        due = f"Due {_day(due_on)}" if due_on else "No date set"
         return f"{self.item.answerer_shown}\n{due}"
 
     @property

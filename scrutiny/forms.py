@@ -197,6 +197,13 @@ class DecisionForm(forms.Form):
         max_length=10_000,
         help_text="Needed when the answer is not accepted, or the item is withdrawn.",
     )
+    due_on = GovukDateField(
+        label="New date the answer is due",
+        required=False,
+        help_text="Only when the answer is sent back. From the meeting on, the item is due "
+        "by this date; action lists as at earlier dates keep the date they had. For example, "
+        "31 1 2027.",
+    )
 
     sometimes_needed = ("meeting", "reason")
 

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -147,6 +148,10 @@ class ItemQuerySet(models.QuerySet):
         response = Response.objects.filter(item=OuterRef("pk"), responded_on__lte=as_at).order_by(
             "-responded_on", "-pk"
         )
+        # The due date as at `as_at`: the newest one a step set by then, else the item's own.
+        moved = StateChange.objects.filter(
+            item=OuterRef("pk"), on__lte=as_at, due_on__isnull=False
+        ).order_by(*NEWEST_FIRST)
         outstanding = Q(kind__in=ANSWER_OWED, state__in=OUTSTANDING)
         return self.annotate(
             state_as_at=Value(as_at, output_field=models.DateField()),
@@ -156,9 +161,10 @@ class ItemQuerySet(models.QuerySet):
             latest_response_text=Subquery(response.values("text")[:1]),
             latest_response_on=Subquery(response.values("responded_on")[:1]),
             latest_response_considers_answered=Subquery(response.values("considers_answered")[:1]),
+            answer_due_on=Coalesce(Subquery(moved.values("due_on")[:1]), F("due_on")),
         ).annotate(
             is_outstanding=_flag(outstanding),
-            is_overdue=_flag(Q(kind__in=ANSWER_OWED, state=State.OPEN, due_on__lt=as_at)),
+            is_overdue=_flag(Q(kind__in=ANSWER_OWED, state=State.OPEN, answer_due_on__lt=as_at)),
         )
 
     def outstanding(self, as_at):
@@ -299,17 +305,20 @@ class Item(models.Model):
         responses = [r for r in self.responses.all() if r.responded_on <= as_at]
         response = max(responses, key=lambda r: (r.responded_on, r.pk), default=None)
         state = latest.state if latest else None
+        moved = [change for change in changes if change.due_on is not None]
+        due_on = max(moved, key=lambda c: (c.on, c.pk)).due_on if moved else self.due_on
         return ItemState(
             state_as_at=as_at,
             state=state,
             state_on=latest.on if latest else None,
             state_reason=latest.reason if latest else "",
             latest_response=response,
+            answer_due_on=due_on,
             is_outstanding=self.kind in ANSWER_OWED and state in OUTSTANDING,
             is_overdue=self.kind in ANSWER_OWED
             and state == State.OPEN
-            and self.due_on is not None
-            and self.due_on < as_at,
+            and due_on is not None
+            and due_on < as_at,
         )
 
     def latest_change(self):
@@ -326,6 +335,7 @@ class ItemState:
     state_on: date | None
     state_reason: str
     latest_response: "Response | None"
+    answer_due_on: date | None
     is_outstanding: bool
     is_overdue: bool
 
@@ -418,6 +428,13 @@ class StateChange(models.Model):
         help_text="The meeting that decided it, for a committee's decision.",
     )
     reason = models.TextField(max_length=NARRATIVE_LIMIT, validators=_text_limit, blank=True)
+    due_on = models.DateField(
+        "answer now due by",
+        null=True,
+        blank=True,
+        help_text="A new date for the answer, set when the committee sends one back. From "
+        "this step on it is the item's due date; before it, the earlier one still reads.",
+    )
     response = models.ForeignKey(
         Response, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

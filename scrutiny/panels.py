@@ -47,7 +47,7 @@ def my_actions_panel(request, *, as_at, **context):
         .order_by(
             Case(When(is_overdue=True, then=Value(0)), default=Value(1)),
             "state",
-            "due_on",
+            "answer_due_on",
             "meeting__held_on",
             "pk",
         )
@@ -68,7 +68,7 @@ def overdue_answers_reminders(as_at):
         .filter(answerer__isnull=False)
         .select_related("meeting", "answerer__user")
         .prefetch_related("answerer__delegates")
-        .order_by("due_on", "meeting__held_on", "pk")
+        .order_by("answer_due_on", "meeting__held_on", "pk")
     )
     by_user = {}
     for item in items:
@@ -92,7 +92,7 @@ def overdue_answers_reminders(as_at):
 
 
 def _reminder_entry(item, as_at):
-    days = (as_at - item.due_on).days
+    days = (as_at - item.answer_due_on).days
     return hooks.ReminderEntry(
         title=Truncator(" ".join(item.words.split())).chars(140),
         url=settings.SITE_URL + reverse("scrutiny:item_answer", args=[item.pk]),
@@ -100,7 +100,7 @@ def _reminder_entry(item, as_at):
             f"{item.get_kind_display()} raised at the meeting of "
             f"{date_format(item.meeting.held_on, 'j F Y')}"
             + (f", minute {item.minute}" if item.minute else ""),
-            f"Answer due {date_format(item.due_on, 'j F Y')}: overdue by {days} "
+            f"Answer due {date_format(item.answer_due_on, 'j F Y')}: overdue by {days} "
             f"day{'' if days == 1 else 's'}",
             f"Who must answer: {item.answerer_shown}",
         ),

@@ -140,11 +140,12 @@ def response_record(
     return response
 
 
-def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=None):
+def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=None, due_on=None):
     """Record what the committee decided about an item's answer: accepted (at `meeting`),
-    not accepted (sent back at `meeting`, with the reason; the item reopens) or withdrawn
-    (with the reason; on the meeting's date, or `on`, or today). Raises ValidationError
-    (nothing saved) if the decision doesn't fit the item's state."""
+    not accepted (sent back at `meeting`, with the reason, and perhaps a new date the
+    answer is due by, `due_on`; the item reopens) or withdrawn (with the reason; on the
+    meeting's date, or `on`, or today). Raises ValidationError (nothing saved) if the
+    decision doesn't fit the item's state."""
     if decision not in DECISIONS:
         raise ValidationError(f"{decision!r} is not a decision the committee records.")
     reason = reason.strip()
@@ -161,6 +162,10 @@ def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=N
                 if decision == Change.NOT_ACCEPTED
                 else "Say why the item is withdrawn."
             )
+        if due_on is not None and decision != Change.NOT_ACCEPTED:
+            errors["due_on"] = (
+                "A new date is for an answer sent back: leave it empty to accept or withdraw."
+            )
         if decision == Change.NOT_ACCEPTED and latest.state != State.ANSWERED:
             errors["decision"] = (
                 "There is no answer waiting for the committee to send back: the item is still open."
@@ -174,6 +179,9 @@ def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=N
             raise ValidationError(errors)
         on = meeting.held_on if meeting is not None else (on or timezone.localdate())
         _check_date(on, latest, "meeting" if meeting is not None else "on")
+        if due_on is not None and due_on <= on:
+            after = f"The new date must be after the meeting that sent it back ({_day(on)})."
+            raise ValidationError({"due_on": after})
         change = StateChange(
             item=locked,
             change=decision,
@@ -181,6 +189,7 @@ def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=N
             on=on,
             meeting=meeting,
             reason=reason,
+            due_on=due_on,
             entered_by=entered_by,
         )
         change.full_clean()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import Action
@@ -201,7 +202,11 @@ def _add_errors(form, error):
 
 
 def _open_item(pk):
-    return get_object_or_404(Item.objects.select_related("meeting", "answerer"), pk=pk)
+    # As it stands today, for its due date now (a decision may have set a new one).
+    return get_object_or_404(
+        Item.objects.with_state(timezone.localdate()).select_related("meeting", "answerer"),
+        pk=pk,
+    )
 
 
 @login_required

@@ -27,6 +27,7 @@ def states_by_date(item, days):
         assert one.state_at(day).state == many.state, day
         assert one.state_at(day).is_overdue == many.is_overdue, day
         assert one.state_at(day).is_outstanding == many.is_outstanding, day
+        assert one.state_at(day).answer_due_on == many.answer_due_on, day
         found[day] = many.state
     return found
 
@@ -247,3 +248,68 @@ def test_a_conclusion_needs_no_answer_and_is_never_on_the_action_list():
             response_record(item=item, text="x", considers_answered=True, entered_by=None)
 
     assert not Item.objects.outstanding(RAISED + timedelta(days=400)).exists()
+
+
+@pytest.mark.django_db
+def test_an_answer_sent_back_with_a_new_date_is_due_by_it_from_that_meeting_on():
+    march = MeetingFactory(held_on=SENT_BACK)
+    with on(RAISED):
+        item = ItemFactory(meeting=MeetingFactory(held_on=RAISED), due_on=date(2019, 3, 1))
+    with on(ANSWERED):
+        response_record(item=item, text="Attached", considers_answered=True, entered_by=None)
+    with on(SENT_BACK):
+        decision_record(
+            item=item,
+            decision=Change.NOT_ACCEPTED,
+            meeting=march,
+            reason="February's data is missing",
+            due_on=date(2019, 4, 30),
+            entered_by=None,
+        )
+    days = [SENT_BACK - timedelta(days=1), SENT_BACK, date(2019, 4, 30), date(2019, 5, 1)]
+
+    states_by_date(item, days)  # the one-item rule agrees, due date included
+    due = {day: Item.objects.with_state(day).get() for day in days}
+
+    # Before the meeting that sent it back, the list reads as it did: due 1 March.
+    assert due[days[0]].answer_due_on == date(2019, 3, 1)
+    # From it on, due 30 April: open again, but not overdue until after that.
+    assert [due[day].answer_due_on for day in days[1:]] == [date(2019, 4, 30)] * 3
+    assert [due[day].is_overdue for day in days[1:]] == [False, False, True]
+    item.refresh_from_db()
+    assert item.due_on == date(2019, 3, 1)
+
+
+@pytest.mark.django_db
+def test_a_new_date_comes_only_with_an_answer_sent_back_and_after_that_meeting():
+    march = MeetingFactory(held_on=SENT_BACK)
+    with on(RAISED):
+        item = ItemFactory(meeting=MeetingFactory(held_on=RAISED))
+    with on(ANSWERED):
+        response_record(item=item, text="Attached", considers_answered=True, entered_by=None)
+
+    with on(SENT_BACK), pytest.raises(ValidationError) as accepted:
+        decision_record(
+            item=item,
+            decision=Change.ACCEPTED,
+            meeting=march,
+            due_on=date(2019, 4, 30),
+            entered_by=None,
+        )
+    with on(SENT_BACK), pytest.raises(ValidationError) as too_soon:
+        decision_record(
+            item=item,
+            decision=Change.NOT_ACCEPTED,
+            meeting=march,
+            reason="Missing",
+            due_on=SENT_BACK,
+            entered_by=None,
+        )
+
+    assert accepted.value.message_dict["due_on"] == [
+        "A new date is for an answer sent back: leave it empty to accept or withdraw."
+    ]
+    assert too_soon.value.message_dict["due_on"] == [
+        "The new date must be after the meeting that sent it back (12 March 2019)."
+    ]
+    assert item.state_changes.count() == 2

@@ -149,6 +149,35 @@ def test_only_scrutiny_officers_record_the_committees_decision(client, people, i
     assert Item.objects.with_state(TODAY).get().state == expected
 
 
+def test_sending_an_answer_back_with_a_new_date_shows_it_and_keeps_the_old_lists(
+    client, people, item
+):
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    sign_in(client, people, "clerk")
+
+    posted = client.post(
+        reverse("scrutiny:item_decide", args=[item.pk]),
+        {
+            "decision": Change.NOT_ACCEPTED,
+            "meeting": march.pk,
+            "reason": "February's data is missing",
+            "due_on_day": "30",
+            "due_on_month": "4",
+            "due_on_year": "2019",
+        },
+    )
+
+    assert posted.status_code == 302
+    page = " ".join(client.get(reverse("scrutiny:item", args=[item.pk])).content.decode().split())
+    assert "Answer now due by:</strong> 30 April 2019" in page
+    listed = client.get(reverse("scrutiny:index")).content.decode()
+    before = client.get(reverse("scrutiny:index"), {"as_at": "2019-03-11"}).content.decode()
+    assert "Due 30 April 2019" in listed
+    assert "Due 12 March 2019" in before and "Due 30 April 2019" not in before
+
+
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
