@@ -86,6 +86,12 @@ def reasons(action):
         found.append(
             f"Due {govuk_date(action.due_on)} — within {settings.WARNING_WINDOW_DAYS} days"
         )
+    plan = action.theme.plan
+    if plan.ends_on < action.state_as_at:
+        found.append(
+            f"Its plan ended on {govuk_date(plan.ends_on)}: if the action no longer applies, "
+            "close it"
+        )
     return found
 
 

@@ -455,3 +455,26 @@ def test_reminders_run_a_fixed_number_of_queries_per_person_however_many_actions
     assert len(summary.sent) == recipients
     assert len(mail.outbox) == recipients
     assert all(len(listed(message)) == count for message in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_reminder_says_when_an_actions_plan_has_ended(theme):
+    lead = LeadFactory(name="Kerry Crichlow", user=person("kerry", first_name="Kerry"))
+    ended = ThemeFactory(
+        plan=PlanFactory(
+            name="Old Plan 2020-22",
+            slug="old",
+            starts_on=date(2020, 4, 1),
+            ends_on=date(2022, 3, 31),
+        )
+    )
+    action(ended, lead, "9.1", "March 2022", reported_on=date(2022, 1, 10))
+    action(theme, lead, "1.5", "March 2023", reported_on=date(2023, 3, 20))
+
+    run()
+
+    why = {row["action"]: row["why"] for row in listed(only_message_to("kerry@example.org"))}
+    assert why["9.1 Action 9.1"].endswith(
+        "Its plan ended on 31 March 2022: if the action no longer applies, close it"
+    )
+    assert "plan ended" not in why["1.5 Action 1.5"]
