@@ -31,7 +31,8 @@ ABOUT = [
         "seen_up_to",
         "Updates seen up to",
         "cypeplan’s number for the newest update when you downloaded the file: don’t change "
-        "it. An update recorded since stops this row, so nothing newer is overwritten.",
+        "it. Updates recorded since are shown to you before yours is, and one already "
+        "recorded is not recorded twice.",
     ),
 ]
 # Columns the officer fills in: one update per row with any of them filled.
@@ -192,8 +193,8 @@ def propose_updates(rows, *, user, today):
         if seen_up_to is None:
             errors.append(
                 f"Row {number} ({name}), {HEADERS['seen_up_to']}: "
-                f"{quoted(cells.get('seen_up_to', '')) or 'empty'}: is not the number cypeplan "
-                "wrote there. Download the file again."
+                f"{quoted(cells['seen_up_to']) if cells.get('seen_up_to') else 'empty'}: is not "
+                "the number cypeplan wrote there. Download the file again."
             )
             continue
         if newest.get(action.pk, 0) > seen_up_to:
