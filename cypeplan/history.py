@@ -7,7 +7,7 @@ and held only the new values, so what the plan said before was recorded nowhere.
 """
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import get_m2m_field_name
 
@@ -26,6 +26,7 @@ def record_starting_history(reason):
     {model's verbose name: rows given one}. A few queries per model, none per row."""
     now = timezone.now()
     given = {}
+    tables = []
     for model, history in _tracked_models():
         key = model._meta.pk.attname
         missing = list(model._default_manager.exclude(**{f"{key}__in": history.values(key)}))
@@ -48,4 +49,13 @@ def record_starting_history(reason):
                 for link in through.objects.filter(**{f"{owner}__in": list(entry)})
             )
         given[str(model._meta.verbose_name_plural)] = len(rows)
+        tables += [history.model._meta.db_table] + [
+            getattr(history.model, field.name).model._meta.db_table
+            for field in history.model._history_m2m_fields
+        ]
+    # The new rows' references checked now, as loaddata checks the rows it loads: on
+    # PostgreSQL they would otherwise wait, deferred, to the end of the transaction (and a
+    # flush in the same transaction, as in a test, could not truncate their tables).
+    if tables:
+        connection.check_constraints(table_names=tables)
     return given
