@@ -10,6 +10,7 @@ from cypeplan.inputs import plain_number
 
 from . import roles
 from .models import RAG, ProgressUpdate, Status
+from .timeframes import month_length
 
 
 class GovukDateInput(forms.MultiWidget):
@@ -80,9 +81,7 @@ class GovukDateField(forms.MultiValueField):
         last_day = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last_day:
             raise ValidationError(
-                f"{label} must be a real date: {calendar.month_name[month]} {year} has "
-                f"{last_day} days",
-                code="impossible",
+                f"{label} must be a real date: {month_length(year, month)}", code="impossible"
             )
         return date(year, month, day)
 

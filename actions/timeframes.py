@@ -98,6 +98,12 @@ def _where(text, label):
     return f"Timeframe “{label}”" if text == label else f"Timeframe “{label}”: “{text}”"
 
 
+def month_length(year, month):
+    """ "February 2024 has 29 days": why a day past its month's end is no date, in the words
+    the date forms, the timeframes and the spreadsheets all use."""
+    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+
+
 def _real_date(year, month, day, text, label):
     if not 1 <= month <= 12:
         raise TimeframeError(
@@ -107,8 +113,7 @@ def _real_date(year, month, day, text, label):
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
         raise TimeframeError(
-            f"{_where(text, label)} is not a real date: "
-            f"{calendar.month_name[month]} {year} has {last_day} days.",
+            f"{_where(text, label)} is not a real date: {month_length(year, month)}.",
             code="impossible_date",
         )
     return date(year, month, day)

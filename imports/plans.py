@@ -7,7 +7,6 @@ same file imported twice changes nothing and an edited file changes exactly what
 An action with progress is never deleted: left out of the file, it is closed.
 """
 
-import calendar
 import hashlib
 import json
 import re
@@ -21,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actions import hooks
 from actions.models import Action, Lead, ProgressUpdate, Status, SubStep, Timeframe
 from actions.models.rules import NEWEST_FIRST
-from actions.timeframes import TimeframeError, parse_timeframe
+from actions.timeframes import TimeframeError, month_length, parse_timeframe
 from themes.models import Plan, Theme
 
 from .layout import PLAN_COLUMNS
@@ -116,8 +115,7 @@ def why_not_a_date(text, example):
         if not 1 <= month <= 12:
             return f"is not a date: there is no month {month}. Write the day first, e.g. {example}."
         if year >= 1:
-            last_day = calendar.monthrange(year, month)[1]
-            return f"is not a real date: {calendar.month_name[month]} {year} has {last_day} days."
+            return f"is not a real date: {month_length(year, month)}."
     return f"is not a date: write it day first, e.g. {example}."
 
 
