@@ -297,6 +297,13 @@ def updates_preview(request, key):
     )
     if record.uploaded_by_id != request.user.pk and not may_administer(request.user):
         raise PermissionDenied("This upload is someone else’s.")
+    # An administrator may look at anyone's upload, but only its uploader records it: the
+    # updates go in under their name, checked against what they may update today.
+    own = record.uploaded_by_id == request.user.pk
+    if request.method == "POST" and not own:
+        raise PermissionDenied(
+            "Only the person who uploaded this file can record its updates, under their name."
+        )
     problems = []
     if request.method == "POST" and record.status == PlanImport.PREVIEWED:
         try:
@@ -319,6 +326,7 @@ def updates_preview(request, key):
         "imports/updates_preview.html",
         {
             "record": record,
+            "own": own,
             "problems": problems,
             "entered_since": [
                 f"Row {update['row']}"

@@ -338,3 +338,25 @@ def test_a_row_without_the_number_it_was_downloaded_with_is_refused(client, offi
         "file again."
     ) in response.content.decode()
     assert not PlanImport.objects.exists()
+
+
+def test_an_administrator_sees_someone_elses_upload_but_cannot_record_it(
+    client, officer, administrator
+):
+    """Recording under the administrator's name would lose who wrote the updates, and would
+    let in rows from someone who may no longer record them."""
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    data, _ = fill(download, {action("5.3").pk: {"Status": "In progress", "RAG": "Green"}})
+    key = upload(client, data)["Location"]
+    before = ProgressUpdate.objects.count()
+    client.force_login(administrator)
+
+    page = client.get(key).content.decode()
+    refused = client.post(key)
+
+    assert "Róisín Madden uploaded this file. Only they can record its updates" in page
+    assert "Record these updates" not in page
+    assert refused.status_code == 403
+    assert ProgressUpdate.objects.count() == before
+    assert PlanImport.objects.get().status == PlanImport.PREVIEWED
