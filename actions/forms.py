@@ -117,9 +117,6 @@ class ProgressUpdateForm(forms.ModelForm):
         help_text="The plan’s timeframe is kept as written; from this update on, overdue "
         "counts against the new date. For example, 31 3 2024.",
     )
-    shown_update = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**63 - 1
-    )
     # The newest update there was when the form opened: any newer one landed meanwhile.
     seen_up_to = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=2**63 - 1
@@ -149,7 +146,8 @@ class ProgressUpdateForm(forms.ModelForm):
             "revised_due_reason": "Why has the due date changed?",
         }
         help_texts = {
-            "rag_change_reason": "Needed when the rating differs from the last update.",
+            "rag_change_reason": "Needed when the rating differs from the update before the date "
+            "this one reports on.",
             "working_well": "Say what has been done and the evidence that it is working.",
             "worried_about": "Needed for a Red or Amber rating.",
             "evidence": "What shows it was done, and where a member could see it. Needed "
@@ -176,7 +174,7 @@ class ProgressUpdateForm(forms.ModelForm):
         "revised_due_reason",
     )
 
-    def __init__(self, *args, shown_update=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # An ongoing action has no due date to revise.
         if self.instance.action_id and self.instance.action.timeframe.is_ongoing:
@@ -184,11 +182,6 @@ class ProgressUpdateForm(forms.ModelForm):
         for name in self.sometimes_needed:
             if name in self.fields:
                 self.fields[name].sometimes_needed = True
-        # The RAG-change rule compares with the update the officer was shown, so an
-        # update that lands while they write does not turn theirs into an error.
-        self.instance.shown_update = shown_update
-        if shown_update is not None and not self.is_bound:
-            self.fields["shown_update"].initial = shown_update.pk
 
     def _update_errors(self, errors):
         # A field the form already refused (31 June, say) reached the model's rules empty:

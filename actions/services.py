@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Action, ProgressUpdate
-from .models.progress import NOT_SHOWN
 
 
 def progress_update_record(
@@ -21,15 +20,16 @@ def progress_update_record(
     rag_change_reason="",
     revised_due_on=None,
     revised_due_reason="",
-    shown_update=NOT_SHOWN,
+    seen_up_to=None,
     key=None,
 ):
     """Add a progress update to an action, checked against the update rules.
 
     The action's row is locked first, so updates to one action are recorded one at a
     time and each sees those recorded before it; nothing earlier is ever changed.
-    `shown_update` is the update the person saw when writing (None if none): the RAG
-    rule compares with it, so an update landing meanwhile doesn't reject theirs.
+    `seen_up_to` is the newest update (by entry) there was when the person's form opened
+    (None if no form): the RAG rule compares with the update before this one's date among
+    those, so an update landing meanwhile doesn't reject theirs.
     `key` is the one-time key of the form it came from (a new one if None).
     Raises ValidationError (nothing saved) if the update breaks a rule.
     """
@@ -55,7 +55,7 @@ def progress_update_record(
         )
         if key is not None:
             update.key = key
-        update.shown_update = shown_update
+        update.seen_up_to = seen_up_to
         update.full_clean()
         update.save()
     return update

@@ -18,11 +18,6 @@ _web_address = URLValidator(schemes=["http", "https"])
 _narrative_limit = [MaxLengthValidator(NARRATIVE_LIMIT)]
 
 
-# ProgressUpdate.shown_update's default: no form showed an earlier update, so the RAG
-# rule compares with the latest update before the reported date.
-NOT_SHOWN = object()
-
-
 class ProgressUpdateQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -119,9 +114,10 @@ class ProgressUpdate(models.Model):
 
     objects = ProgressUpdateQuerySet.as_manager()
 
-    # The update the officer saw beside the form (None if there was none). Not stored:
-    # it decides what "the RAG changed" means for an update written while another landed.
-    shown_update = NOT_SHOWN
+    # The newest update (by entry) there was when the officer's form opened; None if the
+    # update did not come from a form. Not stored: updates entered after it landed while
+    # they wrote, and the RAG rule does not hold their update to those.
+    seen_up_to = None
 
     class Meta:
         ordering = list(NEWEST_FIRST)
@@ -180,7 +176,7 @@ class ProgressUpdate(models.Model):
                 "“What are we worried about and what "
                 "are we doing about it?”."
             )
-        previous = self.previous_update() if self.shown_update is NOT_SHOWN else self.shown_update
+        previous = self.previous_update(seen_up_to=self.seen_up_to)
         if (
             previous
             and previous.rag
@@ -236,12 +232,15 @@ class ProgressUpdate(models.Model):
     def evidence_link_list(self):
         return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
 
-    def previous_update(self):
+    def previous_update(self, seen_up_to=None):
         """The action's latest update as at this one's date, not counting this one; None if
-        this is the first."""
+        this is the first. With `seen_up_to`, only among the updates entered up to it (those
+        there were when the form opened)."""
         if not self.action_id or not self.reported_on:
             return None
         earlier = self.action.progress_updates.filter(reported_on__lte=self.reported_on)
+        if seen_up_to is not None:
+            earlier = earlier.filter(pk__lte=seen_up_to)
         if self.pk:
             earlier = earlier.exclude(pk=self.pk)
         return earlier.order_by(*NEWEST_FIRST).first()

@@ -58,12 +58,6 @@ def _posted_number(request, name):
     return plain_number(request.POST.get(name, ""))
 
 
-def _shown_update(request, action):
-    """The update the officer was shown beside the form, as the form posted it back."""
-    shown = _posted_number(request, "shown_update")
-    return action.progress_updates.filter(pk=shown).first() if shown else None
-
-
 def _form_key(request, action):
     """The posted form's one-time key, and the update already saved under it on this
     action (None if none). A key some other action's update has is not this form's."""
@@ -104,17 +98,24 @@ def record_update(request, pk):
         key, saved = _form_key(request, action)
         if saved is not None:
             return _recorded_page(action, saved, again=True)
-        shown = _shown_update(request, action)
-        form = ProgressUpdateForm(
-            request.POST, instance=ProgressUpdate(action=action), shown_update=shown
-        )
+        # The updates there were when the form opened: the RAG rule compares with the one
+        # before the reported date among those. Without the number, with all of them.
+        seen_up_to = _posted_number(request, "seen_up_to")
+        written = ProgressUpdate(action=action)
+        written.seen_up_to = seen_up_to
+        form = ProgressUpdateForm(request.POST, instance=written)
+        shown = _latest_update(action)
         if form.is_valid():
             fields = {
                 name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields
             }
             try:
                 update = progress_update_record(
-                    action=action, entered_by=request.user, shown_update=shown, key=key, **fields
+                    action=action,
+                    entered_by=request.user,
+                    seen_up_to=seen_up_to,
+                    key=key,
+                    **fields,
                 )
             except ValidationError as error:
                 # The same form sent twice at once: the first saved it.
@@ -126,9 +127,7 @@ def record_update(request, pk):
                 # Saved: nothing that can fail may now stand between the officer and
                 # the page showing their update.
                 try:
-                    _tell_what_happened(
-                        request, action, update, _posted_number(request, "seen_up_to") or 0
-                    )
+                    _tell_what_happened(request, action, update, seen_up_to or 0)
                 except DatabaseError:
                     log.exception("Update %s saved; could not check for others.", update.key)
                 return _recorded_page(action, update)
@@ -137,7 +136,6 @@ def record_update(request, pk):
         seen_up_to = action.progress_updates.order_by("-pk").values_list("pk", flat=True).first()
         form = ProgressUpdateForm(
             instance=ProgressUpdate(action=action),
-            shown_update=shown,
             initial={
                 "reported_on": today,
                 "status": shown.status if shown else None,

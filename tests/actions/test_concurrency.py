@@ -80,7 +80,6 @@ def test_fifty_parallel_posts_all_land_and_the_latest_state_is_right(live_server
                 "status": "in_progress",
                 "rag": "green",
                 "working_well": f"Parallel update {number}",
-                "shown_update": "",
                 "seen_up_to": "0",
             },
         )[0]

@@ -83,7 +83,6 @@ def form_data(**changes):
         "worried_about": "",
         "evidence": "",
         "evidence_links": "",
-        "shown_update": "",
         "seen_up_to": "0",
     }
     data.update(changes)
@@ -293,11 +292,64 @@ def test_changing_the_rag_needs_a_reason_on_the_form(client, people, action):
 
     response = client.post(
         update_url(action),
-        form_data(rag=RAG.AMBER, worried_about="Venue lost.", shown_update=str(shown.pk)),
+        form_data(rag=RAG.AMBER, worried_about="Venue lost.", seen_up_to=str(shown.pk)),
     )
 
     assert errors_on_page(response) == [
         ("id_rag_change_reason", "The RAG has changed from Green to Amber: say why.")
+    ]
+
+
+def seen_up_to_on_the_form(client, action):
+    html = client.get(update_url(action)).content.decode()
+    return re.search(r'name="seen_up_to" value="(\d+)"', html).group(1)
+
+
+def test_a_back_dated_update_is_held_to_the_rag_before_its_date_not_the_newest(
+    client, people, action
+):
+    """Amber on 1 March, Red on 1 May: an update reporting on 1 April follows the Amber.
+    Red on 1 April is a change to explain; Amber is none, whatever the newest says."""
+    ProgressUpdateFactory(
+        action=action, reported_on=date(2023, 3, 1), rag=RAG.AMBER, worried_about="Late."
+    )
+    ProgressUpdateFactory(
+        action=action,
+        reported_on=date(2023, 5, 1),
+        rag=RAG.RED,
+        worried_about="Later.",
+        rag_change_reason="Venue lost.",
+    )
+    client.force_login(people["accountable lead"])
+    seen_up_to = seen_up_to_on_the_form(client, action)
+    on_1_april = {"reported_on_day": "1", "reported_on_month": "4", "worried_about": "Slow."}
+
+    red = client.post(
+        update_url(action), form_data(rag=RAG.RED, seen_up_to=seen_up_to, **on_1_april)
+    )
+    amber = client.post(
+        update_url(action), form_data(rag=RAG.AMBER, seen_up_to=seen_up_to, **on_1_april)
+    )
+
+    assert errors_on_page(red) == [
+        ("id_rag_change_reason", "The RAG has changed from Amber to Red: say why.")
+    ]
+    assert amber.status_code == 302
+    assert ProgressUpdate.objects.get(reported_on=date(2023, 4, 1)).rag == RAG.AMBER
+
+
+def test_a_form_without_the_updates_it_saw_is_held_to_every_update(client, people, action):
+    """The number comes from the form: a post without it gets no allowance for updates
+    that landed meanwhile, so the RAG rule can't be stepped round by leaving it out."""
+    ProgressUpdateFactory(action=action, reported_on=date(2023, 4, 1), rag=RAG.GREEN)
+    client.force_login(people["accountable lead"])
+
+    response = client.post(
+        update_url(action), form_data(rag=RAG.RED, worried_about="Lost.", seen_up_to="")
+    )
+
+    assert errors_on_page(response) == [
+        ("id_rag_change_reason", "The RAG has changed from Green to Red: say why.")
     ]
 
 
@@ -353,7 +405,7 @@ def test_an_update_that_landed_while_the_form_was_open_is_kept_and_the_officer_t
     # The lead, who saw Green, keeps Green: no RAG change as far as they know.
     response = client.post(
         update_url(action),
-        form_data(shown_update=str(earlier.pk), seen_up_to=seen_up_to),
+        form_data(seen_up_to=seen_up_to),
         follow=True,
     )
 
