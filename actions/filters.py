@@ -125,7 +125,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset
 
     def led_or_supported_by(self, queryset, name, lead):
-        return queryset.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
+        return queryset.of_lead(lead)
 
     def latest_status(self, queryset, name, value):
         return queryset.with_state(self.as_at).filter(latest_status=value)

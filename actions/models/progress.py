@@ -22,16 +22,19 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
-    def entered_late(self, as_at, plan=None):
+    def entered_late(self, as_at, plan=None, actions=None):
         """Reported on or before `as_at` but entered after that day ended (of `plan`'s actions,
-        or every plan's): what has changed the position as at `as_at` since the day itself,
-        so with_state(as_at) now differs from with_state(as_at, end_of_day(as_at))."""
+        or of the `actions` queryset, or every plan's): what has changed the position as at
+        `as_at` since the day itself, so with_state(as_at) now differs from
+        with_state(as_at, end_of_day(as_at))."""
         if as_at >= timezone.localdate():
             return self.none()  # nothing is entered after today (and 31-12-9999 has no end)
         late = self.filter(reported_on__lte=as_at, entered_at__gt=end_of_day(as_at))
-        if plan is None:
+        if plan is not None:
+            actions = Action.objects.filter(theme__plan=plan)
+        if actions is None:
             return late
-        # The plan's actions as a list each late update is checked against, by an action
+        # The actions as a list each late update is checked against, by an action
         # id written `+action_id`, which no index answers. Joined plainly, SQLite (which
         # keeps no statistics) led with the plan's actions and read every update of each
         # (22 ms at 10,000 actions, on every page as at a past date); this way it can only
@@ -42,7 +45,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
                 template="+%(expressions)s",
                 output_field=models.IntegerField(),
             )
-        ).filter(_of_action__in=Action.objects.filter(theme__plan=plan).values("pk"))
+        ).filter(_of_action__in=actions.values("pk"))
 
 
 class ProgressUpdate(models.Model):

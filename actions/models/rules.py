@@ -466,6 +466,10 @@ class ActionQuerySet(models.QuerySet):
         supported = Action.supporting_leads.through.objects.filter(lead__in=leads)
         return self.filter(Q(lead__in=leads) | Q(pk__in=supported.values("action_id")))
 
+    def of_lead(self, lead):
+        """Actions `lead` leads or supports."""
+        return self.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
+
     def sources(self):
         """The recommendations or sources these actions answer ("Ofsted ILACS
         recommendation"), each once, in alphabetical order."""

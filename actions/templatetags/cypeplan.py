@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from django import forms, template
 from django.core.paginator import Paginator
+from django.db import models
 from django.template.defaultfilters import stringfilter
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from actions import hooks
+from actions.late_entries import About
 from actions.models import FINISHED, RAG, ProgressUpdate, Status, rag_words
 from actions.positions import POSITION_WORDS
 
@@ -426,37 +428,41 @@ def service_navigation(context):
 # --- Updates entered after a past as-at date ----------------------------------------
 
 
-def _page_plan(context):
-    """The plan a page is about: the action's or theme's on their pages; the chosen plan on
-    plan pages (or where ?plan= filters); None (every plan) on a lead's page or unfiltered."""
-    for name in ("action", "theme"):
-        about = context.get(name)
-        if about is not None and hasattr(about, "plan"):
-            return about.plan
-    if context.get("lead") is not None:
-        return None
+def _page_about(context):
+    """What a page shows the position of: its action, theme or lead on their pages; the
+    chosen plan on plan pages (or where ?plan= filters); None (every plan) unfiltered."""
+    for kind in ("action", "theme", "lead"):
+        thing = context.get(kind)
+        if thing is not None and isinstance(thing, models.Model):
+            return About(kind, thing)
     request = context.get("request")
     if context.get("choose_plan") or (request is not None and request.GET.get("plan")):
-        return context["scope"].plan
+        return About("plan", context["scope"].plan)
     return None
 
 
 @register.simple_tag(takes_context=True)
 def late_entries(context):
     """How many updates reporting on or before the page's past as-at date were entered after
-    that day (ProgressUpdate.entered_late), with the link to them; None when there are none
-    or the page answers for today. One COUNT query, only on a past date."""
+    that day (ProgressUpdate.entered_late) on the actions the page shows, with the link to
+    them; None when there are none or the page answers for today. One COUNT query, only on
+    a past date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
-    plan = _page_plan(context)
-    count = ProgressUpdate.objects.entered_late(scope.as_at, plan).count()
+    about = _page_about(context)
+    late = (
+        about.entered_late(scope.as_at)
+        if about
+        else ProgressUpdate.objects.entered_late(scope.as_at)
+    )
+    count = late.count()
     if not count:
         return None
-    query = {"as_at": scope.as_at.isoformat(), **({"plan": plan.slug} if plan else {})}
+    query = {"as_at": scope.as_at.isoformat(), **(about.query if about else {})}
     return {
         "count": count,
-        "plan": plan,
+        "within": about.within if about else "",
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
     }
 

@@ -1,7 +1,7 @@
 """The register of every action, and the pages about one action, lead or theme."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_filters.views import FilterView
@@ -14,6 +14,7 @@ from .. import hooks
 from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
 from ..forms import DelegateForm
+from ..late_entries import About, about_in_link
 from ..models import Action, Lead, ProgressUpdate, SubStep
 from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable
@@ -171,11 +172,7 @@ def _recorded(request, updates):
 def lead_detail(request, pk):
     scope = Scope.from_request(request)
     lead = get_object_or_404(Lead.objects.select_related("division"), pk=pk)
-    actions = (
-        Action.objects.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
-        .exceptions_first(scope.as_at)
-        .listed()
-    )
+    actions = Action.objects.of_lead(lead).exceptions_first(scope.as_at).listed()
     page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     may_manage = may_manage_delegates(request.user, lead)
     return render(
@@ -223,14 +220,21 @@ def theme_detail(request, pk):
 
 @reader_page
 def late_entries(request):
-    """The updates entered after the as-at date that report on or before it (of the plan in
-    ?plan=, or of every plan): why a past date's position now differs from that day's."""
+    """The updates entered after the as-at date that report on or before it (of the action,
+    theme or lead in ?action=, ?theme= or ?lead=, or the plan in ?plan=, or of every plan):
+    why a past date's position now differs from that day's."""
     scope = Scope.from_request(request)
+    about, about_error = about_in_link(request.GET)
     plan = scope.plan if request.GET.get("plan") and not scope.plan_error else None
-    updates = (
-        ProgressUpdate.objects.entered_late(scope.as_at, plan)
-        .select_related("action__theme__plan", "entered_by")
-        .order_by("-entered_at", "-pk")
+    if about is None and plan is not None:
+        about = About("plan", plan)
+    late = (
+        about.entered_late(scope.as_at)
+        if about
+        else ProgressUpdate.objects.entered_late(scope.as_at)
+    )
+    updates = late.select_related("action__theme__plan", "entered_by").order_by(
+        "-entered_at", "-pk"
     )
     page = Paginator(updates, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -238,7 +242,8 @@ def late_entries(request):
         "actions/late_entries.html",
         {
             "scope": scope,
-            "plan": plan,
+            "about": about,
+            "about_error": about_error,
             "updates": page,
             "page": page,
             "nav_section": "dashboard",

@@ -127,34 +127,103 @@ def text(response):
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
-NOTICE = (
-    "1 update reporting on or before 30 September 2022 was entered after that day in this plan."
+def notice(within):
+    return f"1 update reporting on or before 30 September 2022 was entered after that day {within}."
+
+
+@pytest.mark.parametrize(
+    "page, within, link",
+    [
+        (
+            lambda a: reverse("actions:dashboard") + "?plan=cype&as_at=2022-09-30",
+            "in this plan",
+            lambda a: "plan=cype",
+        ),
+        (
+            lambda a: reverse("actions:overdue") + "?plan=cype&as_at=2022-09-30",
+            "in this plan",
+            lambda a: "plan=cype",
+        ),
+        (
+            lambda a: reverse("actions:register") + "?plan=cype&as_at=2022-09-30",
+            "in this plan",
+            lambda a: "plan=cype",
+        ),
+        (
+            lambda a: reverse("actions:detail", args=[a.pk]) + "?as_at=2022-09-30",
+            "on this action",
+            lambda a: f"action={a.pk}",
+        ),
+        (
+            lambda a: reverse("actions:theme", args=[a.theme_id]) + "?as_at=2022-09-30",
+            "in this theme",
+            lambda a: f"theme={a.theme_id}",
+        ),
+        (
+            lambda a: reverse("actions:lead", args=[a.lead_id]) + "?as_at=2022-09-30",
+            "on these actions",
+            lambda a: f"lead={a.lead_id}",
+        ),
+    ],
+    ids=["dashboard", "overdue", "register", "action", "theme", "lead"],
 )
+def test_pages_for_a_past_date_say_how_many_updates_entered_later_changed_it(
+    client, officer, action, page, within, link
+):
+    entered(at(2022, 10, 20, 14, 5), action, AS_AT, entered_by=officer)
+    client.force_login(officer)
+
+    response = client.get(page(action))
+
+    assert notice(within) in text(response)
+    listing = reverse("actions:late_entries") + f"?as_at=2022-09-30&amp;{link(action)}"
+    assert f'href="{listing}"' in response.content.decode()
 
 
 @pytest.mark.parametrize(
     "page",
     [
-        lambda action: reverse("actions:dashboard") + "?plan=cype&as_at=2022-09-30",
-        lambda action: reverse("actions:overdue") + "?plan=cype&as_at=2022-09-30",
-        lambda action: reverse("actions:register") + "?plan=cype&as_at=2022-09-30",
-        lambda action: reverse("actions:detail", args=[action.pk]) + "?as_at=2022-09-30",
-        lambda action: reverse("actions:theme", args=[action.theme_id]) + "?as_at=2022-09-30",
+        lambda a: reverse("actions:detail", args=[a.pk]),
+        lambda a: reverse("actions:theme", args=[a.theme_id]),
+        lambda a: reverse("actions:lead", args=[a.lead_id]),
     ],
-    ids=["dashboard", "overdue", "register", "action", "theme"],
+    ids=["action", "theme", "lead"],
 )
-def test_pages_for_a_past_date_say_how_many_updates_entered_later_changed_it(
-    client, officer, action, page
-):
-    late = entered(at(2022, 10, 20, 14, 5), action, AS_AT, entered_by=officer)
+def test_a_page_about_some_actions_counts_only_theirs(client, officer, action, page):
+    """Another theme's action, led by someone else, was updated late: the plan's position
+    changed, but not this action's, theme's or lead's, so their pages say nothing."""
+    entered(at(2022, 10, 20), ActionFactory(theme=ThemeFactory(plan=action.theme.plan)), AS_AT)
     client.force_login(officer)
 
-    response = client.get(page(action))
+    mine = text(client.get(page(action), {"as_at": "2022-09-30"}))
+    plans = text(client.get(reverse("actions:dashboard"), {"plan": "cype", "as_at": "2022-09-30"}))
 
-    assert NOTICE in text(response)
-    link = reverse("actions:late_entries") + "?as_at=2022-09-30&amp;plan=cype"
-    assert f'href="{link}"' in response.content.decode()
-    assert late.pk
+    assert "entered after that day" not in mine
+    assert notice("in this plan") in plans
+
+
+@pytest.mark.parametrize("kind", ["action", "theme", "lead"])
+def test_the_listing_for_an_action_theme_or_lead_lists_only_theirs(client, officer, action, kind):
+    entered(at(2022, 10, 20), ActionFactory(theme=ThemeFactory(plan=action.theme.plan)), AS_AT)
+    entered(at(2022, 10, 20), action, AS_AT)
+    number = {"action": action.pk, "theme": action.theme_id, "lead": action.lead_id}[kind]
+    client.force_login(officer)
+
+    page = text(client.get(reverse("actions:late_entries"), {kind: number, "as_at": "2022-09-30"}))
+
+    assert "1 update entered later" in page
+    assert "Publish the SEND strategy" in page
+
+
+def test_a_number_the_link_names_wrongly_is_said_and_every_plan_listed(client, officer, action):
+    entered(at(2022, 10, 20), action, AS_AT)
+    client.force_login(officer)
+
+    page = text(client.get(reverse("actions:late_entries"), {"theme": "9x", "as_at": "2022-09-30"}))
+
+    assert page.startswith("Error: ")
+    assert "There is no theme numbered “9x” in the link: these are every plan’s updates." in page
+    assert "Every plan" in page and "Publish the SEND strategy" in page
 
 
 def test_no_notice_when_nothing_was_entered_late_or_on_todays_position(client, officer, action):
