@@ -104,6 +104,12 @@ class ActionTable(tables.Table):
         self.keep_date = f"?{keep_date}" if keep_date else ""
         super().__init__(*args, **kwargs)
 
+    @staticmethod
+    def ordering(rows):
+        """The register's order for its sorted rows: the sort, then ties in id order, the
+        same on every page and in the downloads."""
+        return [*rows.query.order_by, "pk"]
+
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         # ?per_page= is the reader's to choose, within reason: 1 to 200 rows a page.
         per_page = min(max(per_page or ROWS_PER_PAGE, 1), MAX_ROWS_PER_PAGE)
@@ -116,7 +122,7 @@ class ActionTable(tables.Table):
         # filtered, sorted rows (which hold the state only if a filter or the sort needs it)
         # in a subquery, and the state worked out for them. One query, as before.
         matching = self.data.data
-        ordering = [*matching.query.order_by, "pk"]
+        ordering = self.ordering(matching)
         start = max(self.page.start_index() - 1, 0)
         shown = matching.order_by(*ordering).values("pk")[start : start + per_page]
         rows = (

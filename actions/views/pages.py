@@ -71,8 +71,9 @@ class ActionRegister(SingleTableMixin, FilterView):
             made_at=timezone.now(),
             synthetic=bool(plan and plan.is_synthetic),
         )
+        rows = context["table"].data.data
         return actions_download(
-            context["table"].data.data.with_state(self.scope.as_at),
+            rows.order_by(*ActionTable.ordering(rows)).with_state(self.scope.as_at),
             file_format=self.file_format,
             context=download,
             names=[plan.slug if plan else "all-plans", "register"],
