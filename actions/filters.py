@@ -6,7 +6,7 @@ from django.db.models import Q
 from themes.models import Plan, Theme
 
 from . import hooks
-from .models import NO_CONCERNS, RAG, Action, Division, Lead, Status
+from .models import FINISHED, NO_CONCERNS, RAG, Action, Division, Lead, Status
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -131,7 +131,11 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.with_state(self.as_at).filter(latest_status=value)
 
     def rated(self, queryset, name, value):
-        return queryset.with_state(self.as_at).filter(latest_rag="" if value == "none" else value)
+        rows = queryset.with_state(self.as_at)
+        if value != "none":
+            return rows.filter(latest_rag=value)
+        # As the dashboard counts them: a finished action shows its status, not a rating.
+        return rows.filter(latest_rag="").exclude(latest_status__in=FINISHED)
 
     def position(self, queryset, name, value):
         if value == "yes":

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl.utils import get_column_letter
 
 from actions.downloads import CELL_LIMIT
-from actions.models import RAG, Status
+from actions.models import RAG, Action, Status
 from tests.actions.test_views import IMPROVEMENT_PLAN
 from tests.factories import ActionFactory, LeadFactory, ProgressUpdateFactory
 
@@ -358,3 +358,17 @@ def test_a_synthetic_plan_says_so_in_its_download(member):
     )
 
     assert context["Note"] == "Synthetic demo data, generated: not a council plan."
+
+
+def test_the_registers_not_rated_filter_lists_what_the_dashboard_counts(real_plans, member):
+    """A finished action shows its status, not a rating: "Not rated" is the unfinished
+    actions without one, as the dashboard's RAG by theme counts them."""
+    as_at = date(2022, 3, 31)
+    _, header, rows = read_csv(
+        get(member, "actions:register", plan=IMPROVEMENT_PLAN, rag="none", as_at=as_at,
+            _export="csv")
+    )  # fmt: skip
+    themes = Action.objects.filter(theme__plan__slug=IMPROVEMENT_PLAN).rag_by_theme(as_at)
+
+    assert len(rows) == sum(theme["not_rated"] for theme in themes) > 0
+    assert {row[header.index("RAG")] for row in rows} == {"Not rated"}
