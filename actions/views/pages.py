@@ -1,5 +1,7 @@
 """The register of every action, and the pages about one action, lead or theme."""
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -37,7 +39,9 @@ class ActionRegister(SingleTableMixin, FilterView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.scope = Scope.from_request(request)
+        # The plan here is a filter, which names a plan the link gets wrong itself: the
+        # scope's "Showing the first plan" would contradict it.
+        self.scope = replace(Scope.from_request(request), plan_error="")
 
     def get(self, request, *args, **kwargs):
         self.file_format = download_format(request)

@@ -366,11 +366,13 @@ def test_a_filter_edited_by_hand_in_the_link_is_named_with_its_value(
     real_plans, member, params, message
 ):
     response = member.get(reverse("actions:register"), params)
+    html = response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
 
     assert response.status_code == 200
-    assert f"{message} Choose from the list." in response.content.decode().replace(
-        "&ldquo;", "“"
-    ).replace("&rdquo;", "”")
+    assert f"{message} Choose from the list." in html
+    assert "<title>Error: Action register" in html
+    # The filter's message is the one: no "Showing the first plan" beside an empty list.
+    assert "There is no plan with that name" not in html
 
 
 def test_links_keep_the_chosen_date_and_plan(real_plans, member):
