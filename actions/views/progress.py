@@ -71,6 +71,31 @@ def _form_key(request, action):
     return (key, saved) if saved.action_id == action.pk else (None, None)
 
 
+def _says_what_was_saved(form, saved):
+    """Whether the form sent again says what was saved under its key: if it does, it is
+    the same form sent twice; if not, the officer changed it after it was recorded."""
+    if not form.is_valid():
+        return False
+    return all(
+        form.cleaned_data[name] == getattr(saved, name)
+        for name in form.Meta.fields
+        if name in form.fields
+    )
+
+
+def _form_to_send_again(request, action, written):
+    """The posted form under a new key, as if opened now: nothing is recorded from it."""
+    data = request.POST.copy()
+    data["key"] = str(uuid.uuid4())
+    data["seen_up_to"] = str(_newest_entered(action) or 0)
+    written.seen_up_to = None
+    return ProgressUpdateForm(data, instance=written)
+
+
+def _newest_entered(action):
+    return action.progress_updates.order_by("-pk").values_list("pk", flat=True).first()
+
+
 def _recorded_page(action, update, *, again=False):
     """The action's page, naming the update just saved: the page reads it from the
     database, so it shows even if nothing else from this request (messages, the
@@ -94,10 +119,9 @@ def record_update(request, pk):
         raise PermissionDenied("You can’t record progress on this action.")
     today = timezone.localdate()
 
+    resent = None
     if request.method == "POST":
         key, saved = _form_key(request, action)
-        if saved is not None:
-            return _recorded_page(action, saved, again=True)
         # The updates there were when the form opened: the RAG rule compares with the one
         # before the reported date among those. Without the number, with all of them.
         seen_up_to = _posted_number(request, "seen_up_to")
@@ -105,7 +129,14 @@ def record_update(request, pk):
         written.seen_up_to = seen_up_to
         form = ProgressUpdateForm(request.POST, instance=written)
         shown = _latest_update(action)
-        if form.is_valid():
+        if saved is not None and _says_what_was_saved(form, saved):
+            return _recorded_page(action, saved, again=True)
+        if saved is not None:
+            # Recorded, then changed (Back, edit, send): what they typed now is kept in the
+            # form, not recorded, to send as a new update with a new key.
+            resent = saved
+            form = _form_to_send_again(request, action, written)
+        elif form.is_valid():
             fields = {
                 name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields
             }
@@ -133,7 +164,7 @@ def record_update(request, pk):
                 return _recorded_page(action, update)
     else:
         shown = _latest_update(action)
-        seen_up_to = action.progress_updates.order_by("-pk").values_list("pk", flat=True).first()
+        seen_up_to = _newest_entered(action)
         form = ProgressUpdateForm(
             instance=ProgressUpdate(action=action),
             initial={
@@ -152,6 +183,7 @@ def record_update(request, pk):
             "action": action,
             "form": form,
             "previous": shown,
+            "resent": resent,
             "state": Action.objects.with_state(today).get(pk=action.pk),
             "nav_section": "my-actions",
         },

@@ -389,7 +389,7 @@ def test_script_in_every_text_field_is_stored_as_typed_and_shown_escaped(client,
 def test_an_update_that_landed_while_the_form_was_open_is_kept_and_the_officer_told(
     client, people, action
 ):
-    earlier = ProgressUpdateFactory(action=action, reported_on=date(2023, 4, 1), rag=RAG.GREEN)
+    ProgressUpdateFactory(action=action, reported_on=date(2023, 4, 1), rag=RAG.GREEN)
     client.force_login(people["accountable lead"])
     html = client.get(update_url(action)).content.decode()
     seen_up_to = re.search(r'name="seen_up_to" value="(\d+)"', html).group(1)

@@ -65,6 +65,39 @@ def test_the_same_form_sent_twice_records_one_update_and_says_it_was_saved(clien
     assert "the update was already saved, so nothing new was recorded" in page
 
 
+def test_a_form_changed_after_it_was_recorded_keeps_the_changes_to_send_as_a_new_update(
+    client, officer, action
+):
+    """Recorded, then Back, corrected and sent again: the correction is neither dropped
+    under "already saved" nor recorded unseen; it comes back in the form to send."""
+    client.force_login(officer)
+    form = opened_form(client, action)
+    url = reverse("actions:record_update", args=[action.pk])
+    client.post(url, {**form, "working_well": "Teh first version"})
+    corrected = {
+        **form,
+        "rag": RAG.AMBER,
+        "worried_about": "The venue fell through.",
+        "rag_change_reason": "Venue lost.",
+        "working_well": "The corrected version",
+    }
+
+    again = client.post(url, corrected)
+    page = again.content.decode()
+    sent = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page))
+    client.post(url, {**corrected, **sent})
+
+    assert again.status_code == 200
+    assert "You already recorded an update from this form" in page
+    assert "has not been recorded" in page and "The corrected version" in page
+    assert sent["key"] != form["key"]
+    assert list(
+        ProgressUpdate.objects.filter(action=action)
+        .order_by("pk")
+        .values_list("working_well", "rag")
+    ) == [("Teh first version", RAG.GREEN), ("The corrected version", RAG.AMBER)]
+
+
 def test_two_forms_opened_separately_record_two_updates(client, officer, action):
     client.force_login(officer)
     first, second = opened_form(client, action), opened_form(client, action)
