@@ -3,7 +3,7 @@ meetings, items and the committee's decisions (scrutiny officers), and answering
 officer who owes the answer, their delegates, plan administrators)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from actions.models import Action
 from actions.views.scope import Scope, reader_page
+from cypeplan.unsent import keeping_what_was_sent
 
 from . import documents
 from .forms import DecisionForm, ItemForm, MeetingForm, ResponseForm
@@ -154,10 +155,10 @@ def _history(item, as_at):
     )
 
 
-@login_required
+@keeping_what_was_sent
 @permission_required("scrutiny.add_meeting", raise_exception=True)
 def meeting_add(request):
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or request.unsent or None)
     if request.method == "POST" and form.is_valid():
         meeting = form.save()
         messages.success(request, f"The meeting of {_day(meeting.held_on)} has been recorded.")
@@ -169,11 +170,11 @@ def meeting_add(request):
     )
 
 
-@login_required
+@keeping_what_was_sent
 @permission_required("scrutiny.add_item", raise_exception=True)
 def item_add(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = ItemForm(request.POST or None, meeting=meeting)
+    form = ItemForm(request.POST or request.unsent or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             item = item_raise(meeting=meeting, entered_by=request.user, **form.cleaned_data)
@@ -209,12 +210,12 @@ def _open_item(pk):
     )
 
 
-@login_required
+@keeping_what_was_sent
 def item_answer(request, pk):
     item = _open_item(pk)
     if not Item.objects.answerable_by(request.user).filter(pk=item.pk).exists():
         raise PermissionDenied("Only the officer who owes the answer can answer this item.")
-    form = ResponseForm(request.POST or None)
+    form = ResponseForm(request.POST or request.unsent or None)
     if request.method == "POST" and form.is_valid():
         try:
             response_record(item=item, entered_by=request.user, **form.cleaned_data)
@@ -238,11 +239,11 @@ def item_answer(request, pk):
     )
 
 
-@login_required
+@keeping_what_was_sent
 @permission_required("scrutiny.record_decision", raise_exception=True)
 def item_decide(request, pk):
     item = _open_item(pk)
-    form = DecisionForm(request.POST or None, item=item)
+    form = DecisionForm(request.POST or request.unsent or None, item=item)
     if request.method == "POST" and form.is_valid():
         try:
             change = decision_record(item=item, entered_by=request.user, **form.cleaned_data)

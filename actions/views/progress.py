@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cypeplan.inputs import plain_number
 from cypeplan.paging import OneQueryPaginator
+from cypeplan.unsent import keeping_what_was_sent
 
 from .. import hooks
 from ..forms import NO_RATING, DelegateForm, ProgressUpdateForm
@@ -54,8 +55,8 @@ def _latest_update(action):
     return action.progress_updates.select_related("entered_by").order_by(*NEWEST_FIRST).first()
 
 
-def _posted_number(request, name):
-    return plain_number(request.POST.get(name, ""))
+def _posted_number(data, name):
+    return plain_number(data.get(name, ""))
 
 
 def _form_key(request, action):
@@ -110,7 +111,7 @@ def _person(user):
     return user.get_full_name() or user.username
 
 
-@login_required
+@keeping_what_was_sent
 def record_update(request, pk):
     action = get_object_or_404(
         Action.objects.select_related("theme__plan", "lead", "timeframe"), pk=pk
@@ -124,7 +125,7 @@ def record_update(request, pk):
         key, saved = _form_key(request, action)
         # The updates there were when the form opened: the RAG rule compares with the one
         # before the reported date among those. Without the number, with all of them.
-        seen_up_to = _posted_number(request, "seen_up_to")
+        seen_up_to = _posted_number(request.POST, "seen_up_to")
         written = ProgressUpdate(action=action)
         written.seen_up_to = seen_up_to
         form = ProgressUpdateForm(request.POST, instance=written)
@@ -162,6 +163,12 @@ def record_update(request, pk):
                 except DatabaseError:
                     log.exception("Update %s saved; could not check for others.", update.key)
                 return _recorded_page(action, update)
+    elif request.unsent is not None:
+        # Sent after the session ended: back as they left it, recorded only when sent.
+        shown = _latest_update(action)
+        written = ProgressUpdate(action=action)
+        written.seen_up_to = _posted_number(request.unsent, "seen_up_to")
+        form = ProgressUpdateForm(request.unsent, instance=written)
     else:
         shown = _latest_update(action)
         seen_up_to = _newest_entered(action)
@@ -232,7 +239,7 @@ def lead_delegates(request, pk):
     back = reverse("actions:lead", args=[lead.pk]) + "#delegates"
 
     if "remove" in request.POST:
-        removed = lead.delegates.filter(pk=_posted_number(request, "remove") or 0).first()
+        removed = lead.delegates.filter(pk=_posted_number(request.POST, "remove") or 0).first()
         if removed is None:
             messages.error(request, "That person is not a delegate for this lead.")
         else:

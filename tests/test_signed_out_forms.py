@@ -1,0 +1,101 @@
+"""A form sent after the session ended is kept, not lost: the sign-in page says so, and
+after signing in the form comes back as it was sent, with nothing saved until it is sent
+again (cypeplan.unsent)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import roles
+from actions.models import ProgressUpdate
+from scrutiny.models import Response
+from tests.factories import ActionFactory, ItemFactory, LeadFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+WRITTEN = "Written over an hour at the kitchen table: the board met twice."
+
+
+@pytest.fixture
+def officer(db):
+    user = UserFactory(username="kerry", first_name="Kerry", last_name="Crichlow")
+    user.groups.add(Group.objects.get(name=roles.OFFICERS))
+    return user
+
+
+def hidden_fields(html):
+    return dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+def sign_in_again(client, user, next_url):
+    return client.post(
+        reverse("login") + f"?next={next_url}",
+        {"username": user.username, "password": PASSWORD, "next": next_url},
+        follow=True,
+    )
+
+
+def update_form(client, action):
+    url = reverse("actions:record_update", args=[action.pk])
+    today = timezone.localdate()
+    return url, {
+        **hidden_fields(client.get(url).content.decode()),
+        "reported_on_day": str(today.day),
+        "reported_on_month": str(today.month),
+        "reported_on_year": str(today.year),
+        "status": "in_progress",
+        "rag": "green",
+        "working_well": WRITTEN,
+    }
+
+
+def test_an_update_sent_after_the_session_ended_comes_back_after_signing_in(client, officer):
+    action = ActionFactory(lead=LeadFactory(user=officer))
+    client.force_login(officer)
+    url, form = update_form(client, action)
+    client.logout()  # what SESSION_IDLE_HOURS does to an idle session
+
+    sent = client.post(url, form)
+    sign_in = client.get(sent["Location"]).content.decode()
+    back = sign_in_again(client, officer, url)
+    page = back.content.decode()
+
+    assert sent.status_code == 302 and sent["Location"].startswith(reverse("login"))
+    assert "You were signed out before your form was sent, so nothing was saved." in sign_in
+    assert back.redirect_chain[-1][0] == url
+    assert "This is what you wrote before you were signed out." in page
+    assert WRITTEN in page
+    assert not ProgressUpdate.objects.exists()
+    # Sent now, it is recorded once, under the form's own key.
+    client.post(url, {**form, **hidden_fields(page)})
+    assert list(ProgressUpdate.objects.values_list("working_well", flat=True)) == [WRITTEN]
+    assert "This is what you wrote" not in client.get(url).content.decode()
+
+
+def test_an_answer_sent_after_the_session_ended_comes_back_after_signing_in(client, officer):
+    item = ItemFactory(answerer=LeadFactory(user=officer))
+    url = reverse("scrutiny:item_answer", args=[item.pk])
+
+    sent = client.post(url, {"text": WRITTEN, "considers_answered": "on"})
+    page = sign_in_again(client, officer, url).content.decode()
+
+    assert sent["Location"].startswith(reverse("login"))
+    assert WRITTEN in page and "This is what you wrote before you were signed out." in page
+    assert not Response.objects.exists()
+
+
+def test_what_was_sent_is_kept_for_an_hour_only(client, officer):
+    action = ActionFactory(lead=LeadFactory(user=officer))
+    client.force_login(officer)
+    url, form = update_form(client, action)
+    client.logout()
+    client.post(url, form)
+
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        page = sign_in_again(client, officer, url).content.decode()
+
+    assert WRITTEN not in page and "This is what you wrote" not in page
