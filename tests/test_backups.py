@@ -4,6 +4,7 @@ to the microsecond. Every model is compared, including those of apps added later
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -13,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from actions.models import Action, Division, Lead, ProgressUpdate
@@ -71,6 +73,114 @@ def test_a_restore_asks_before_replacing_everything(council_data, tmp_path):
 
     with pytest.raises(CommandError, match="--replace"):
         call_command("restore", str(PROJECT / "README.md"))
+
+
+@pytest.fixture
+def some_work(transactional_db):
+    """The role groups, and a little of what people enter: an action and an officer's update."""
+    ensure_role_groups()
+    ProgressUpdateFactory(action=ActionFactory(), entered_by=UserFactory(username="kerry"))
+    return fingerprint()
+
+
+def sqlite_file(path, *statements):
+    """A SQLite database at `path` made by `statements` (none: an empty file)."""
+    path.write_bytes(b"")
+    if statements:
+        made = sqlite3.connect(path)
+        for statement in statements:
+            made.execute(statement)
+        made.commit()
+        made.close()
+    return path
+
+
+MIGRATIONS_TABLE = "CREATE TABLE django_migrations (app TEXT, name TEXT, applied TEXT)"
+
+
+@pytest.mark.parametrize(
+    "statements, why",
+    [
+        ((), "it has no tables at all"),
+        (
+            ("CREATE TABLE notes (body TEXT)",),
+            "it has no django_migrations table, so this app did not make it (its tables: notes)",
+        ),
+        (
+            (
+                MIGRATIONS_TABLE,
+                "INSERT INTO django_migrations VALUES ('blog', '0001_initial', '2024-01-01')",
+            ),
+            "it records migrations this code doesn't have (another application's, or a newer "
+            "version's): blog.0001_initial",
+        ),
+    ],
+    ids=["empty file", "another application's tables", "another application's migrations"],
+)
+def test_a_restore_of_a_file_that_is_no_copy_of_this_database_changes_nothing(
+    some_work, tmp_path, statements, why
+):
+    wrong = sqlite_file(tmp_path / "wrong.sqlite3", *statements)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(wrong), replace=True, verbosity=0)
+
+    message = str(refused.value)
+    assert str(wrong) in message
+    assert "nothing was changed" in message.lower()
+    if connection.vendor == "sqlite":
+        assert message == f"{wrong} is not a copy of this database: {why}. Nothing was changed."
+    assert fingerprint() == some_work
+
+
+def backup_into(directory):
+    call_command("backup", dir=str(directory), stdout=(out := open(os.devnull, "w")))  # noqa: SIM115
+    out.close()
+    (copy,) = directory.iterdir()
+    return copy
+
+
+def sqlite_only():
+    if connection.vendor != "sqlite":
+        pytest.skip("A SQLite copy's tables and migrations; pg_restore reads a .dump file.")
+
+
+def test_a_restore_of_a_copy_missing_a_table_its_migrations_make_changes_nothing(
+    some_work, tmp_path
+):
+    sqlite_only()
+    copy = backup_into(tmp_path / "copies")
+    damaged = sqlite3.connect(copy)
+    damaged.execute("DROP TABLE actions_progressupdate")
+    damaged.commit()
+    damaged.close()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(copy), replace=True, verbosity=0)
+
+    assert str(refused.value) == (
+        f"{copy} is not a copy of this database: it lacks tables its migrations make: "
+        "actions_progressupdate. Nothing was changed."
+    )
+    assert fingerprint() == some_work
+
+
+def test_a_copy_taken_before_a_later_app_restores_and_migrate_adds_that_app(some_work, tmp_path):
+    sqlite_only()
+    copy = backup_into(tmp_path / "copies")
+    older = sqlite3.connect(copy)
+    older.execute("DELETE FROM django_migrations WHERE app = 'reports'")
+    for (table,) in older.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'reports_%'"
+    ).fetchall():
+        older.execute(f'DROP TABLE "{table}"')
+    older.commit()
+    older.close()
+
+    call_command("restore", str(copy), replace=True, verbosity=0)
+    call_command("migrate", verbosity=0)
+
+    assert fingerprint() == some_work
 
 
 def empty_database(kind, tmp_path):

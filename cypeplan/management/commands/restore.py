@@ -5,8 +5,60 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from .backup import postgres_arguments, run
+
+# The plan and its actions: every copy has their migrations. The other apps came later,
+# and `migrate` adds their tables to a copy taken before them.
+CORE_APPS = ("themes", "actions")
+
+
+def listed(names, most=5):
+    names = sorted(names)
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def sqlite_copy_refusal(copy):
+    """Why the SQLite database `copy` is not a copy of this app's database, in words; empty
+    when it is: it records Django's migrations, each one a migration this code has, those
+    of CORE_APPS among them, and it has every table they make."""
+    tables = {
+        name for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if not tables:
+        return "it has no tables at all"
+    if "django_migrations" not in tables:
+        return (
+            "it has no django_migrations table, so this app did not make it "
+            f"(its tables: {listed(tables)})"
+        )
+    recorded = set(copy.execute("SELECT app, name FROM django_migrations"))
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    unknown = recorded - set(loader.disk_migrations)
+    if unknown:
+        return (
+            "it records migrations this code doesn't have (another application's, or a newer "
+            "version's): " + listed(f"{app}.{name}" for app, name in unknown)
+        )
+    apps_missing = [app for app in CORE_APPS if not any(app == label for label, _ in recorded)]
+    if apps_missing:
+        return f"it records no migrations of {' or '.join(apps_missing)}"
+    state = loader.graph.make_state(
+        nodes=[node for node in recorded if node in loader.graph.nodes],
+        real_apps=loader.unmigrated_apps,
+    )
+    expected = {
+        model._meta.db_table
+        for model in state.apps.get_models(include_auto_created=True)
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.app_label not in loader.unmigrated_apps
+    }
+    if expected - tables:
+        return "it lacks tables its migrations make: " + listed(expected - tables)
+    return ""
 
 
 class Command(BaseCommand):
@@ -39,18 +91,23 @@ class Command(BaseCommand):
             arguments, environment = postgres_arguments(connection.settings_dict)
             connection.close()
             # One transaction: either the whole copy is back, or nothing changed.
-            run(
-                [
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--single-transaction",
-                    *arguments,
-                    str(source),
-                ],
-                environment,
-            )
+            try:
+                run(
+                    [
+                        "pg_restore",
+                        "--clean",
+                        "--if-exists",
+                        "--no-owner",
+                        "--single-transaction",
+                        *arguments,
+                        str(source),
+                    ],
+                    environment,
+                )
+            except CommandError as error:
+                raise CommandError(
+                    f"{source} could not be restored, so nothing was changed. {error}"
+                ) from error
         else:
             raise CommandError(f"No restore for a {connection.vendor} database.")
         self.stdout.write(f"Restored {source}.")
@@ -61,6 +118,11 @@ class Command(BaseCommand):
             (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
             if verdict != "ok":
                 raise CommandError(f"{source} is damaged ({verdict}): nothing was changed.")
+            refusal = sqlite_copy_refusal(copy)
+            if refusal:
+                raise CommandError(
+                    f"{source} is not a copy of this database: {refusal}. Nothing was changed."
+                )
             connection.ensure_connection()
             # The backup API copies page by page under a lock: all of it, or nothing.
             copy.backup(connection.connection)
