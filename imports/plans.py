@@ -42,6 +42,8 @@ INITIALS = re.compile(r"^[A-Z]{2,4}$")
 NAMED = re.compile(r"^(?P<name>.+?)\s*\((?P<initials>[A-Z]{2,4})\)$")
 # Positions out of the way while actions swap places (a theme's positions are unique).
 PARKING = 32767
+# What a plan's short name may hold: it is the plan's part of its web addresses.
+WEB_ADDRESS = re.compile(r"[-a-zA-Z0-9_]+")
 
 ACTION_FIELDS = [
     ("reference", "Reference"),
@@ -169,6 +171,7 @@ class ProposedAction:
 @dataclass
 class Proposal:
     plan_name: str = ""
+    plan_row: int = 0
     plan_starts: date | None = None
     plan_ends: date | None = None
     themes: dict = field(default_factory=dict)
@@ -196,7 +199,7 @@ def propose(rows):
                 )
         if cells["plan"]:
             if not proposal.plan_name:
-                proposal.plan_name = cells["plan"]
+                proposal.plan_name, proposal.plan_row = cells["plan"], number
             elif cells["plan"] != proposal.plan_name:
                 errors.append(
                     _error(
@@ -330,6 +333,26 @@ def propose(rows):
     return proposal
 
 
+def _web_address_errors(proposal, plan_slug, slug):
+    """Why a new plan can't have this short name, which its web addresses are made of: a
+    name with no letter A to Z or digit ("計画") makes none."""
+    if WEB_ADDRESS.fullmatch(slug):
+        return []
+    if plan_slug:
+        return [
+            f"The plan’s short name {quoted(plan_slug)} can hold only letters a to z, digits "
+            "and hyphens: it is the plan’s part of its web addresses."
+        ]
+    if not proposal.plan_name:
+        return []  # "name the plan" says it
+    return [
+        f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: a new "
+        "plan’s name needs a letter from A to Z or a digit in it, to make its web address "
+        "(“CYPE Directorate Plan 2022-24” makes “cype-directorate-plan-2022-24”). Add one "
+        "to the name, such as the years it runs."
+    ]
+
+
 def _step(action, number, cells, proposal):
     label = " ".join(cells["sub_step_timeframe"].split())
     action.steps.append((cells["sub_step"], label))
@@ -357,7 +380,7 @@ def compare(rows, *, plan_slug=""):
     proposal = propose(rows)
     errors = list(proposal.errors)
     slug = plan_slug or slugify(proposal.plan_name)[:80]
-    plan = Plan.objects.filter(slug=slug).first()
+    plan = Plan.objects.filter(slug=slug).first() if slug else None
     preview = {
         "plan": {
             "name": proposal.plan_name,
@@ -370,6 +393,7 @@ def compare(rows, *, plan_slug=""):
     plan_changes = []
     if plan is None:
         preview["plan"]["action"] = "add"
+        errors.extend(_web_address_errors(proposal, plan_slug, slug))
         if Plan.objects.filter(name=proposal.plan_name).exists():
             errors.append(
                 f"{HEADERS['plan']}: {quoted(proposal.plan_name)} is already a plan with "
@@ -382,7 +406,14 @@ def compare(rows, *, plan_slug=""):
                     f"{words}."
                 )
     else:
-        if proposal.plan_name and proposal.plan_name != plan.name:
+        if proposal.plan_name and proposal.plan_name != plan.name and not plan_slug:
+            errors.append(
+                f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: "
+                f"a new plan’s web address is made from its name, and this one’s, "
+                f"{quoted(slug)}, is already the plan {quoted(plan.name)}’s. Choose that plan "
+                "to import into, or name the new plan differently."
+            )
+        elif proposal.plan_name and proposal.plan_name != plan.name:
             errors.append(
                 f"Row {rows[0][0]}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: this "
                 f"file is for another plan than {quoted(plan.name)}."
