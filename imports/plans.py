@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -24,7 +25,7 @@ from actions.timeframes import TimeframeError, month_length, parse_timeframe
 from themes.models import Plan, Theme
 
 from .layout import PLAN_COLUMNS
-from .reading import quoted
+from .reading import FileProblems, quoted
 
 HEADERS = {column.key: column.header for column in PLAN_COLUMNS}
 
@@ -174,6 +175,8 @@ class Proposal:
     plan_row: int = 0
     plan_starts: date | None = None
     plan_ends: date | None = None
+    # Where each plan date came from: {"plan_ends": (row, the cell as written)}.
+    plan_cells: dict = field(default_factory=dict)
     themes: dict = field(default_factory=dict)
     actions: list = field(default_factory=list)
     errors: list = field(default_factory=list)
@@ -224,6 +227,7 @@ def propose(rows):
                     )
                 elif getattr(proposal, key) is None:
                     setattr(proposal, key, when)
+                    proposal.plan_cells[key] = (number, cells[key])
         if not cells["action"]:
             if not cells["sub_step"]:
                 if any(cells[key] for key in ("leads", "timeframe", "expected_outcome")):
@@ -333,6 +337,25 @@ def propose(rows):
     return proposal
 
 
+def _backwards_errors(proposal, plan):
+    """A plan must end after it starts: the file's dates, or the file's beside the plan's."""
+    starts = proposal.plan_starts or (plan.starts_on if plan else None)
+    ends = proposal.plan_ends or (plan.ends_on if plan else None)
+    if starts is None or ends is None or ends > starts:
+        return []
+    if "plan_ends" in proposal.plan_cells:
+        key, other, verb = "plan_ends", "plan_starts", "starts"
+    else:
+        key, other, verb = "plan_starts", "plan_ends", "ends"
+    row, written = proposal.plan_cells[key]
+    if other in proposal.plan_cells:
+        other_row, other_written = proposal.plan_cells[other]
+        beside = f"row {other_row}’s {HEADERS[other]} is {quoted(other_written)}"
+    else:
+        beside = f"in cypeplan it {verb} on {_day(starts if verb == 'starts' else ends)}"
+    return [_error(row, key, written, f"a plan must end after the day it starts, and {beside}.")]
+
+
 def _web_address_errors(proposal, plan_slug, slug):
     """Why a new plan can't have this short name, which its web addresses are made of: a
     name with no letter A to Z or digit ("計画") makes none."""
@@ -427,6 +450,7 @@ def compare(rows, *, plan_slug=""):
                 plan_changes.append([label, _day(getattr(plan, attribute)), _day(wanted)])
         preview["plan"]["action"] = "change" if plan_changes else "same"
     preview["plan"]["changes"] = plan_changes
+    errors.extend(_backwards_errors(proposal, plan))
 
     # Leads: matched by name or initials; anyone unknown is new, once.
     people = LeadIndex()
@@ -731,7 +755,7 @@ def plan_import_write(*, preview, user, file_name):
     today = timezone.localdate()
     info = preview["plan"]
     if info["action"] == "add":
-        plan = Plan.objects.create(
+        plan = Plan(
             name=info["name"],
             slug=info["slug"],
             starts_on=read_date(info["starts"]),
@@ -739,10 +763,18 @@ def plan_import_write(*, preview, user, file_name):
         )
     else:
         plan = Plan.objects.select_for_update().get(slug=info["slug"])
-        if info["changes"]:
-            for label, _, after in info["changes"]:
-                setattr(plan, "starts_on" if label == "Starts" else "ends_on", read_date(after))
-            plan.save()
+        for label, _, after in info["changes"]:
+            setattr(plan, "starts_on" if label == "Starts" else "ends_on", read_date(after))
+    if info["action"] == "add" or info["changes"]:
+        # The preview checks these; this keeps a plan the database would refuse from
+        # getting as far as it (a 500), whatever the preview missed.
+        try:
+            plan.full_clean()
+        except ValidationError as error:
+            raise FileProblems(
+                [f"The plan {quoted(info['name'])}: {message}" for message in error.messages]
+            ) from error
+        plan.save()
 
     warnings = []
     new_leads = {}

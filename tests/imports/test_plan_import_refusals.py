@@ -53,3 +53,72 @@ def test_a_new_plan_whose_web_address_another_plan_has_is_refused(administrator)
         "into, or name the new plan differently."
     ) in problems
     assert Plan.objects.get().name == "Bad plan"
+
+
+def test_a_new_plan_ending_before_it_starts_is_refused_naming_both_dates(administrator, tmp_path):
+    data = _xlsx(
+        [
+            _header(),
+            _good_row(**{"Plan starts": "01/04/2025", "Plan ends": "31/03/2020"}),
+            _good_row(Reference="1.2"),
+        ]
+    )
+
+    problems = refused(data, administrator)
+
+    assert problems == [
+        "Row 2, Plan ends: “31/03/2020”: a plan must end after the day it starts, and row "
+        "2’s Plan starts is “01/04/2025”."
+    ]
+    with pytest.raises(CommandError, match="row 2’s Plan starts is “01/04/2025”"):
+        import_file(data, "bad-plan", tmp_path)
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (
+            {"Plan ends": "31/03/2020", "Plan starts": ""},
+            "Row 2, Plan ends: “31/03/2020”: a plan must end after the day it starts, and in "
+            "cypeplan it starts on 01/04/2024.",
+        ),
+        (
+            {"Plan ends": "", "Plan starts": "01/04/2026"},
+            "Row 2, Plan starts: “01/04/2026”: a plan must end after the day it starts, and in "
+            "cypeplan it ends on 31/03/2026.",
+        ),
+    ],
+)
+def test_an_existing_plan_moved_to_end_before_it_starts_is_refused(cells, expected, administrator):
+    Plan.objects.create(
+        name="Bad plan", slug="bad-plan", starts_on="2024-04-01", ends_on="2026-03-31"
+    )
+    data = _xlsx([_header(), _good_row(**cells)])
+
+    assert refused(data, administrator, plan_slug="bad-plan") == [expected]
+    plan = Plan.objects.get()
+    assert (str(plan.starts_on), str(plan.ends_on)) == ("2024-04-01", "2026-03-31")
+
+
+def test_writing_a_plan_that_ends_before_it_starts_is_refused_not_a_server_error(
+    administrator,
+):
+    from django.db import transaction
+
+    from imports.layout import PLAN_COLUMNS
+    from imports.plans import compare, plan_import_write
+    from imports.reading import read_table
+
+    rows = read_table("plan.xlsx", _xlsx([_header(), _good_row()]), PLAN_COLUMNS)
+    preview = compare(rows)
+    preview["plan"]["ends"] = "31/03/2020"  # as if the preview had let it through
+    before = table_counts()
+
+    with pytest.raises(FileProblems) as error, transaction.atomic():
+        plan_import_write(preview=preview, user=administrator, file_name="plan.xlsx")
+
+    assert error.value.messages == [
+        "The plan “Bad plan”: The plan must end after it starts: it starts on 1 April 2024."
+    ]
+    assert table_counts() == before

@@ -66,23 +66,29 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
             return
         account = self.account(user)
-        with transaction.atomic():
-            imported, warnings = plan_import_write(
-                preview=preview, user=account, file_name=path.name
-            )
-            PlanImport.objects.create(
-                file_name=path.name[:255],
-                file_size=len(data),
-                plan_slug=preview["plan"]["slug"],
-                rows=rows,
-                preview=preview,
-                changes={"counts": preview["counts"], "theme_counts": preview["theme_counts"]},
-                warnings=warnings,
-                status=PlanImport.CONFIRMED,
-                uploaded_by=account,
-                plan=imported,
-                confirmed_at=timezone.now(),
-            )
+        try:
+            with transaction.atomic():
+                imported, warnings = plan_import_write(
+                    preview=preview, user=account, file_name=path.name
+                )
+                PlanImport.objects.create(
+                    file_name=path.name[:255],
+                    file_size=len(data),
+                    plan_slug=preview["plan"]["slug"],
+                    rows=rows,
+                    preview=preview,
+                    changes={"counts": preview["counts"], "theme_counts": preview["theme_counts"]},
+                    warnings=warnings,
+                    status=PlanImport.CONFIRMED,
+                    uploaded_by=account,
+                    plan=imported,
+                    confirmed_at=timezone.now(),
+                )
+        except FileProblems as problems:
+            # The preview refuses what the database would; this is for whatever it missed.
+            raise CommandError(
+                "Nothing was imported:\n" + "\n".join(problems.messages)
+            ) from problems
         self.stdout.write(self.style.SUCCESS("Imported."))
 
     def account(self, username):
