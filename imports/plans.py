@@ -228,6 +228,18 @@ def propose(rows):
                 elif getattr(proposal, key) is None:
                     setattr(proposal, key, when)
                     proposal.plan_cells[key] = (number, cells[key])
+                elif when != getattr(proposal, key):
+                    first_row, first_written = proposal.plan_cells[key]
+                    errors.append(
+                        _error(
+                            number,
+                            key,
+                            cells[key],
+                            f"every row must give the plan the same date it "
+                            f"{key.removeprefix('plan_')}, and row {first_row} says "
+                            f"{quoted(first_written)}.",
+                        )
+                    )
         if not cells["action"]:
             if not cells["sub_step"]:
                 if any(cells[key] for key in ("leads", "timeframe", "expected_outcome")):

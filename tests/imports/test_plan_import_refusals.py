@@ -56,13 +56,8 @@ def test_a_new_plan_whose_web_address_another_plan_has_is_refused(administrator)
 
 
 def test_a_new_plan_ending_before_it_starts_is_refused_naming_both_dates(administrator, tmp_path):
-    data = _xlsx(
-        [
-            _header(),
-            _good_row(**{"Plan starts": "01/04/2025", "Plan ends": "31/03/2020"}),
-            _good_row(Reference="1.2"),
-        ]
-    )
+    backwards = {"Plan starts": "01/04/2025", "Plan ends": "31/03/2020"}
+    data = _xlsx([_header(), _good_row(**backwards), _good_row(Reference="1.2", **backwards)])
 
     problems = refused(data, administrator)
 
@@ -122,3 +117,25 @@ def test_writing_a_plan_that_ends_before_it_starts_is_refused_not_a_server_error
         "The plan “Bad plan”: The plan must end after it starts: it starts on 1 April 2024."
     ]
     assert table_counts() == before
+
+
+def test_rows_giving_the_plan_different_dates_are_refused_naming_both(administrator):
+    Plan.objects.create(
+        name="Bad plan", slug="bad-plan", starts_on="2024-04-01", ends_on="2026-03-31"
+    )
+    data = _xlsx(
+        [
+            _header(),
+            _good_row(),
+            _good_row(Reference="1.2", **{"Plan ends": "31/03/2027"}),
+            _good_row(Reference="1.3", **{"Plan starts": "1/4/24"}),  # the same day
+            _good_row(Reference="1.4", **{"Plan starts": "02/04/2024"}),
+        ]
+    )
+
+    assert refused(data, administrator, plan_slug="bad-plan") == [
+        "Row 3, Plan ends: “31/03/2027”: every row must give the plan the same date it "
+        "ends, and row 2 says “31/03/2026”.",
+        "Row 5, Plan starts: “02/04/2024”: every row must give the plan the same date it "
+        "starts, and row 2 says “01/04/2024”.",
+    ]
