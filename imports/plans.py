@@ -210,7 +210,7 @@ def propose(rows):
                         "plan",
                         cells["plan"],
                         f"every row must be for one plan, and row "
-                        f"{rows[0][0]} says {quoted(proposal.plan_name)}.",
+                        f"{proposal.plan_row} says {quoted(proposal.plan_name)}.",
                     )
                 )
         for key in ("plan_starts", "plan_ends"):
@@ -450,7 +450,7 @@ def compare(rows, *, plan_slug=""):
             )
         elif proposal.plan_name and proposal.plan_name != plan.name:
             errors.append(
-                f"Row {rows[0][0]}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: this "
+                f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: this "
                 f"file is for another plan than {quoted(plan.name)}."
             )
         for key, attribute, label in [

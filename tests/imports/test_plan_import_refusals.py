@@ -139,3 +139,29 @@ def test_rows_giving_the_plan_different_dates_are_refused_naming_both(administra
         "Row 5, Plan starts: “02/04/2024”: every row must give the plan the same date it "
         "starts, and row 2 says “01/04/2024”.",
     ]
+
+
+def test_rows_for_different_plans_name_the_row_the_first_name_came_from(administrator):
+    data = _xlsx(
+        [
+            _header(),
+            _good_row(Plan=""),
+            _good_row(Reference="1.2"),
+            _good_row(Reference="1.3", Plan="Some Other Plan"),
+        ]
+    )
+
+    assert refused(data, administrator) == [
+        "Row 4, Plan: “Some Other Plan”: every row must be for one plan, and row 3 says “Bad plan”."
+    ]
+
+
+def test_a_file_for_another_plan_names_the_row_its_name_is_on(administrator):
+    Plan.objects.create(
+        name="Bad plan", slug="bad-plan", starts_on="2024-04-01", ends_on="2026-03-31"
+    )
+    data = _xlsx([_header(), _good_row(Plan=""), _good_row(Reference="1.2", Plan="Other")])
+
+    assert refused(data, administrator, plan_slug="bad-plan") == [
+        "Row 3, Plan: “Other”: this file is for another plan than “Bad plan”."
+    ]
