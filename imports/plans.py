@@ -163,6 +163,7 @@ class ProposedAction:
     answers: str
     performance_measures: str
     steps: list = field(default_factory=list)
+    step_rows: list = field(default_factory=list)
     position: int = 0
 
     def key(self):
@@ -391,6 +392,7 @@ def _web_address_errors(proposal, plan_slug, slug):
 def _step(action, number, cells, proposal):
     label = " ".join(cells["sub_step_timeframe"].split())
     action.steps.append((cells["sub_step"], label))
+    action.step_rows.append(number)
     if label:
         _check_timeframe(proposal, number, "sub_step_timeframe", label)
 
@@ -502,7 +504,6 @@ def compare(rows, *, plan_slug=""):
                 )["rows"].append(action.row)
                 lead_of[words] = ("new", [name, initials])
     preview["new_leads"] = list(new_leads.values())
-    preview["dates_to_confirm"] = proposal.unreadable
 
     def shown(words):
         found = lead_of.get(words)
@@ -587,6 +588,8 @@ def compare(rows, *, plan_slug=""):
             },
             "actions": [],
         }
+
+    preview["dates_to_confirm"] = _new_dates_to_confirm(proposal, matches, steps_now)
 
     matched = set()
     for index, action in enumerate(proposal.actions):
@@ -724,6 +727,24 @@ def compare(rows, *, plan_slug=""):
         or preview["theme_counts"]["change"]
     )
     return preview
+
+
+def _new_dates_to_confirm(proposal, matches, steps_now):
+    """The dates to confirm this import would bring in. One the plan already has, on the
+    same action (or sub-step) with the same words, is not new: importing the plan's own
+    file again asks nothing."""
+    already = set()
+    for index, action in enumerate(proposal.actions):
+        now = matches.get(index)
+        if now is None:
+            continue
+        if now.timeframe.label == action.timeframe:
+            already.add((action.row, HEADERS["timeframe"]))
+        steps = steps_now.get(now.pk, [])
+        for step, row, (_, label) in zip(steps, action.step_rows, action.steps, strict=False):
+            if step.timeframe and step.timeframe.label == label:
+                already.add((row, HEADERS["sub_step_timeframe"]))
+    return [item for item in proposal.unreadable if (item["row"], item["column"]) not in already]
 
 
 def unreadable_errors(preview):

@@ -1,0 +1,80 @@
+"""Importing a plan's own file again asks nothing and changes nothing, even where the plan
+already holds a date to be confirmed (the improvement plan's 31/09/21, as published)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from imports.layout import plan_rows, workbook
+from imports.models import PlanImport
+from tests.imports.rows import plan_rows as database_rows
+from tests.imports.rows import table_counts
+from tests.imports.test_plan_import import IMPROVEMENT
+from tests.imports.test_views import upload
+from themes.models import Plan
+
+
+@pytest.fixture
+def exported(db):
+    call_command("load_plans", verbosity=0)
+    return workbook(plan_rows(Plan.objects.get(slug=IMPROVEMENT)))
+
+
+def test_the_command_takes_the_plans_own_file_without_asking_about_its_dates(exported, tmp_path):
+    path = tmp_path / "improvement.xlsx"
+    path.write_bytes(exported)
+    before = database_rows(), table_counts()
+    output = io.StringIO()
+
+    # No --dates-to-confirm: 31/09/21 is already in the plan, on the same action.
+    call_command("import_plan", str(path), plan=IMPROVEMENT, dry_run=True, stdout=output)
+
+    assert "Dry run: nothing was written." in output.getvalue()
+    assert "Date to confirm" not in output.getvalue()
+    assert (database_rows(), table_counts()) == before
+
+
+def test_the_web_takes_the_plans_own_file_without_a_tick_box_and_leaves_nothing_to_check(
+    client, exported, administrator
+):
+    client.force_login(administrator)
+    response = upload(client, exported, name="improvement.xlsx", plan=IMPROVEMENT)
+    record = PlanImport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    before = database_rows()
+
+    assert record.preview["dates_to_confirm"] == []
+    assert "31/09/21" not in page
+    assert "Bring these actions in with their dates to be confirmed" not in page
+    done = client.post(reverse("imports:preview", args=[record.key]))
+
+    assert done.status_code == 302
+    record.refresh_from_db()
+    assert (record.status, record.warnings, record.changes["dates_to_confirm"]) == (
+        PlanImport.CONFIRMED,
+        [],
+        [],
+    )
+    assert database_rows() == before
+    assert "31/09/21" not in client.get(done["Location"]).content.decode()
+
+
+def test_a_date_to_be_confirmed_on_another_action_is_still_asked_about(exported, administrator):
+    from imports.services import plan_import_preview
+    from tests.imports.conftest import edited
+
+    def edit(sheet):
+        sheet.cell(row=2, column=12).value = "31/09/21"  # the first action's Timeframe
+
+    record = plan_import_preview(
+        file_name="edited.xlsx",
+        data=edited(exported, edit),
+        plan_slug=IMPROVEMENT,
+        user=administrator,
+    )
+
+    assert [(item["row"], item["value"]) for item in record.preview["dates_to_confirm"]] == [
+        (2, "31/09/21")
+    ]
