@@ -6,6 +6,7 @@ from django.core.management import CommandError
 
 from imports.reading import FileProblems
 from imports.services import plan_import_preview
+from tests.factories import UserFactory
 from tests.imports.rows import table_counts
 from tests.imports.test_plan_import import _good_row, _header, _xlsx, import_file
 from themes.models import Plan
@@ -165,3 +166,17 @@ def test_a_file_for_another_plan_names_the_row_its_name_is_on(administrator):
     assert refused(data, administrator, plan_slug="bad-plan") == [
         "Row 3, Plan: “Other”: this file is for another plan than “Bad plan”."
     ]
+
+
+def test_the_command_says_there_is_no_such_user_and_writes_nothing(db, tmp_path):
+    UserFactory(username="root", is_superuser=True)
+    before = table_counts()
+
+    with pytest.raises(CommandError) as error:
+        import_file(_xlsx([_header(), _good_row()]), "bad-plan", tmp_path, user="nobody")
+
+    assert str(error.value) == (
+        "There is no user “nobody”: give --user the username of someone who can sign in "
+        "to cypeplan."
+    )
+    assert table_counts() == before

@@ -93,11 +93,15 @@ class Command(BaseCommand):
 
     def account(self, username):
         users = get_user_model().objects
-        account = (
-            users.filter(username=username).first()
-            if username
-            else users.filter(is_superuser=True).order_by("pk").first()
-        )
+        if username:
+            account = users.filter(username=username).first()
+            if account is None:
+                raise CommandError(
+                    f"There is no user “{username}”: give --user the username of someone "
+                    "who can sign in to cypeplan."
+                )
+            return account
+        account = users.filter(is_superuser=True).order_by("pk").first()
         if account is None:
             raise CommandError(
                 "Say who the import is recorded as with --user USERNAME (no superuser exists)."
