@@ -55,7 +55,29 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def _xlsx_rows(data):
+def _heading(text):
+    return " ".join(text.split()).casefold()
+
+
+def _first_row(sheet):
+    for values in sheet.iter_rows(values_only=True):
+        row = [_cell_text(value) for value in values]
+        if any(row):
+            return row
+    return []
+
+
+def _sheet(workbook, columns):
+    """The sheet with every column's heading in its first row, else the first sheet: a
+    plan may come after a sheet of notes."""
+    wanted = {_heading(column.header) for column in columns}
+    for sheet in workbook.worksheets:
+        if wanted <= {_heading(text) for text in _first_row(sheet)}:
+            return sheet
+    return workbook.worksheets[0]
+
+
+def _xlsx_rows(data, columns):
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -65,7 +87,7 @@ def _xlsx_rows(data):
                 "Save it again from Excel as “Excel Workbook (.xlsx)”, or as CSV."
             ]
         ) from error
-    sheet = workbook.worksheets[0]
+    sheet = _sheet(workbook, columns)
     problems = [
         f"Cells {cells} are merged: unmerge them and fill in every row, so each row says "
         "everything about itself."
@@ -84,7 +106,7 @@ def _xlsx_rows(data):
             else:
                 values.append(_cell_text(cell.value))
         rows.append(values)
-    return rows, problems
+    return rows, problems, sheet.title
 
 
 def _csv_rows(data):
@@ -107,7 +129,7 @@ def _csv_rows(data):
         for index, value in enumerate(row)
         if value.startswith("=")
     ]
-    return rows, problems
+    return rows, problems, None
 
 
 def read_table(file_name, data, columns):
@@ -125,9 +147,9 @@ def read_table(file_name, data, columns):
         )
     name = file_name.lower()
     if name.endswith(".xlsx"):
-        rows, problems = _xlsx_rows(data)
+        rows, problems, sheet = _xlsx_rows(data, columns)
     elif name.endswith(".csv"):
-        rows, problems = _csv_rows(data)
+        rows, problems, sheet = _csv_rows(data)
     else:
         raise FileProblems(
             [f"{quoted(file_name)} is not an .xlsx or .csv file: save it as one of those."]
@@ -137,12 +159,12 @@ def read_table(file_name, data, columns):
     if not numbered:
         raise FileProblems(["The file is empty: it has no header row and no rows."])
     header_number, headers = numbered[0]
-    known = {column.header.casefold(): column for column in columns}
+    known = {_heading(column.header): column for column in columns}
     found, unknown = {}, []
     for index, header in enumerate(headers):
         if not header:
             continue
-        column = known.get(" ".join(header.split()).casefold())
+        column = known.get(_heading(header))
         if column is None:
             unknown.append(header)
         elif column.key in found:
@@ -155,6 +177,12 @@ def read_table(file_name, data, columns):
             f"Row {header_number} (the header row) is missing the column"
             f"{'s' if len(missing) > 1 else ''} {', '.join(quoted(h) for h in missing)}. "
             "Download the template to see the layout."
+            + (
+                f" This is the sheet {quoted(sheet)}, the workbook’s first: no sheet in it has "
+                "every heading."
+                if sheet
+                else ""
+            )
         )
     if unknown:
         problems.append(

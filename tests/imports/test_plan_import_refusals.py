@@ -180,3 +180,42 @@ def test_the_command_says_there_is_no_such_user_and_writes_nothing(db, tmp_path)
         "to cypeplan."
     )
     assert table_counts() == before
+
+
+def _with_notes_first(rows):
+    """A workbook whose first sheet is someone's notes, the rows on the next."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Sent to the Head of Service for checking"])
+    plan = book.create_sheet("Plan")
+    for row in rows:
+        plan.append(row)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def test_the_sheet_with_the_layouts_headings_is_read_wherever_it_is(administrator):
+    data = _with_notes_first([_header(), _good_row()])
+
+    record = plan_import_preview(file_name="plan.xlsx", data=data, plan_slug="", user=administrator)
+
+    assert record.preview["plan"]["name"] == "Bad plan"
+    assert record.preview["counts"]["add"] == 1
+
+
+def test_a_workbook_with_no_sheet_in_the_layout_names_the_sheet_read(administrator):
+    data = _with_notes_first([_header()[:3], _good_row()[:3]])
+
+    problem, unknown = refused(data, administrator)
+
+    assert problem.startswith("Row 1 (the header row) is missing the columns “Plan”, ")
+    assert problem.endswith(
+        "Download the template to see the layout. This is the sheet “Notes”, the workbook’s "
+        "first: no sheet in it has every heading."
+    )
+    assert unknown.startswith("Row 1 (the header row) has column we don’t know: “Sent to")
