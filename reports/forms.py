@@ -82,6 +82,14 @@ class PublishForm(forms.ModelForm):
     quarter_ends_on = forms.DateField(
         widget=forms.HiddenInput(attrs={"id": "publish-quarter-ends-on"})
     )
+    # The version the draft showed as current (0: none yet). If another was published
+    # meanwhile, publishing is refused rather than silently replacing a colleague's.
+    replacing_version = forms.IntegerField(
+        widget=forms.HiddenInput(attrs={"id": "publish-replacing-version"}),
+        required=False,
+        min_value=0,
+        max_value=32767,
+    )
 
     class Meta:
         model = QuarterlyReport

@@ -130,12 +130,31 @@ def quarterly_report_draft(*, plan, quarter, known_at=None, header=()):
     ), earlier
 
 
-def quarterly_report_publish(*, plan, quarter_ends_on, published_by=None, **header):
+class PublishedMeanwhile(ValidationError):
+    """Another version of the quarter's report was published after the draft being
+    published was shown. `report` is that version."""
+
+    def __init__(self, report):
+        self.report = report
+        who = report.published_by_name or "A scheduled job"
+        super().__init__(
+            f"{who} published version {report.version} of this quarter’s report on "
+            f"{moment(report.published_at)}, after this draft was shown, so yours was not "
+            f"published. Read version {report.version} first: publishing now makes version "
+            f"{report.version + 1}, which replaces it."
+        )
+
+
+def quarterly_report_publish(
+    *, plan, quarter_ends_on, published_by=None, replacing_version=None, **header
+):
     """Publish the plan's report for the quarter ending `quarter_ends_on`, in one
     transaction: freeze every action's position as at the quarter end as known at this
     moment, with the counts, what changed and the header block. Publishing a plan and
     quarter again makes a new version that replaces the last; the old stays readable.
-    Raises ValidationError (nothing saved) for a date that is no reportable quarter end."""
+    Raises ValidationError (nothing saved) for a date that is no reportable quarter end,
+    and PublishedMeanwhile if `replacing_version` (the current version when the draft was
+    shown, 0 for none; None: not checked) is no longer the current one."""
     unknown = set(header) - {name for name, _ in HEADER_FIELDS}
     if unknown:
         raise TypeError(f"Unknown header fields: {', '.join(sorted(unknown))}")
@@ -143,13 +162,15 @@ def quarterly_report_publish(*, plan, quarter_ends_on, published_by=None, **head
     with transaction.atomic():
         # One publication of a plan at a time, so versions never collide.
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        known_at = timezone.now()
-        content, earlier = quarterly_report_draft(plan=plan, quarter=quarter, known_at=known_at)
         replaces = (
             QuarterlyReport.objects.current()
             .filter(plan=plan, quarter_ends_on=quarter.ends_on)
             .first()
         )
+        if replacing_version is not None and replaces and replaces.version != replacing_version:
+            raise PublishedMeanwhile(replaces)
+        known_at = timezone.now()
+        content, earlier = quarterly_report_draft(plan=plan, quarter=quarter, known_at=known_at)
         report = QuarterlyReport.objects.create(
             plan=plan,
             quarter_ends_on=quarter.ends_on,

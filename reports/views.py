@@ -1,6 +1,7 @@
 """The quarterly reports: the list, each published report and its downloads, and the
 administrators' draft preview and publishing."""
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,6 +20,7 @@ from .content import ReportContent
 from .forms import ChooseQuarterForm, PublishForm, header_initial
 from .models import HEADER_FIELDS, QuarterlyReport, ReportDocument
 from .services import (
+    PublishedMeanwhile,
     changed_since_publication,
     quarterly_report_draft,
     quarterly_report_publish,
@@ -147,7 +150,12 @@ def _draft_page(request, choose, publish_form=None, status=200):
         initial = header_initial(plan, quarter, latest)
         if publish_form is None:
             publish_form = PublishForm(
-                initial={**initial, "plan": plan.slug, "quarter_ends_on": quarter.ends_on}
+                initial={
+                    **initial,
+                    "plan": plan.slug,
+                    "quarter_ends_on": quarter.ends_on,
+                    "replacing_version": latest.version if latest else 0,
+                }
             )
         content, _ = quarterly_report_draft(
             plan=plan,
@@ -182,15 +190,28 @@ def draft(request):
 @login_required
 @permission_required(PUBLISH, raise_exception=True)
 def publish(request):
+    posted_at = timezone.now()
     form = PublishForm(request.POST)
+    status = 400
     if form.is_valid():
+        header = {name: form.cleaned_data[name] for name, _ in HEADER_FIELDS}
         try:
             report = quarterly_report_publish(
                 plan=form.cleaned_data["plan"],
                 quarter_ends_on=form.cleaned_data["quarter_ends_on"],
                 published_by=request.user,
-                **{name: form.cleaned_data[name] for name, _ in HEADER_FIELDS},
+                replacing_version=form.cleaned_data["replacing_version"],
+                **header,
             )
+        except PublishedMeanwhile as error:
+            if _same_submission(error.report, request.user, header, posted_at):
+                # A double-click's second post: the first published it.
+                return redirect(error.report)
+            # Shown again as typed, now against the version that is current.
+            form = PublishForm({**request.POST.dict(), "replacing_version": error.report.version})
+            form.is_valid()
+            form.add_error(None, error.messages)
+            status = 409
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -209,4 +230,15 @@ def publish(request):
     if not choose.is_valid():
         # The publish form's errors say what is wrong; don't say it twice.
         choose = ChooseQuarterForm(initial=chosen, plans=plans)
-    return _draft_page(request, choose, publish_form=form, status=400)
+    return _draft_page(request, choose, publish_form=form, status=status)
+
+
+def _same_submission(report, user, header, posted_at):
+    """Whether `report` is what this post would have published: the same header block,
+    published by the same person moments before the post arrived (a second click on the
+    button, which waited while the first published)."""
+    return (
+        report.published_by_id == user.pk
+        and all(getattr(report, name) == value.strip() for name, value in header.items())
+        and posted_at - report.published_at < timedelta(seconds=10)
+    )

@@ -10,12 +10,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from actions import roles
 from actions.models import Status
 from actions.services import progress_update_record
 from reports.models import QuarterlyReport
 from reports.services import quarterly_report_publish
 
-from .conftest import LONDON, PUBLISHED_AT, QUARTER_END
+from .conftest import LONDON, PUBLISHED_AT, QUARTER_END, user_in
 from .test_views import page_text
 
 HEADER = {
@@ -144,6 +145,69 @@ def test_republishing_says_which_version_it_replaces_and_the_old_stays_readable(
         "Version 1 of the Quarter 2 2022/23 (July to September 2022) report Replaced by version 2"
         in listing
     )
+
+
+@pytest.mark.django_db
+def test_a_publish_form_shown_before_a_colleague_published_is_refused_and_keeps_what_was_typed(
+    client, plan, people
+):
+    colleague = user_in(roles.PLAN_ADMINISTRATORS, "colleague", first_name="Sam", last_name="Lee")
+    client.force_login(people["admin"])
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        quarterly_report_publish(
+            plan=plan["plan"], quarter_ends_on=QUARTER_END, published_by=colleague, **HEADER
+        )
+        draft = client.get(
+            reverse("reports:draft"), {"plan": "test-plan", "quarter_ends_on": "2022-09-30"}
+        )
+    # The draft shown replaces version 1; meanwhile a colleague publishes version 2.
+    assert 'name="replacing_version" value="1"' in draft.content.decode()
+    with time_machine.travel(datetime(2022, 10, 6, 14, 30, tzinfo=LONDON), tick=False):
+        quarterly_report_publish(
+            plan=plan["plan"], quarter_ends_on=QUARTER_END, published_by=colleague, **HEADER
+        )
+
+    with time_machine.travel(datetime(2022, 10, 6, 15, 0, tzinfo=LONDON), tick=False):
+        response = client.post(
+            reverse("reports:publish"),
+            publish_form(plan["plan"], subject="Typed in the first tab", replacing_version="1"),
+        )
+
+    assert response.status_code == 409
+    assert QuarterlyReport.objects.count() == 2
+    text = page_text(response)
+    assert (
+        "Sam Lee published version 2 of this quarter’s report on 6 October 2022 at 14:30, "
+        "after this draft was shown, so yours was not published." in text
+    )
+    html = response.content.decode()
+    assert 'value="Typed in the first tab"' in html
+    assert 'name="replacing_version" value="2"' in html
+    assert "Publish Quarter 2 2022/23 as version 3" in text
+
+    # Having read version 2, publishing from the page shown now makes version 3.
+    with time_machine.travel(datetime(2022, 10, 6, 15, 5, tzinfo=LONDON), tick=False):
+        client.post(
+            reverse("reports:publish"),
+            publish_form(plan["plan"], subject="Typed in the first tab", replacing_version="2"),
+        )
+    assert QuarterlyReport.objects.get(version=3).subject == "Typed in the first tab"
+
+
+@pytest.mark.django_db
+def test_a_double_click_on_publish_publishes_once(client, plan, people):
+    client.force_login(people["admin"])
+
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        first = client.post(
+            reverse("reports:publish"), publish_form(plan["plan"], replacing_version="0")
+        )
+        second = client.post(
+            reverse("reports:publish"), publish_form(plan["plan"], replacing_version="0")
+        )
+
+    report = QuarterlyReport.objects.get()
+    assert first["Location"] == second["Location"] == reverse("reports:detail", args=[report.pk])
 
 
 @pytest.mark.django_db
