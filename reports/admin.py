@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import HEADER_FIELDS, QuarterlyReport
+from .services import quarterly_report_correct
 
 
 def _is_superuser(request):
@@ -46,7 +47,7 @@ class QuarterlyReportAdmin(SimpleHistoryAdmin):
         return _is_superuser(request)
 
     def save_model(self, request, obj, form, change):
-        obj.save(corrected_by=request.user)
+        quarterly_report_correct(report=obj, corrected_by=request.user)
 
     def delete_model(self, request, obj):
         obj.delete(deleted_by=request.user)

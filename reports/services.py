@@ -194,6 +194,21 @@ def quarterly_report_publish(
     return report
 
 
+def quarterly_report_correct(*, report, corrected_by):
+    """Save a superuser's correction of a published report's header block and, in the same
+    transaction, discard its kept Word and PDF files: they are made again from the corrected
+    report at their next download, so the page and both files always agree. The report's
+    history records the correction, and by whom."""
+    with transaction.atomic():
+        report._change_reason = CORRECTED
+        report.save(corrected_by=corrected_by)
+        report.documents.all().delete()
+
+
+# The history's words for a correction (at most 100 characters).
+CORRECTED = "Corrected; its Word and PDF files are made again at their next download"
+
+
 def _positions_insert(report, frozen):
     """Every frozen position in one statement run for each row (executemany): one query
     however big the plan, where bulk_create would take a batch per 249 rows on SQLite."""
@@ -226,7 +241,8 @@ def report_content(report):
 def report_document_make(*, report, kind):
     """A published report's Word or PDF file, made once: the file kept since it was first
     made, or made now from the frozen copy and kept (the report never changes, so nor does
-    its file). Returns the file and whether it was made now."""
+    its file; a correction discards it: quarterly_report_correct). Returns the file and
+    whether it was made now."""
     kept = report.documents.filter(kind=kind).values_list("content", flat=True).first()
     if kept is not None:
         return bytes(kept), False

@@ -7,12 +7,13 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
 from reports.models import QuarterlyReport, ReportDocument
-from reports.services import quarterly_report_publish, report_content
+from reports.services import CORRECTED, quarterly_report_publish, report_content
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory
 
 from .conftest import PUBLISHED_AT, QUARTER_END
@@ -139,3 +140,35 @@ def test_make_report_documents_for_one_plan_leaves_other_plans_and_names_them_wh
     assert set(kept(ours)) == {"docx", "pdf"}
     assert kept(other) == {}
     assert str(other) not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_superusers_correction_in_the_admin_reaches_the_word_and_pdf_files(client, plan, people):
+    report = publish(plan)
+    client.force_login(people["scrutiny"])
+    client.get(reverse("reports:docx", args=[report.pk]))
+    client.get(reverse("reports:pdf", args=[report.pk]))
+    assert set(kept(report)) == {"docx", "pdf"}
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(superuser)
+
+    client.post(
+        reverse("admin:reports_quarterlyreport_change", args=[report.pk]),
+        {"subject": "Corrected by a superuser", "report_to": "Scrutiny Sub-Committee"},
+    )
+
+    client.force_login(people["scrutiny"])
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    word = client.get(reverse("reports:docx", args=[report.pk])).content
+    pdf = client.get(reverse("reports:pdf", args=[report.pk])).content
+    assert "Corrected by a superuser" in page
+    with zipfile.ZipFile(io.BytesIO(word)) as document:
+        assert "Corrected by a superuser" in document.read("word/document.xml").decode()
+    assert "Corrected by a superuser" in "".join(
+        sheet.extract_text() for sheet in PdfReader(io.BytesIO(pdf)).pages
+    )
+    # Kept again as made now, and the history says who corrected it and what followed.
+    assert kept(report) == {"docx": word, "pdf": pdf}
+    latest = report.history.latest()
+    assert latest.history_user == superuser
+    assert latest.history_change_reason == CORRECTED
