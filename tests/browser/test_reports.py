@@ -11,6 +11,7 @@ import time_machine
 from actions.models import Action, Status
 from reports.services import quarterly_report_publish
 from tests.browser.conftest import CYPE_PLAN, assert_no_axe_violations, screenshot, sign_in
+from tests.browser.test_phone_and_paper import WIDER_THAN_SCREEN
 from tests.factories import ProgressUpdateFactory
 from themes.models import Plan
 
@@ -98,3 +99,23 @@ def test_printed_on_a4_no_table_is_wider_than_the_page(page, report, scrutiny_me
     for number, text in enumerate(pages, start=1):
         assert running in " ".join(text.split()), f"page {number} lacks the running header"
         assert f"Page {number} of {len(pages)}" in text
+
+
+def test_the_report_list_and_a_report_with_late_changes_fit_a_phone(page, report, scrutiny_member):
+    action = Action.objects.filter(theme__plan__slug=CYPE_PLAN).order_by("pk")[1]
+    # Entered after publication, reporting on a day in the quarter: a late change.
+    ProgressUpdateFactory(
+        action=action, reported_on=date(2022, 9, 29), status=Status.COMPLETE, evidence="Done"
+    )
+    sign_in(page, "councillor")
+    problems = []
+    for path in ["/reports/", f"/reports/{report.pk}/"]:
+        page.goto(path)
+        if path != "/reports/":
+            assert page.get_by_text("Positions changed by later entries").count() == 1
+        for width in (390, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            problems += [f"{path} at {width}px: {p}" for p in page.evaluate(WIDER_THAN_SCREEN)]
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+    assert problems == []
