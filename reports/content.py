@@ -232,7 +232,13 @@ class ReportContent:
 
     @property
     def running_header(self):
-        """What every printed page carries: plan, quarter, as-at date and edition."""
+        """What every printed page carries: plan, quarter, as-at date and edition (a
+        draft's says first that it is one)."""
+        if self.is_draft:
+            return (
+                f"DRAFT (not published) · {self.plan_name} · {self.quarter.short_name} · "
+                f"position as at {long_date(self.as_at)} · as known on {moment(self.known_at)}"
+            )
         return (
             f"{self.plan_name} · {self.quarter.short_name} · position as at "
             f"{long_date(self.as_at)} · {self.edition}"

@@ -69,6 +69,7 @@ def report_list(request):
         {
             "plans": plans,
             "may_preview": request.user.has_perm(PREVIEW),
+            "print_context": f"Quarterly reports · Printed {timezone.localdate():%-d %B %Y}",
             "nav_section": "reports",
         },
     )
@@ -171,6 +172,8 @@ def _draft_page(request, choose, publish_form=None, status=200):
             "publish_form": publish_form,
             "latest": latest,
             "may_publish": request.user.has_perm(PUBLISH),
+            # Every printed sheet of a draft says it is one (base.html's print header).
+            "print_context": content.running_header if content else "",
             "nav_section": "reports",
         },
         status=status,

@@ -119,3 +119,34 @@ def test_the_report_list_and_a_report_with_late_changes_fit_a_phone(page, report
         page.set_viewport_size({"width": 1280, "height": 900})
 
     assert problems == []
+
+
+def printed_sheets(page, tmp_path):
+    pdf = tmp_path / "printed.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(sheet.split()) for sheet in text.split("\f") if sheet.strip()]
+
+
+def test_a_printed_draft_says_draft_on_every_sheet_and_the_list_has_its_header(
+    page, report, administrator, tmp_path
+):
+    sign_in(page, "planadmin")
+    page.goto(f"/reports/draft/?plan={CYPE_PLAN}&quarter_ends_on=2022-12-31")
+    sheets = printed_sheets(page, tmp_path)
+
+    assert len(sheets) > 1
+    plan = Plan.objects.get(slug=CYPE_PLAN).name
+    running = (
+        f"DRAFT (not published) · {plan} · Quarter 3 2022/23 · position as at 31 December 2022"
+    )
+    for number, sheet in enumerate(sheets, start=1):
+        assert running in sheet, f"sheet {number} of the draft lacks the running header"
+
+    page.emulate_media(media="screen")
+    page.goto("/reports/")
+    for number, sheet in enumerate(printed_sheets(page, tmp_path), start=1):
+        assert "Quarterly reports · Printed " in sheet, f"sheet {number} of the list lacks it"
