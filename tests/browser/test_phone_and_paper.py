@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import IMPROVEMENT_PLAN, sign_in
+from tests.browser.conftest import CYPE_PLAN, IMPROVEMENT_PLAN, sign_in
 from tests.browser.test_accessibility import PAGES, USERNAMES, query, visit
 
 WIDTHS = (1280, 768, 390, 320)
@@ -145,6 +145,22 @@ def test_every_page_fits_a_phone_and_a_sheet_of_a4(request, browser, live_server
                         problems[name] = found
 
     assert_none_found(problems)
+
+
+@pytest.mark.browser
+def test_the_dashboard_never_scrolls_sideways_from_320_to_1400_pixels(page, administrator):
+    """A tablet, or a 1280-pixel laptop zoomed to 125% or 150%, once scrolled the whole
+    page sideways: the six-column "RAG by theme" table sat beside the chart in half the
+    width from 769 pixels, and "Complete or closed" was cut off."""
+    sign_in(page, "planadmin")
+    found = []
+    for plan in (IMPROVEMENT_PLAN, CYPE_PLAN):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto("/" + query(plan=plan))
+        for width in range(320, 1401, 20):
+            page.set_viewport_size({"width": width, "height": 900})
+            found += [f"{plan} at {width}px: {p}" for p in page.evaluate(WIDER_THAN_SCREEN)]
+    assert not found, "\n".join(found)
 
 
 OVERDUE_HEADINGS = [
