@@ -106,6 +106,21 @@ def _newest_entered(action_ids):
     )
 
 
+def newest_update_number(preview):
+    """The number of the newest update entered on any action of these preview rows (0 if
+    none): a check page shows it, and recording refuses if one was entered after it."""
+    ids = {row["action_id"] for row in preview.get("updates", [])}
+    return max(_newest_entered(ids).values(), default=0) if ids else 0
+
+
+def preview_as_now(record, *, today):
+    """The upload's preview worked out again, so the updates entered on its actions since
+    the download include any entered since the upload; None if its rows now break a rule
+    (recording will say which)."""
+    proposed, errors = propose_updates(record.rows, user=record.uploaded_by, today=today)
+    return None if errors else {"updates": preview_rows(proposed)}
+
+
 def update_rows(actions, *, as_at):
     """The actions as rows to fill in, with the latest position as at `as_at` and the
     newest update entered on each (4 queries)."""

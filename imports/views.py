@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from actions.services import date_confirmation_record
+from cypeplan.inputs import plain_number
 from themes.models import Plan
 
 from .forms import NEW_PLAN, ConfirmForm, DateConfirmationForm, PlanUploadForm, UploadForm
@@ -26,6 +27,8 @@ from .updates import COLUMNS as UPDATE_COLUMNS
 from .updates import INSTRUCTIONS as UPDATE_INSTRUCTIONS
 from .updates import (
     UpdateProblems,
+    newest_update_number,
+    preview_as_now,
     preview_rows,
     propose_updates,
     update_rows,
@@ -304,8 +307,27 @@ def updates_preview(request, key):
         raise PermissionDenied(
             "Only the person who uploaded this file can record its updates, under their name."
         )
-    problems = []
-    if request.method == "POST" and record.status == PlanImport.PREVIEWED:
+    problems, moved = [], False
+    previewed = record.status == PlanImport.PREVIEWED
+    # Read before the preview is worked out again, so the page shows at least every update
+    # up to this one.
+    newest = newest_update_number(record.preview) if previewed else 0
+    if request.method == "POST" and previewed:
+        # The page said what had been entered on these actions up to one update: any
+        # entered after it, the person has not seen. Show them first, record nothing.
+        checked_up_to = plain_number(request.POST.get("checked_up_to", ""))
+        moved = checked_up_to is None or newest > checked_up_to
+    if previewed and (request.method == "GET" or moved):
+        now = preview_as_now(record, today=timezone.localdate())
+        if now is not None and now != record.preview:
+            record.preview = now
+            record.save(update_fields=["preview"])
+    if moved:
+        problems = [
+            "Updates were recorded on these actions since this page was shown: they are listed "
+            "above. Check the file’s updates agree with them, then record again."
+        ]
+    elif request.method == "POST" and previewed:
         try:
             recorded = updates_record(rows=record.rows, user=request.user)
         except UpdateProblems as error:
@@ -328,6 +350,8 @@ def updates_preview(request, key):
             "record": record,
             "own": own,
             "problems": problems,
+            "moved": moved,
+            "checked_up_to": newest,
             "entered_since": [
                 f"Row {update['row']}"
                 f"{', action ' + update['reference'] if update['reference'] else ''}: {entered}"

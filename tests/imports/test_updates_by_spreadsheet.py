@@ -2,6 +2,7 @@
 record; every row checked by the update rules, all recorded or none."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -58,6 +59,13 @@ def upload(client, data):
     return client.post(
         reverse("imports:updates_upload"), {"file": SimpleUploadedFile("mine.xlsx", data)}
     )
+
+
+def record_upload(client, location):
+    """Select "Record these updates" on the check page, as shown now."""
+    page = client.get(location).content.decode()
+    shown = re.search(r'name="checked_up_to" value="(\d+)"', page)
+    return client.post(location, {"checked_up_to": shown.group(1) if shown else ""})
 
 
 def test_the_officers_round_trip(client, officer):
@@ -135,7 +143,7 @@ def test_the_officers_round_trip(client, officer):
         entered_by=officer,
     )
 
-    done = client.post(checked["Location"])
+    done = record_upload(client, checked["Location"])
 
     assert done.status_code == 302
     assert ProgressUpdate.objects.count() == before + 3
@@ -173,7 +181,7 @@ def test_a_rule_broken_at_recording_time_records_nothing(client, officer):
     )
     before = ProgressUpdate.objects.count()
 
-    response = client.post(key)
+    response = record_upload(client, key)
 
     assert response.status_code == 400
     assert "The RAG has changed from Amber to Green: say why." in response.content.decode()
@@ -266,7 +274,7 @@ def test_the_same_file_uploaded_again_records_nothing_twice(client, officer):
             second.pk: {"Status": "Not started", "RAG": "Green", WORKING_WELL: "Waiting."},
         },
     )
-    assert client.post(upload(client, data)["Location"]).status_code == 302
+    assert record_upload(client, upload(client, data)["Location"]).status_code == 302
     before = ProgressUpdate.objects.count()
 
     again = upload(client, data)
@@ -316,7 +324,7 @@ def test_an_update_entered_after_the_download_is_shown_before_recording(client, 
         f"{timezone.localtime(web.entered_at):%-d %B %Y at %H:%M}: In progress, Amber, "
         f"reporting on {timezone.localdate():%-d %B %Y}."
     ) in preview
-    assert client.post(checked["Location"]).status_code == 302
+    assert record_upload(client, checked["Location"]).status_code == 302
     assert green.progress_updates.count() == 3
 
 
@@ -360,3 +368,39 @@ def test_an_administrator_sees_someone_elses_upload_but_cannot_record_it(
     assert refused.status_code == 403
     assert ProgressUpdate.objects.count() == before
     assert PlanImport.objects.get().status == PlanImport.PREVIEWED
+
+
+def test_an_update_entered_while_the_check_page_is_open_is_shown_before_anything_is_recorded(
+    client, officer
+):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    mine = action("5.3")
+    data, where = fill(download, {mine.pk: {"Status": "In progress", "RAG": "Green"}})
+    key = upload(client, data)["Location"]
+    opened = client.get(key).content.decode()
+    shown = re.search(r'name="checked_up_to" value="(\d+)"', opened).group(1)
+    # While the page is open, a colleague records an update on the same action.
+    web = progress_update_record(
+        action=mine,
+        reported_on=timezone.localdate(),
+        status=Status.IN_PROGRESS,
+        rag="green",
+        working_well="Entered on the web while the check page was open.",
+        entered_by=UserFactory(username="colleague", first_name="Sam", last_name="Lee"),
+    )
+    before = ProgressUpdate.objects.count()
+
+    held = client.post(key, {"checked_up_to": shown})
+    page = " ".join(held.content.decode().split())
+
+    assert held.status_code == 400
+    assert ProgressUpdate.objects.count() == before
+    assert "Updates were recorded on these actions since this page was shown" in page
+    assert (
+        f"Row {where[mine.pk]}, action 5.3: entered by Sam Lee on "
+        f"{timezone.localtime(web.entered_at):%-d %B %Y at %H:%M}: In progress, Green"
+    ) in page
+    # Seen now: recording goes ahead.
+    assert record_upload(client, key).status_code == 302
+    assert ProgressUpdate.objects.count() == before + 1
