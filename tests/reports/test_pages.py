@@ -13,6 +13,7 @@ from django.urls import reverse
 from actions import roles
 from actions.models import Status
 from actions.services import progress_update_record
+from reports.forms import header_initial
 from reports.models import QuarterlyReport
 from reports.services import quarterly_report_publish
 
@@ -241,6 +242,34 @@ def test_the_command_publishes_and_prints_the_reports_address(plan, settings):
 
     report = QuarterlyReport.objects.get()
     assert out.getvalue().strip() == f"https://plans.example.org/reports/{report.pk}/"
+
+
+@pytest.mark.django_db
+def test_the_command_fills_in_the_header_block_as_the_browser_form_does(plan):
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        call_command(
+            "publish_quarterly_report",
+            "test-plan",
+            "2022-09-30",
+            "--no-documents",
+            "--lead-officer",
+            "Iain Low",
+            stdout=StringIO(),
+        )
+
+    report = QuarterlyReport.objects.get()
+    assert report.report_to == "Children and Young People Scrutiny Sub-Committee"
+    assert report.subject == (
+        "Test Directorate Plan: progress and risk, Quarter 2 2022/23 (July to September 2022)"
+    )
+    assert report.lead_officer == "Iain Low"
+    assert report.origin_of_item == "This item forms part of the Sub-Committee's work programme"
+    assert report.brief_for_committee.startswith(
+        "The position of every action in the Test Directorate Plan as at 30 September 2022"
+    )
+    # Exactly what the browser's publish form would have started with.
+    expected = header_initial(plan["plan"], report.quarter, None)
+    assert {name: getattr(report, name) for name in expected} == expected
 
 
 @pytest.mark.django_db

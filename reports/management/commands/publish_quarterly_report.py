@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.forms import header_initial
 from reports.management.shared import documents_make, plan_named
-from reports.models import HEADER_FIELDS
-from reports.services import quarterly_report_publish
+from reports.models import HEADER_FIELDS, QuarterlyReport
+from reports.services import quarter_for_plan, quarterly_report_publish
 
 
 class Command(BaseCommand):
@@ -20,7 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("plan", help="The plan's slug, e.g. cype-directorate-plan-2022-24.")
         parser.add_argument("quarter_ends_on", help="The quarter's last day, e.g. 2022-09-30.")
         for name, label in HEADER_FIELDS:
-            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default="", help=label)
+            parser.add_argument(
+                f"--{name.replace('_', '-')}",
+                dest=name,
+                default=None,
+                help=f"{label}; by default what the browser's publish form starts with.",
+            )
         parser.add_argument(
             "--no-documents",
             dest="documents",
@@ -37,10 +43,22 @@ class Command(BaseCommand):
                 f"“{quarter_ends_on}” is not a date in the form YYYY-MM-DD, e.g. 2022-09-30."
             ) from None
         try:
+            quarter = quarter_for_plan(found, ends_on)
+            # The same header block the browser's publish form starts with, so both routes
+            # make the same paper; an option given overrides its field.
+            latest = (
+                QuarterlyReport.objects.current()
+                .filter(plan=found, quarter_ends_on=quarter.ends_on)
+                .first()
+            )
+            header = header_initial(found, quarter, latest)
             report = quarterly_report_publish(
                 plan=found,
                 quarter_ends_on=ends_on,
-                **{name: options[name] for name, _ in HEADER_FIELDS},
+                **{
+                    name: header.get(name, "") if options[name] is None else options[name]
+                    for name, _ in HEADER_FIELDS
+                },
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
