@@ -8,7 +8,7 @@ at the end of this one. A period runs from `since` to the current positions' as-
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from .models import RAG, ProgressUpdate, Status
 from .models.rules import known, newest_key
@@ -146,11 +146,12 @@ def what_changed(previous, current, *, since, updates=None):
 
 
 def _was_overdue(position, was, compared, since):
-    """Whether the action was overdue at the previous position; without one, whether its
-    due date had passed by the day before `since`."""
+    """Whether the action was overdue at the previous position; without one (a plan's first
+    quarter), whether it was overdue on `since`, the start it is compared with: due before
+    that day (DOMAIN.md's overdue rule, as at `since`)."""
     if compared:
         return bool(was and was.is_overdue)
-    return position.due_on is not None and position.due_on < since - timedelta(days=1)
+    return position.due_on is not None and position.due_on < since
 
 
 def _newly_overdue(position, was, compared, since, updates):

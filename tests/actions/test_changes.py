@@ -200,6 +200,22 @@ def test_without_a_previous_position_overdue_is_new_only_if_due_in_the_period(pl
     assert changes.joined == changes.left == changes.rag_changes == []
 
 
+def test_without_a_previous_position_an_action_due_the_day_before_the_start_was_overdue_then(
+    plan,
+):
+    theme = ThemeFactory(plan=plan)
+    # Just before, on and just after the start the period is compared with (1 July).
+    action(theme, "DUE-30-JUNE", "30/06/2022", green(date(2022, 9, 1)))
+    action(theme, "DUE-1-JULY", "01/07/2022", green(date(2022, 9, 1)))
+    action(theme, "DUE-2-JULY", "02/07/2022", green(date(2022, 9, 1)))
+    current = positions(plan_actions(plan), as_at=AS_AT)
+
+    changes = what_changed(None, current, since=SINCE)
+
+    assert [entry.reference for entry in changes.overdue_carried_over] == ["DUE-30-JUNE"]
+    assert [entry.reference for entry in changes.newly_overdue] == ["DUE-1-JULY", "DUE-2-JULY"]
+
+
 def test_changes_survive_json_unchanged(plan, one_of_each):
     current = positions(plan_actions(plan), as_at=AS_AT)
     changes = what_changed(one_of_each, current, since=SINCE)
