@@ -172,7 +172,8 @@ def _newly_at_risk(position, was, compared, since, updates):
     """At risk now, and not at risk before (or not in the plan before, or with no previous
     position at all); with the reasons."""
     if position.is_at_risk and not (was and was.is_at_risk):
-        return ChangedAction.of(position, now=", ".join(position.risk_reasons))
+        # "; " as the Position column joins them: a reason may itself hold a comma.
+        return ChangedAction.of(position, now="; ".join(position.risk_reasons))
     return None
 
 

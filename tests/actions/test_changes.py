@@ -216,6 +216,20 @@ def test_without_a_previous_position_an_action_due_the_day_before_the_start_was_
     assert [entry.reference for entry in changes.newly_overdue] == ["DUE-1-JULY", "DUE-2-JULY"]
 
 
+def test_newly_at_risk_reasons_are_joined_as_the_position_column_joins_them(plan):
+    theme = ThemeFactory(plan=plan)
+    # Due soon and not started, and no update for over 90 days: two reasons.
+    action(theme, "TWO-REASONS", "15/10/2022", not_started(date(2022, 5, 1)))
+    current = positions(plan_actions(plan), as_at=AS_AT)
+
+    (entry,) = what_changed(None, current, since=SINCE).newly_at_risk
+
+    reasons = current[0].risk_reasons
+    assert len(reasons) == 2
+    assert entry.now == "; ".join(reasons)
+    assert entry.now.count(";") == 1
+
+
 def test_changes_survive_json_unchanged(plan, one_of_each):
     current = positions(plan_actions(plan), as_at=AS_AT)
     changes = what_changed(one_of_each, current, since=SINCE)
