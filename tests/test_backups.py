@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from datetime import UTC, date, datetime
+from io import StringIO
 from pathlib import Path
 
 import psycopg
@@ -180,6 +181,41 @@ def test_a_copy_taken_before_a_later_app_restores_and_migrate_adds_that_app(some
     call_command("restore", str(copy), replace=True, verbosity=0)
     call_command("migrate", verbosity=0)
 
+    assert fingerprint() == some_work
+
+
+# SQLite opens a copy by URI, where # starts a fragment and ? a query.
+AWKWARD_NAME = "copy #2 ?.sqlite3"
+
+
+def test_a_copy_whose_name_has_a_hash_a_question_mark_and_a_space_restores(some_work, tmp_path):
+    sqlite_only()
+    copy = backup_into(tmp_path / "copies").rename(tmp_path / AWKWARD_NAME)
+    ProgressUpdateFactory(action=Action.objects.get())
+    assert fingerprint() != some_work
+
+    call_command("restore", str(copy), replace=True, verbosity=0)
+
+    assert fingerprint() == some_work
+    assert not (tmp_path / "copy ").exists()  # What SQLite opened when it read # as a fragment.
+
+
+def test_a_backup_into_a_folder_whose_name_has_a_hash_a_question_mark_and_a_space_is_there(
+    some_work, tmp_path, monkeypatch
+):
+    sqlite_only()
+    # A relative folder whose name starts file: is read as a URI when opened by name.
+    monkeypatch.chdir(tmp_path)
+    folder = Path("file:copies #2 ?")
+    out = StringIO()
+
+    call_command("backup", dir=str(folder), stdout=out)
+
+    written = Path(out.getvalue().strip())
+    assert written.parent == folder
+    assert [path.name for path in tmp_path.iterdir()] == [folder.name]
+    ProgressUpdateFactory(action=Action.objects.get())
+    call_command("restore", str(written), replace=True, verbosity=0)
     assert fingerprint() == some_work
 
 

@@ -21,6 +21,14 @@ def postgres_arguments(settings_dict):
     return arguments + ["--dbname", settings_dict["NAME"]], environment
 
 
+def sqlite_uri(path, mode):
+    """The SQLite URI of the file at `path`, opened in `mode` (ro, rwc). Quoted, so that a
+    # or ? in the name stays part of it: unquoted, SQLite reads the rest as the URI's
+    fragment or query and opens another file. A plain name is no safer (SQLite may read one
+    starting file: as a URI), so the backup opens its file by URI too."""
+    return f"{Path(path).resolve().as_uri()}?mode={mode}"
+
+
 def run(command, environment):
     result = subprocess.run(
         command, env={**os.environ, **environment}, capture_output=True, text=True
@@ -47,7 +55,7 @@ class Command(BaseCommand):
             target = directory / f"cypeplan-{stamp}.sqlite3"
             self.refuse_to_overwrite(target)
             connection.ensure_connection()
-            copy = sqlite3.connect(target)
+            copy = sqlite3.connect(sqlite_uri(target, "rwc"), uri=True)
             try:
                 # One consistent snapshot, even while others write (the online backup API).
                 connection.connection.backup(copy)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from .backup import postgres_arguments, run
+from .backup import postgres_arguments, run, sqlite_uri
 
 # The plan and its actions: every copy has their migrations. The other apps came later,
 # and `migrate` adds their tables to a copy taken before them.
@@ -113,7 +113,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored {source}.")
 
     def restore_sqlite(self, source):
-        copy = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        copy = sqlite3.connect(sqlite_uri(source, "ro"), uri=True)
         try:
             (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
             if verdict != "ok":
