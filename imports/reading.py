@@ -15,6 +15,9 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+# How an OLE compound file starts: a password-protected workbook, or an old .xls.
+OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
+
 
 class FileProblems(Exception):
     """Everything wrong with a file, each message naming the row, column and value."""
@@ -81,6 +84,15 @@ def _xlsx_rows(data, columns):
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        if data.startswith(OLE_SIGNATURE):
+            raise FileProblems(
+                [
+                    "The file is called .xlsx but is a password-protected workbook or an old "
+                    "Excel 97-2003 (.xls) one, which we can’t read. If it has a password, "
+                    "remove it (File, Info, Protect Workbook, Encrypt with Password); if it "
+                    "is an old .xls, save it again from Excel as “Excel Workbook (.xlsx)”."
+                ]
+            ) from error
         raise FileProblems(
             [
                 "The file is called .xlsx but is not an Excel workbook, or is damaged. "

@@ -219,3 +219,15 @@ def test_a_workbook_with_no_sheet_in_the_layout_names_the_sheet_read(administrat
         "first: no sheet in it has every heading."
     )
     assert unknown.startswith("Row 1 (the header row) has column we don’t know: “Sent to")
+
+
+def test_a_password_protected_or_old_xls_workbook_is_said_to_be_one(administrator):
+    # How an OLE compound file starts, as an encrypted .xlsx or a .xls does.
+    data = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
+
+    assert refused(data, administrator) == [
+        "The file is called .xlsx but is a password-protected workbook or an old Excel "
+        "97-2003 (.xls) one, which we can’t read. If it has a password, remove it (File, "
+        "Info, Protect Workbook, Encrypt with Password); if it is an old .xls, save it "
+        "again from Excel as “Excel Workbook (.xlsx)”."
+    ]
