@@ -10,7 +10,7 @@ from cypeplan.inputs import plain_number
 
 from . import roles
 from .models import RAG, ProgressUpdate, Status
-from .timeframes import month_length
+from .timeframes import no_such_day
 
 
 class GovukDateInput(forms.MultiWidget):
@@ -81,7 +81,7 @@ class GovukDateField(forms.MultiValueField):
         last_day = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last_day:
             raise ValidationError(
-                f"{label} must be a real date: {month_length(year, month)}", code="impossible"
+                f"{label} must be a real date: {no_such_day(year, month, day)}", code="impossible"
             )
         return date(year, month, day)
 

@@ -104,6 +104,11 @@ def month_length(year, month):
     return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
 
 
+def no_such_day(year, month, day):
+    """Why a day of a month is no date: "there is no day 0", "February 2024 has 29 days"."""
+    return f"there is no day {day}" if day < 1 else month_length(year, month)
+
+
 def _real_date(year, month, day, text, label):
     if not 1 <= month <= 12:
         raise TimeframeError(
@@ -113,7 +118,7 @@ def _real_date(year, month, day, text, label):
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
         raise TimeframeError(
-            f"{_where(text, label)} is not a real date: {month_length(year, month)}.",
+            f"{_where(text, label)} is not a real date: {no_such_day(year, month, day)}.",
             code="impossible_date",
         )
     return date(year, month, day)
@@ -169,7 +174,8 @@ def parse_timeframe(label):
                 continue
             if any(character.isdigit() for character in word):
                 raise TimeframeError(
-                    f"Timeframe “{label}”: could not read “{word}” as a date. "
+                    f"Timeframe “{label}”: could not read "
+                    f"{'it' if word == label else f'“{word}”'} as a date. "
                     "Write dates day first (30/09/2021) or as a month (September 2021).",
                     code="unreadable",
                 )

@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actions import hooks
 from actions.models import Action, Lead, ProgressUpdate, Status, SubStep, Timeframe
 from actions.models.rules import NEWEST_FIRST
-from actions.timeframes import TimeframeError, month_length, parse_timeframe
+from actions.timeframes import TimeframeError, no_such_day, parse_timeframe
 from themes.models import Plan, Theme
 
 from .layout import PLAN_COLUMNS
@@ -118,7 +118,7 @@ def why_not_a_date(text, example):
         if not 1 <= month <= 12:
             return f"is not a date: there is no month {month}. Write the day first, e.g. {example}."
         if year >= 1:
-            return f"is not a real date: {month_length(year, month)}."
+            return f"is not a real date: {no_such_day(year, month, day)}."
     return f"is not a date: write it day first, e.g. {example}."
 
 
@@ -752,19 +752,18 @@ def unreadable_errors(preview):
     "Row 14, Timeframe as written: “31/09/21” is not a real date: September 2021 has 30
     days." """
     return [
-        f"Row {item['row']}, {item['column']}: {quoted(item['value'])} "
+        f"Row {item['row']}, {item['column']}: {quoted(item['value'])}"
         + _without_label(item["message"], item["value"])
         for item in preview["dates_to_confirm"]
     ]
 
 
 def _without_label(message, label):
-    """The parser's message without its opening "Timeframe “label”", which the row,
-    column and value already say."""
+    """The parser's message after its opening "Timeframe “label”", which the row, column
+    and value already say: " is not a real date: …" or ": could not read it as a date."
+    """
     opening = f"Timeframe “{label}”"
-    if message.startswith(opening):
-        message = message[len(opening) :].lstrip(" :")
-    return message
+    return message[len(opening) :] if message.startswith(opening) else f": {message}"
 
 
 def _steps_words(steps):

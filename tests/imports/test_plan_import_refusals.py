@@ -231,3 +231,39 @@ def test_a_password_protected_or_old_xls_workbook_is_said_to_be_one(administrato
         "Info, Protect Workbook, Encrypt with Password); if it is an old .xls, save it "
         "again from Excel as “Excel Workbook (.xlsx)”."
     ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (
+            {"Timeframe as written": "2023-03-31"},
+            "Row 2, Timeframe as written: “2023-03-31”: could not read it as a date. Write "
+            "dates day first (30/09/2021) or as a month (September 2021).",
+        ),
+        (
+            {"Timeframe as written": "By 2023-03-31"},
+            "Row 2, Timeframe as written: “By 2023-03-31”: could not read “2023-03-31” as a "
+            "date. Write dates day first (30/09/2021) or as a month (September 2021).",
+        ),
+        (
+            {"Timeframe as written": "00/03/2023"},
+            "Row 2, Timeframe as written: “00/03/2023” is not a real date: there is no day 0.",
+        ),
+        (
+            {"Plan starts": "00/04/2024"},
+            "Row 2, Plan starts: “00/04/2024”: is not a real date: there is no day 0.",
+        ),
+    ],
+)
+def test_a_date_that_cant_be_read_is_said_once_saying_why(cells, expected, db, tmp_path):
+    with pytest.raises(CommandError) as error:
+        import_file(
+            _xlsx([_header(), _good_row(**cells)]),
+            "bad-plan",
+            tmp_path,
+            **{"dates_to_confirm": False},
+        )
+
+    assert expected in str(error.value).splitlines()
+    assert not Plan.objects.exists()

@@ -127,10 +127,8 @@ class Command(BaseCommand):
                 )
                 for label, before, after in entry["changes"]:
                     self.stdout.write(f"      {label}: “{before}” → “{after}”")
-        for item in preview["dates_to_confirm"]:
-            self.stdout.write(
-                f"  Date to confirm: row {item['row']}, {item['column']}: {item['message']}"
-            )
+        for line in unreadable_errors(preview):
+            self.stdout.write(f"  Date to confirm: {line}")
 
     @staticmethod
     def verb(action):
