@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from actions.templatetags.cypeplan import govuk_date
 
 from . import hooks
-from .models import Action, Lead, Reminder, Status, rag_words
+from .models import Action, Lead, Reminder, Status, people_who_may_record_updates, rag_words
 
 logger = logging.getLogger(__name__)
 
@@ -151,22 +151,28 @@ class RemindersSummary:
     failed: list = field(default_factory=list)  # (user, exception)
     leads_without_account: list[Lead] = field(default_factory=list)
     people_without_email: list = field(default_factory=list)
+    # Still named as a lead's account or delegate, but not allowed to record updates (moved
+    # to scrutiny, say): their actions' update links would turn them away.
+    people_who_may_not_update: list = field(default_factory=list)
 
 
 def _can_be_emailed(user):
     return user is not None and user.is_active and bool(user.email)
 
 
-def recipients(actions, sections=()):
+def recipients(actions, sections=(), *, may_update):
     """Group actions by the people to remind, in the order given, each action once per person,
-    and add each of `sections` (hooks.ReminderSection) to its person's reminder.
+    and add each of `sections` (hooks.ReminderSection) to its person's reminder. Only those
+    whose pk is in `may_update` (people_who_may_record_updates) are reminded of actions.
 
-    Returns the recipients (ordered by username), the leads with no active account and the
-    people with an account but no email address, among those involved.
+    Returns the recipients (ordered by username), the leads with no active account, the
+    people with an account but no email address, and the people not allowed to record
+    updates, among those involved.
     """
     by_user = {}
     no_account = {}
     no_email = {}
+    may_not_update = {}
     for action in actions:
         listed = ListedAction(action=action, reasons=reasons(action))
         for lead in [action.lead, *action.supporting_leads.all()]:
@@ -175,6 +181,9 @@ def recipients(actions, sections=()):
                 no_account[lead.pk] = lead
             for user in [account, *lead.delegates.all()]:
                 if user is None or not user.is_active:
+                    continue
+                if user.pk not in may_update:
+                    may_not_update[user.pk] = user
                     continue
                 if not user.email:
                     no_email[user.pk] = user
@@ -190,6 +199,7 @@ def recipients(actions, sections=()):
         sorted(by_user.values(), key=lambda recipient: recipient.user.get_username()),
         sorted(no_account.values(), key=str),
         sorted(no_email.values(), key=lambda user: user.get_username()),
+        sorted(may_not_update.values(), key=lambda user: user.get_username()),
     )
 
 
@@ -210,14 +220,21 @@ def reminder_send(*, recipient, as_at, connection=None):
 
 
 def reminders_send(*, as_at, connection=None):
-    """Email each person (a lead with an account, or a delegate) one reminder listing the
-    actions they lead, support or are a delegate on that are overdue, at risk, stale or due
-    within the warning window as at `as_at`, and what other apps' reminder sections list
-    for them (hooks.register_reminder_section); skip anyone already reminded for that date
-    and anyone with nothing to report."""
+    """Email each person (a lead with an account, or a delegate) who may record updates one
+    reminder listing the actions they lead, support or are a delegate on that are overdue,
+    at risk, stale or due within the warning window as at `as_at`, and what other apps'
+    reminder sections list for them (hooks.register_reminder_section); skip anyone already
+    reminded for that date and anyone with nothing to report."""
     summary = RemindersSummary(as_at=as_at)
-    people, summary.leads_without_account, summary.people_without_email = recipients(
-        actions_needing_update(as_at), hooks.reminder_sections(as_at)
+    (
+        people,
+        summary.leads_without_account,
+        summary.people_without_email,
+        summary.people_who_may_not_update,
+    ) = recipients(
+        actions_needing_update(as_at),
+        hooks.reminder_sections(as_at),
+        may_update=set(people_who_may_record_updates().values_list("pk", flat=True)),
     )
     reminded = set(
         Reminder.objects.filter(

@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import (
     Case,
@@ -452,6 +454,27 @@ def _flag(condition):
     return Case(When(condition, then=Value(True)), default=Value(False))
 
 
+# Recording a progress update: plan administrators and officers hold it, scrutiny doesn't.
+RECORD_UPDATES = "actions.add_progressupdate"
+
+
+def may_record_updates(user):
+    """Whether `user` may record progress on the actions they lead, support or are a
+    delegate on: signed in, active, and a superuser or given permission to add progress
+    updates, directly or by a group."""
+    return user.is_authenticated and user.has_perm(RECORD_UPDATES)
+
+
+def people_who_may_record_updates():
+    """The accounts may_record_updates allows, in one query: what each authentication
+    backend that can list them (Django's ModelBackend) says."""
+    users = get_user_model()._default_manager.none()
+    for backend in auth.get_backends():
+        if hasattr(backend, "with_perm"):
+            users |= backend.with_perm(RECORD_UPDATES)
+    return users
+
+
 class ActionQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_slug, theme_name, position):
         return self.get(theme__plan__slug=plan_slug, theme__name=theme_name, position=position)
@@ -489,7 +512,7 @@ class ActionQuerySet(models.QuerySet):
         """Actions the user may record progress on: any, for a plan administrator; those they
         lead, support or are a delegate on, for an officer; none, for a scrutiny member or
         anyone without permission to add progress updates."""
-        if not user.is_authenticated or not user.has_perm("actions.add_progressupdate"):
+        if not may_record_updates(user):
             return self.none()
         if user.has_perm("actions.change_action"):
             return self

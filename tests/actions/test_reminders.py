@@ -14,13 +14,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actions.models import RAG, Reminder, Status
+from actions.models import (
+    RAG,
+    Reminder,
+    Status,
+    may_record_updates,
+    people_who_may_record_updates,
+)
 from actions.reminders import reminders_send
+from actions.roles import OFFICERS, PLAN_ADMINISTRATORS, SCRUTINY_MEMBERS
 from tests.factories import (
     ActionFactory,
     LeadFactory,
@@ -52,8 +60,12 @@ def theme(db):
     return ThemeFactory(plan=plan, name="Working in Partnership")
 
 
-def person(username, **fields):
-    return UserFactory(username=username, email=f"{username}@example.org", **fields)
+def person(username, group=OFFICERS, **fields):
+    """Someone with an account and email address, in `group` (None: no group)."""
+    made = UserFactory(username=username, **{"email": f"{username}@example.org", **fields})
+    if group:
+        made.groups.add(Group.objects.get(name=group))
+    return made
 
 
 def action(theme, lead, reference, label, *, reported_on=None, status=None, rag=RAG.GREEN, **kw):
@@ -321,7 +333,7 @@ def test_leads_without_an_account_and_people_without_email_are_reported_not_emai
     unlinked = LeadFactory(name="", initials="SS")
     unlinked.delegates.add(person("assistant"))
     left = LeadFactory(name="", initials="JF", user=person("jfoster", is_active=False))
-    no_address = LeadFactory(name="Iain Low", user=UserFactory(username="ilow", email=""))
+    no_address = LeadFactory(name="Iain Low", user=person("ilow", email=""))
     action(theme, unlinked, "8.1", "March 2023")
     action(theme, left, "8.2", "March 2023")
     action(theme, no_address, "8.3", "March 2023")
@@ -332,6 +344,60 @@ def test_leads_without_an_account_and_people_without_email_are_reported_not_emai
     assert "2 leads have no account to email: JF, SS\n" in output
     assert "1 person has no email address: ilow\n" in output
     assert list(Reminder.objects.values_list("recipient__username", flat=True)) == ["assistant"]
+
+
+@pytest.mark.django_db
+def test_only_people_who_may_record_updates_are_reminded_and_their_links_open(theme, client):
+    lead = LeadFactory(name="Kerry Crichlow", user=person("kerry"))
+    lead.delegates.add(
+        person("assistant"),
+        person("administrator", group=PLAN_ADMINISTRATORS),
+        person("moved", group=SCRUTINY_MEMBERS),
+        person("nogroup", group=None),
+    )
+    moved_lead = LeadFactory(name="Iain Low", user=person("iain", group=SCRUTINY_MEMBERS))
+    action(theme, lead, "11.1", "March 2023")
+    action(theme, moved_lead, "11.2", "March 2023").supporting_leads.add(lead)
+
+    output = run()
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "administrator@example.org",
+        "assistant@example.org",
+        "kerry@example.org",
+    ]
+    assert (
+        "  3 people are a lead's account or delegate but may not record updates, so not "
+        "reminded of actions: iain, moved, nogroup"
+    ) in output
+    for message in mail.outbox:
+        client.force_login(User.objects.get(email=message.to[0]))
+        for item in listed(message):
+            assert client.get(item["update"].removeprefix(SITE)).status_code == 200
+    # Those left out would have been turned away.
+    client.force_login(User.objects.get(username="moved"))
+    assert client.get(item["update"].removeprefix(SITE)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_people_who_may_record_updates_are_those_each_may_record_updates_allows(db):
+    people = [
+        person("officer"),
+        person("administrator", group=PLAN_ADMINISTRATORS),
+        person("scrutiny", group=SCRUTINY_MEMBERS),
+        person("nogroup", group=None),
+        person("left", is_active=False),
+        person("superuser", group=None, is_superuser=True),
+        person("former superuser", group=None, is_superuser=True, is_active=False),
+    ]
+    direct = person("given directly", group=None)
+    direct.user_permissions.add(Permission.objects.get(codename="add_progressupdate"))
+    people.append(User.objects.get(pk=direct.pk))
+
+    listed = set(people_who_may_record_updates().values_list("username", flat=True))
+
+    assert listed == {user.username for user in people if may_record_updates(user)}
+    assert listed == {"officer", "administrator", "superuser", "given directly"}
 
 
 # Once a day
@@ -444,12 +510,12 @@ def test_reminders_run_a_fixed_number_of_queries_per_person_however_many_actions
         made.supporting_leads.add(LeadFactory())
     recipients = 1 + delegates
 
-    # 6 in all: the actions with their state, plans, leads' accounts and timeframes; the
+    # 7 in all: the actions with their state, plans, leads' accounts and timeframes; the
     # leads' delegates; the supporting leads with their accounts; the supporting leads'
-    # delegates; scrutiny's reminder section (overdue answers: none here); who was already
-    # reminded today. Then 3 per person: a savepoint, recording the reminder, releasing
-    # the savepoint.
-    with django_assert_num_queries(6 + 3 * recipients):
+    # delegates; scrutiny's reminder section (overdue answers: none here); who may record
+    # updates; who was already reminded today. Then 3 per person: a savepoint, recording
+    # the reminder, releasing the savepoint.
+    with django_assert_num_queries(7 + 3 * recipients):
         summary = reminders_send(as_at=AS_AT)
 
     assert len(summary.sent) == recipients

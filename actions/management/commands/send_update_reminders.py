@@ -56,6 +56,13 @@ class Command(BaseCommand):
             f"  {people(len(no_email), 'person has', 'people have')} no email address"
             + (": " + ", ".join(user.get_username() for user in no_email) if no_email else ".")
         )
+        barred = summary.people_who_may_not_update
+        if barred:
+            lines.append(
+                f"  {people(len(barred), 'person is', 'people are')} a lead's account or "
+                "delegate but may not record updates, so not reminded of actions: "
+                + ", ".join(user.get_username() for user in barred)
+            )
         self.stdout.write("\n".join(lines))
         if summary.failed:
             failures = "; ".join(f"{user.email} ({error})" for user, error in summary.failed)
