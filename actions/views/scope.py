@@ -26,7 +26,9 @@ OUT_OF_RANGE = (
 BOX_PARTS = ("day", "month", "year")
 
 
-def _in_range(day, shown):
+def in_range(day, shown):
+    """(day, "") when the service answers for `day`; else (None, the message saying the
+    dates it does, naming `shown`, the date as typed). Commands given a date use it too."""
     if EARLIEST <= day <= LATEST:
         return day, ""
     return None, OUT_OF_RANGE.format(shown=shown)
@@ -46,7 +48,7 @@ def read_as_at(raw):
         day = date(*(int(part) for part in match.groups()))
     except ValueError:
         return None, f"“{shown}” is not a real date."
-    return _in_range(day, shown)
+    return in_range(day, shown)
 
 
 def read_as_at_boxes(typed):
@@ -66,7 +68,7 @@ def read_as_at_boxes(typed):
         day = date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
     except ValueError:
         return None, f"“{shown}” is not a real date."
-    return _in_range(day, shown)
+    return in_range(day, shown)
 
 
 @dataclass(frozen=True)

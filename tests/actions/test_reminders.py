@@ -444,6 +444,30 @@ def test_the_date_option_judges_actions_as_at_that_date(theme):
     assert output.startswith("Update reminders as at 1 March 2023:\n")
 
 
+@pytest.mark.parametrize("day", ["1899-12-31", "3000-01-01", "9999-12-31", "0001-01-01"])
+@pytest.mark.django_db
+def test_the_date_option_refuses_a_date_outside_those_the_pages_answer_for(kerry, day):
+    with pytest.raises(CommandError) as refused:
+        run("--date", day)
+
+    assert str(refused.value) == (
+        f"Error: argument --date: “{day}” is outside the dates this service answers for: "
+        "enter a date between 1 January 1900 and 31 December 2999."
+    )
+    assert not mail.outbox
+    assert not Reminder.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "day, shown", [("1900-01-01", "1 January 1900"), ("2999-12-31", "31 December 2999")]
+)
+@pytest.mark.django_db
+def test_the_date_option_takes_the_first_and_last_dates_the_pages_answer_for(kerry, day, shown):
+    output = run("--date", day)
+
+    assert output.startswith(f"Update reminders as at {shown}:\n")
+
+
 class RefusesAssistantBackend(LocmemBackend):
     """The locmem backend, except that the mail server refuses assistant@example.org."""
 

@@ -282,6 +282,12 @@ def test_the_command_fills_in_the_header_block_as_the_browser_form_does(plan):
         ),
         (["test-plan", "30/09/2022"], "“30/09/2022” is not a date in the form YYYY-MM-DD"),
         (["test-plan", "2022-08-31"], "31 August 2022 is not the end of a quarter"),
+        (
+            ["test-plan", "9999-12-31"],
+            "“9999-12-31” is outside the dates this service answers for: enter a date "
+            "between 1 January 1900 and 31 December 2999.",
+        ),
+        (["test-plan", "1899-12-31"], "“1899-12-31” is outside the dates"),
     ],
 )
 def test_the_command_says_what_is_wrong(plan, arguments, message):

@@ -6,15 +6,21 @@ from django.utils import timezone
 
 from actions.reminders import reminders_send
 from actions.templatetags.cypeplan import govuk_date
+from actions.views.scope import in_range
 
 
 def as_at_date(value):
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"“{value}” is not a date: give it as YYYY-MM-DD, e.g. 2023-06-30."
         ) from None
+    # The pages' limits: the rules reach days either side of it, which must be real dates.
+    day, outside = in_range(day, value)
+    if outside:
+        raise argparse.ArgumentTypeError(outside)
+    return day
 
 
 def people(count, singular="person", plural="people"):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from actions.views.scope import in_range
 from reports.forms import header_initial
 from reports.management.shared import documents_make, plan_named
 from reports.models import HEADER_FIELDS, QuarterlyReport
@@ -42,6 +43,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"“{quarter_ends_on}” is not a date in the form YYYY-MM-DD, e.g. 2022-09-30."
             ) from None
+        ends_on, outside = in_range(ends_on, quarter_ends_on)
+        if outside:
+            raise CommandError(outside)
         try:
             quarter = quarter_for_plan(found, ends_on)
             # The same header block the browser's publish form starts with, so both routes
