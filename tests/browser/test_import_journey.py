@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from actions.models import Action, DateConfirmation
 from imports.models import PlanImport
 from tests.browser.conftest import assert_no_axe_violations, screenshot, sign_in, text_of
+from tests.browser.test_phone_and_paper import tables_cut_off_on_a_phone
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +74,7 @@ def test_administrator_imports_section_2_and_resolves_the_date_to_confirm(
     expect(section).to_contain_text("The quality, frequency and effectiveness of supervision")
     expect(section).to_contain_text("Timeframe “31/09/21” is not a real date")
     assert_no_axe_violations(page, "data quality")
+    assert not tables_cut_off_on_a_phone(page)
     screenshot(page, "data quality")
 
     section.get_by_role("link", name="Confirm the date of action 5.3").click()
@@ -145,6 +147,7 @@ def test_officer_uploads_updates_meets_the_problems_then_records(page, officer, 
     page.get_by_role("button", name="Upload and check").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your updates")
     assert_no_axe_violations(page, "updates check")
+    assert not tables_cut_off_on_a_phone(page)
     page.get_by_role("button", name="Record these updates").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Recorded 1 update")
     assert ProgressUpdate.objects.count() == before + 1

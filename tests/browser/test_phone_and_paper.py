@@ -1,5 +1,6 @@
 """Every page on a phone and on paper, in Chromium: at 320, 390, 768 and 1280 pixels no page
-is wider than the screen and no form control lies over another; printed on A4 no table is
+is wider than the screen and no form control lies over another, and on a phone no table
+runs past the screen's edge (each row is a card); printed on A4 no table is
 wider than the sheet and no form is printed; the printed overdue list keeps every column
 and every row's RAG, with the plan, the as-at date and the print date on each sheet.
 
@@ -61,6 +62,19 @@ OVERLAPPING_CONTROLS = """() => {
     return found;
 }"""
 
+# A table in a scrolling region keeps the page from scrolling, but on a phone nothing says
+# that columns lie past the region's edge: there each row is a card (.app-stack).
+TABLES_CUT_OFF = """() => [...document.querySelectorAll(".table-scroll")]
+    .filter((region) => region.scrollWidth > region.clientWidth + 1)
+    .map((region) => {
+        const caption = region.querySelector("caption");
+        const label = document.getElementById(region.getAttribute("aria-labelledby"));
+        const name = (caption || label || region).textContent.trim().slice(0, 50);
+        return `the table "${name}" runs ${region.scrollWidth - region.clientWidth}px `
+            + "past the screen's edge";
+    })"""
+PHONE_WIDTHS = (390, 320)
+
 PRINTED_PROBLEMS = """(width) => {
     const problems = [];
     if (document.documentElement.scrollWidth > width + 1) {
@@ -94,6 +108,8 @@ def check(page, open_page, *, on_paper=True):
         page.set_viewport_size({"width": width, "height": 900})
         found += [f"{width}px: {p}" for p in page.evaluate(WIDER_THAN_SCREEN)]
         found += [f"{width}px: {p}" for p in page.evaluate(OVERLAPPING_CONTROLS)]
+        if width in PHONE_WIDTHS:
+            found += [f"{width}px: {p}" for p in page.evaluate(TABLES_CUT_OFF)]
     if not on_paper:
         return found
     sheet = A4_LANDSCAPE if is_landscape(page) else A4_PORTRAIT
@@ -101,6 +117,17 @@ def check(page, open_page, *, on_paper=True):
     page.set_viewport_size({"width": sheet, "height": 900})
     found += [f"printed: {p}" for p in page.evaluate(PRINTED_PROBLEMS, sheet)]
     page.emulate_media(media="screen")
+    return found
+
+
+def tables_cut_off_on_a_phone(page):
+    """Each table on the page as it is now that runs past the screen's edge at a phone's
+    width; the page is back at 1280 pixels after."""
+    found = []
+    for width in PHONE_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found += [f"{width}px: {p}" for p in page.evaluate(TABLES_CUT_OFF)]
+    page.set_viewport_size({"width": 1280, "height": 900})
     return found
 
 

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     sign_in,
     text_of,
 )
+from tests.browser.test_phone_and_paper import tables_cut_off_on_a_phone
 
 FIRST = "Monthly performance data that was presented to the Improvement Board"
 SECOND = "Officers agreed to circulate the table of all 32 London boroughs."
@@ -114,6 +115,7 @@ def test_a_meetings_items_are_answered_accepted_and_carried_to_the_next_meeting(
     expect(raised).to_contain_text(FIRST)
     expect(raised).to_contain_text(SECOND)
     checked(page, "meeting page")
+    assert not tables_cut_off_on_a_phone(page)
     first, second = Item.objects.order_by("pk")
     assert list(first.actions.all()) == [five_three]
     assert list(second.actions.all()) == [five_four]
