@@ -5,7 +5,7 @@ Answers and an item's steps are history: shown here, recorded only through the p
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Item, Meeting, Response, StateChange
+from .models import Change, Item, Meeting, Response, StateChange
 from .services import item_raise
 
 
@@ -57,7 +57,8 @@ class ResponseInline(admin.StackedInline):
 @admin.register(Item)
 class ItemAdmin(SimpleHistoryAdmin):
     """Adding an item raises it through item_raise, so it is open from its meeting's date.
-    An item's meeting never changes afterwards: its history starts there."""
+    An item's meeting never changes afterwards: its history starts there. Once it has been
+    answered or decided, its kind and who must answer don't either."""
 
     list_display = ["__str__", "kind", "meeting", "minute", "answerer", "due_on"]
     list_filter = ["kind", "meeting"]
@@ -77,8 +78,33 @@ class ItemAdmin(SimpleHistoryAdmin):
     ]
     inlines = [StateChangeInline, ResponseInline]
 
+    # What an answered or decided item keeps: its kind says whether it is owed an answer
+    # (and so whether it is on the action list at all), and who must answer is whom past
+    # lists named. Changing either would rewrite every action list as at a past date.
+    kept_once_under_way = ["kind", "answerer", "answerer_as_minuted"]
+    kept_help = (
+        "Kept as it is: the item has been answered or decided, and past action lists and "
+        "its history read from it. If it is wrong, withdraw this item with the reason "
+        "(Record the committee’s decision on its page) and record a new one."
+    )
+
     def get_readonly_fields(self, request, obj=None):
-        return ["meeting"] if obj is not None else []
+        if obj is None:
+            return []
+        if self._under_way(obj):
+            return ["meeting", *self.kept_once_under_way]
+        return ["meeting"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and self._under_way(obj):
+            kwargs["help_texts"] = dict.fromkeys(self.kept_once_under_way, self.kept_help)
+        return super().get_form(request, obj, change, **kwargs)
+
+    @staticmethod
+    def _under_way(item):
+        """Any step beyond being raised, or any answer."""
+        steps = item.state_changes.exclude(change=Change.RAISED)
+        return steps.exists() or item.responses.exists()
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []

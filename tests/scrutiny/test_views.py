@@ -388,18 +388,23 @@ def test_a_meeting_with_an_impossible_date_or_twice_on_one_day_is_refused(client
 # --- What the pages show --------------------------------------------------------------
 
 
-def test_the_item_page_shows_its_history_with_answers_and_reasons(client, people, item):
+def answered_then_sent_back(item, *, answer, reason):
+    """Answered on 1 March 2019, sent back at the meeting of 12 March with `reason`."""
     march = MeetingFactory(held_on=date(2019, 3, 12))
     with on(date(2019, 3, 1)):
-        response_record(item=item, text="First go", considers_answered=True, entered_by=None)
-    with on(date(2019, 3, 12)):
+        response_record(item=item, text=answer, considers_answered=True, entered_by=None)
+    with on(march.held_on):
         decision_record(
             item=item,
             decision=Change.NOT_ACCEPTED,
             meeting=march,
-            reason="Not the data asked for",
+            reason=reason,
             entered_by=None,
         )
+
+
+def test_the_item_page_shows_its_history_with_answers_and_reasons(client, people, item):
+    answered_then_sent_back(item, answer="First go", reason="Not the data asked for")
     with on(date(2019, 3, 15)):
         response_record(item=item, text="Progress only", considers_answered=False, entered_by=None)
     client.force_login(people["member"])
@@ -654,6 +659,77 @@ def test_a_meeting_with_items_keeps_its_date_in_the_admin(client, people, item):
     )
     empty.refresh_from_db()
     assert empty.held_on == date(2019, 4, 2)
+
+
+def test_an_answered_or_decided_item_keeps_its_kind_and_answerer_in_the_admin(client, people, item):
+    answered_then_sent_back(item, answer="Sent", reason="February's data is missing")
+    other = LeadFactory(name="Someone Else")
+    as_minuted = item.answerer_as_minuted
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_change", args=[item.pk])
+
+    form = client.get(url).content.decode()
+    # A crafted POST naming the kind and another answerer changes neither.
+    posted = client.post(
+        url,
+        {
+            "position": item.position,
+            "kind": Kind.CONCLUSION,
+            "words": item.words,
+            "minute": "12/19",
+            "answerer": other.pk,
+            "answerer_as_minuted": "Head of Something",
+            "due_on": "2019-03-12",
+            "actions": [action.pk for action in item.actions.all()],
+            "state_changes-TOTAL_FORMS": 3,
+            "state_changes-INITIAL_FORMS": 3,
+            "responses-TOTAL_FORMS": 1,
+            "responses-INITIAL_FORMS": 1,
+        },
+    )
+
+    assert 'name="kind"' not in form and 'name="answerer"' not in form
+    assert "withdraw this item with the reason" in form
+    assert posted.status_code == 302
+    item.refresh_from_db()
+    assert (item.kind, item.answerer, item.answerer_as_minuted, item.minute) == (
+        Kind.INFORMATION_REQUEST,
+        people["lead"],
+        as_minuted,
+        "12/19",
+    )
+    # March's action list, the officer's answers owed and the item's page read as before.
+    assert [listed.pk for listed in Item.objects.outstanding(date(2019, 3, 11))] == [item.pk]
+    client.force_login(people["owes"])
+    assert "Monthly performance data" in client.get(reverse("actions:my_actions")).content.decode()
+    page = html.unescape(client.get(reverse("scrutiny:item", args=[item.pk])).content.decode())
+    assert "1 March 2019: Answered" in page and "February's data is missing" in page
+    assert "needs no answer" not in page
+
+
+def test_an_item_only_raised_may_still_change_its_kind_in_the_admin(client, people, item):
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_change", args=[item.pk])
+
+    form = client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "position": item.position,
+            "kind": Kind.ACTION,
+            "words": item.words,
+            "answerer": people["lead"].pk,
+            "due_on": "2019-03-12",
+            "state_changes-TOTAL_FORMS": 1,
+            "state_changes-INITIAL_FORMS": 1,
+            "responses-TOTAL_FORMS": 0,
+            "responses-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert 'name="kind"' in form
+    item.refresh_from_db()
+    assert item.kind == Kind.ACTION
 
 
 @pytest.mark.parametrize("role", ["member", "owes", "other officer"])
