@@ -93,6 +93,18 @@ def bad_links(text):
     return found
 
 
+def held_already(held_on):
+    """A meeting is recorded once it has been held: its items are raised on its date, and
+    nothing can be answered or decided before then."""
+    today = timezone.localdate()
+    if held_on > today:
+        raise ValidationError(
+            f"A meeting is recorded once it has been held: {date_format(held_on, 'j F Y')} "
+            f"is after today ({date_format(today, 'j F Y')}).",
+            code="not_held_yet",
+        )
+
+
 class MeetingQuerySet(models.QuerySet):
     def get_by_natural_key(self, committee, held_on):
         return self.get(committee=committee, held_on=held_on)
@@ -102,7 +114,7 @@ class Meeting(models.Model):
     """One meeting of a scrutiny committee."""
 
     committee = models.CharField(max_length=200, default=COMMITTEE)
-    held_on = models.DateField("date of the meeting")
+    held_on = models.DateField("date of the meeting", validators=[held_already])
     minute_numbers = models.CharField(
         max_length=100,
         blank=True,

@@ -37,6 +37,18 @@ def _refuse_if_closed(item, latest):
         )
 
 
+def _refuse_if_not_yet_raised(item):
+    # A meeting recorded before dates after today were refused may still be dated so.
+    today = timezone.localdate()
+    if item.meeting.held_on > today:
+        raise ValidationError(
+            f"This item was raised at the meeting of {_day(item.meeting.held_on)}, a date in "
+            f"the future (today is {_day(today)}): nothing can be recorded on it before that "
+            "date. If the meeting’s date is wrong, ask the tracker’s system administrator (a "
+            "superuser) to correct it: the admin keeps the date of a meeting with items."
+        )
+
+
 def _check_date(on, latest, field):
     today = timezone.localdate()
     if on > today:
@@ -115,6 +127,7 @@ def response_record(
             raise ValidationError("A conclusion is the committee’s view: it needs no answer.")
         latest = locked.latest_change()
         _refuse_if_closed(locked, latest)
+        _refuse_if_not_yet_raised(locked)
         responded_on = responded_on or timezone.localdate()
         _check_date(responded_on, latest, "responded_on")
         response = Response(
@@ -153,6 +166,7 @@ def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=N
         locked = _locked(item)
         latest = locked.latest_change()
         _refuse_if_closed(locked, latest)
+        _refuse_if_not_yet_raised(locked)
         errors = {}
         if decision in (Change.ACCEPTED, Change.NOT_ACCEPTED) and meeting is None:
             errors["meeting"] = "Choose the meeting at which the committee decided."

@@ -385,6 +385,64 @@ def test_a_meeting_with_an_impossible_date_or_twice_on_one_day_is_refused(client
     assert Meeting.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("held_on", "refused"),
+    [(date(2019, 3, 19), False), (TODAY, False), (date(2019, 3, 21), True)],
+)
+def test_a_meeting_is_recorded_only_once_it_has_been_held(client, people, held_on, refused):
+    client.force_login(people["clerk"])
+    committee = "Scrutiny Children & Young People Sub-Committee"
+
+    page = client.post(
+        reverse("scrutiny:meeting_add"),
+        {
+            "committee": committee,
+            "held_on_day": held_on.day,
+            "held_on_month": held_on.month,
+            "held_on_year": held_on.year,
+        },
+    )
+    admin = client.post(
+        reverse("admin:scrutiny_meeting_add"),
+        {"committee": "Another committee", "held_on": held_on.isoformat()},
+    )
+
+    said = (
+        "A meeting is recorded once it has been held: 21 March 2019 is after today (20 March 2019)."
+    )
+    assert (said in html.unescape(page.content.decode())) is refused
+    assert (said in html.unescape(admin.content.decode())) is refused
+    assert Meeting.objects.filter(held_on=held_on).count() == (0 if refused else 2)
+
+
+def test_an_item_raised_at_a_meeting_dated_in_the_future_says_so_when_answered(client, people):
+    # Recorded before such dates were refused: it can't be answered or withdrawn yet.
+    with on(date(2019, 4, 2)):
+        item = ItemFactory(
+            meeting=MeetingFactory(held_on=date(2019, 4, 2)), answerer=people["lead"]
+        )
+    before = recorded()
+    said = (
+        "This item was raised at the meeting of 2 April 2019, a date in the future (today is "
+        "20 March 2019): nothing can be recorded on it before that date. If the meeting's "
+        "date is wrong, ask the tracker's system administrator (a superuser) to correct it"
+    )
+
+    client.force_login(people["owes"])
+    answered = client.post(reverse("scrutiny:item_answer", args=[item.pk]), ANSWER)
+    client.force_login(people["clerk"])
+    withdrawn = client.post(
+        reverse("scrutiny:item_decide", args=[item.pk]),
+        {"decision": Change.WITHDRAWN, "reason": "Raised in error"},
+    )
+
+    for response in (answered, withdrawn):
+        text = html.unescape(response.content.decode()).replace("’", "'")
+        assert said in text
+        assert "before the item's last step" not in text
+    assert recorded() == before
+
+
 # --- What the pages show --------------------------------------------------------------
 
 
@@ -652,13 +710,13 @@ def test_a_meeting_with_items_keeps_its_date_in_the_admin(client, people, item):
     assert (meeting.held_on, meeting.minute_numbers) == (held_on, "1/19 to 9/19")
     assert item.state_changes.get().on == held_on
     # A meeting with nothing raised at it yet may still move.
-    empty = Meeting.objects.create(held_on=date(2019, 4, 1), committee=meeting.committee)
+    empty = Meeting.objects.create(held_on=date(2019, 3, 1), committee=meeting.committee)
     client.post(
         reverse("admin:scrutiny_meeting_change", args=[empty.pk]),
-        {"committee": empty.committee, "held_on": "2019-04-02", "minute_numbers": ""},
+        {"committee": empty.committee, "held_on": "2019-03-02", "minute_numbers": ""},
     )
     empty.refresh_from_db()
-    assert empty.held_on == date(2019, 4, 2)
+    assert empty.held_on == date(2019, 3, 2)
 
 
 def test_an_answered_or_decided_item_keeps_its_kind_and_answerer_in_the_admin(client, people, item):
