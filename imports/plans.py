@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -45,6 +46,10 @@ NAMED = re.compile(r"^(?P<name>.+?)\s*\((?P<initials>[A-Z]{2,4})\)$")
 PARKING = 32767
 # What a plan's short name may hold: it is the plan's part of its web addresses.
 WEB_ADDRESS = re.compile(r"[-a-zA-Z0-9_]+")
+# How alike (difflib's ratio, 0 to 1) a row's words and an action's must be for the row to
+# be that action reworded: "tracked and appropriately evidenced" → "tracked, evidenced and
+# reported to DLT" is 0.77; two different actions opening "Ensure … inspection" are 0.35.
+NEARLY_THE_SAME = 0.6
 
 ACTION_FIELDS = [
     ("reference", "Reference"),
@@ -546,7 +551,8 @@ def compare(rows, *, plan_slug=""):
         if not action.reference:
             by_words.setdefault((action.theme.name, action.description), []).append(action)
     # Which action already in the plan each row is: the same reference in the same theme;
-    # where the plan gives none, the same words, else the same place in the theme.
+    # where the plan gives none, the same words, else nearly the same words (reworded),
+    # and only for the rows and actions left after those, the same place in the theme.
     matches, taken = {}, set()
     for index, action in enumerate(proposal.actions):
         if action.reference:
@@ -560,6 +566,7 @@ def compare(rows, *, plan_slug=""):
                 matches[index] = candidate
                 taken.add(candidate.pk)
                 break
+    _match_reworded(proposal.actions, actions_now, matches, taken, has_history=latest_status)
     for index, action in enumerate(proposal.actions):
         if action.reference or index in matches:
             continue
@@ -727,6 +734,48 @@ def compare(rows, *, plan_slug=""):
         or preview["theme_counts"]["change"]
     )
     return preview
+
+
+def _match_reworded(rows, actions_now, matches, taken, *, has_history):
+    """Pair the rows without a reference that match no action's words with the action left
+    in their theme whose words are nearly theirs: the most alike first, then one with
+    progress (whose history it keeps) before one without, then the nearer in place. So a
+    reworded action stays itself though the action above it was deleted in the same file."""
+    left = {}
+    for action in actions_now.values():
+        if not action.reference and action.pk not in taken:
+            left.setdefault(action.theme.name, []).append(action)
+    pairs = []
+    for index, row in enumerate(rows):
+        if row.reference or index in matches:
+            continue
+        words = _comparable(row.description)
+        for candidate in left.get(row.theme, []):
+            matcher = SequenceMatcher(None, words, _comparable(candidate.description))
+            if matcher.real_quick_ratio() < NEARLY_THE_SAME:
+                continue
+            if matcher.quick_ratio() < NEARLY_THE_SAME:
+                continue
+            alike = matcher.ratio()
+            if alike >= NEARLY_THE_SAME:
+                pairs.append(
+                    (
+                        -alike,
+                        candidate.pk not in has_history,
+                        abs(candidate.position - row.position),
+                        index,
+                        candidate.pk,
+                    )
+                )
+    chosen = {action.pk: action for actions in left.values() for action in actions}
+    for *_, index, pk in sorted(pairs):
+        if index not in matches and pk not in taken:
+            matches[index] = chosen[pk]
+            taken.add(pk)
+
+
+def _comparable(words):
+    return " ".join(words.casefold().split())
 
 
 def _new_dates_to_confirm(proposal, matches, steps_now):

@@ -204,6 +204,55 @@ def test_the_preview_page_says_why_an_action_is_closed_not_removed(
     assert "Closed rather than removed: members have asked about it (2 scrutiny items)." in page
 
 
+def test_a_reworded_action_stays_itself_when_the_one_above_it_is_deleted(real_plans, administrator):
+    # The CYPE plan has no references: rows are matched by words, then by place. Deleting
+    # "Ensure thorough inspection…" (never updated) moves the reworded action below it
+    # into its place; its words, not its place, say which action it is.
+    plan = Plan.objects.get(slug=CYPE)
+    deleted = Action.objects.get(theme__plan=plan, description__startswith="Ensure thorough")
+    reworded = Action.objects.get(
+        theme__plan=plan, description__startswith="Ensure inspection recommendation"
+    )
+    ProgressUpdateFactory(action=reworded)
+    words = "Ensure inspection recommendation responses are tracked, evidenced and reported to DLT"
+    rows = []
+    for row in plan_rows(plan):
+        if row["action"] == deleted.description:
+            continue
+        if row["action"] == reworded.description:
+            row = {**row, "action": words}
+        rows.append(row)
+
+    record = plan_import_preview(
+        file_name="reworded.xlsx", data=workbook(rows), plan_slug=CYPE, user=administrator
+    )
+
+    entries = {
+        entry["id"]: entry
+        for theme in record.preview["themes"]
+        for entry in theme["actions"]
+        if "id" in entry
+    }
+    assert entries[reworded.pk]["action"] == "change"
+    assert ["Action", reworded.description, words] in entries[reworded.pk]["changes"]
+    assert entries[deleted.pk]["action"] == "remove"
+    # The two actions below move up a place; nothing is closed.
+    assert record.preview["counts"]["close"] == 0
+    assert [
+        entry["changes"]
+        for entry in entries.values()
+        if entry["action"] == "change" and entry["id"] != reworded.pk
+    ] == [[["Place in theme", "3", "2"]], [["Place in theme", "4", "3"]]]
+
+    plan_import_confirm(plan_import=record, user=administrator)
+
+    reworded.refresh_from_db()
+    assert reworded.description == words
+    assert reworded.position == 1
+    assert reworded.progress_updates.get().status == Status.IN_PROGRESS
+    assert not Action.objects.filter(pk=deleted.pk).exists()
+
+
 def test_a_preview_that_the_database_has_overtaken_is_worked_out_again(real_plans, administrator):
     data = workbook(plan_rows(Plan.objects.get(slug=CYPE)))
     record = plan_import_preview(
