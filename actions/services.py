@@ -63,8 +63,9 @@ def progress_update_record(
 
 def date_confirmation_record(*, action, confirmed_on, reason, entered_by, sub_step=None):
     """Record the date a person confirmed for an action (or one of its sub-steps) whose
-    timeframe is to be confirmed. The plan's words stay as written; only this action moves,
-    never the others that share its timeframe. Raises ValidationError (nothing saved)."""
+    timeframe is to be confirmed, for the timeframe's words as they now read. The plan's
+    words stay as written; only this action moves, never the others that share its
+    timeframe. Raises ValidationError (nothing saved)."""
     from .models import DateConfirmation
 
     timeframe = sub_step.timeframe if sub_step is not None else action.timeframe
@@ -75,6 +76,7 @@ def date_confirmation_record(*, action, confirmed_on, reason, entered_by, sub_st
     confirmation = DateConfirmation(
         action=action,
         sub_step=sub_step,
+        timeframe_label=timeframe.label,
         confirmed_on=confirmed_on,
         reason=reason,
         entered_by=entered_by,

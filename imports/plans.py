@@ -20,7 +20,15 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions import hooks
-from actions.models import Action, Lead, ProgressUpdate, Status, SubStep, Timeframe
+from actions.models import (
+    Action,
+    DateConfirmation,
+    Lead,
+    ProgressUpdate,
+    Status,
+    SubStep,
+    Timeframe,
+)
 from actions.models.rules import NEWEST_FIRST
 from actions.timeframes import TimeframeError, no_such_day, parse_timeframe
 from themes.models import Plan, Theme
@@ -545,6 +553,13 @@ def compare(rows, *, plan_slug=""):
             .values_list("action_id", "status")
         ):
             latest_status.setdefault(action_id, status)
+    # The dates people confirmed for the plan's actions and their steps, newest first.
+    confirmations = {}
+    if plan is not None:
+        for confirmation in DateConfirmation.objects.filter(
+            action__theme__plan=plan
+        ).select_related("entered_by"):
+            confirmations.setdefault(confirmation.action_id, []).append(confirmation)
     by_key, by_words = {}, {}
     for action in actions_now.values():
         by_key.setdefault((action.theme.name, action.reference or f"#{action.position}"), action)
@@ -671,6 +686,14 @@ def compare(rows, *, plan_slug=""):
                 if before[key] != after[key]
             ]
             entry.update(action="change" if changes else "same", changes=changes, id=now.pk)
+            if before["timeframe"] != after["timeframe"]:
+                lapsing = _applying_confirmation(confirmations.get(now.pk, []), now)
+                if lapsing is not None:
+                    entry["confirmation_lapses"] = (
+                        f"Its confirmed due date, {lapsing.confirmed_on:%-d %B %Y}, no longer "
+                        f"applies: it was confirmed for the timeframe "
+                        f"{quoted(lapsing.timeframe_label)}, and the timeframe changed."
+                    )
         themes[action.theme]["actions"].append(entry)
 
     leaving = [
@@ -734,6 +757,19 @@ def compare(rows, *, plan_slug=""):
         or preview["theme_counts"]["change"]
     )
     return preview
+
+
+def _applying_confirmation(confirmations, action):
+    """The confirmation that gives `action` its date now (newest first, for its timeframe's
+    words), or None."""
+    if not action.timeframe.to_be_confirmed:
+        return None
+    for confirmation in confirmations:
+        if confirmation.sub_step_id is None and (
+            confirmation.timeframe_label == action.timeframe.label
+        ):
+            return confirmation
+    return None
 
 
 def _match_reworded(rows, actions_now, matches, taken, *, has_history):

@@ -17,7 +17,10 @@ def _limited(queryset):
 
 def data_quality(*, as_at):
     """The data-quality lists as at `as_at` (today on the page): two queries each."""
-    confirmed = DateConfirmation.objects.filter(action=OuterRef("pk"), sub_step=None)
+    # A confirmation answers for the words it confirmed: one for earlier words doesn't.
+    confirmed = DateConfirmation.objects.filter(
+        action=OuterRef("pk"), sub_step=None, timeframe_label=OuterRef("timeframe__label")
+    )
     actions = Action.objects.select_related("theme__plan", "lead", "timeframe").order_by(
         "theme__plan__name", "theme__position", "position"
     )

@@ -53,6 +53,8 @@ def _summary(preview):
                             "action",
                             "changes",
                             "details",
+                            "kept_because",
+                            "confirmation_lapses",
                         )
                         if key in entry
                     }

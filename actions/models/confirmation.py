@@ -19,7 +19,9 @@ class DateConfirmation(models.Model):
 
     The plan's words stay as written; the newest confirmation gives the date. Timeframes
     are shared by every action that words its date the same way, so the answer belongs to
-    the action, never to the timeframe. History: added to, never edited.
+    the action, never to the timeframe. It answers for the words it confirmed: once an
+    import gives the action other words, it no longer applies (and applies again if the
+    words come back). History: added to, never edited.
     """
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -31,6 +33,11 @@ class DateConfirmation(models.Model):
         blank=True,
         related_name="date_confirmations",
         help_text="Empty when the date confirmed is the action's own.",
+    )
+    timeframe_label = models.CharField(
+        "timeframe confirmed",
+        max_length=200,
+        help_text="The timeframe as written when the date was confirmed, e.g. “31/09/21”.",
     )
     confirmed_on = models.DateField("confirmed due date")
     reason = models.TextField(

@@ -231,8 +231,9 @@ def _order_sql(opts, ordering, alias, quote):
 
 
 class _LatestConfirmed(Expression):
-    """The date last confirmed for each action itself (not one of its steps), entered by
-    `known_at` if given: the newest DateConfirmation, as one correlated SQL subquery.
+    """The date last confirmed for each action itself (not one of its steps) for the words
+    its timeframe has now, entered by `known_at` if given: the newest DateConfirmation
+    with the timeframe's label, as one correlated SQL subquery.
     Written as SQL, not a Subquery, for the reason _LatestKnown is: every flag that reads
     the due date would otherwise carry, copy and resolve a Query of its own."""
 
@@ -246,15 +247,23 @@ class _LatestConfirmed(Expression):
         return f"{self.__class__.__name__}({self.known_at!r})"
 
     def as_sql(self, compiler, connection):
+        from .action import Action
         from .confirmation import DateConfirmation
+        from .timeframe import Timeframe
 
         quote = connection.ops.quote_name
         opts = DateConfirmation._meta
         action = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         column = {
             name: quote(opts.get_field(name).column)
-            for name in ("action", "sub_step", "entered_at", "confirmed_on")
+            for name in ("action", "sub_step", "entered_at", "confirmed_on", "timeframe_label")
         }
+        timeframe = Timeframe._meta
+        words = (
+            f"(SELECT t.{quote(timeframe.get_field('label').column)} "
+            f"FROM {quote(timeframe.db_table)} t WHERE t.{quote(timeframe.pk.column)} = "
+            f"{action}.{quote(Action._meta.get_field('timeframe').column)})"
+        )
         entered_by, params = "", ()
         if self.known_at is not None:
             entered_by = f" AND c.{column['entered_at']} <= %s"
@@ -262,7 +271,8 @@ class _LatestConfirmed(Expression):
         sql = (
             f"(SELECT c.{column['confirmed_on']} FROM {quote(opts.db_table)} c "
             f"WHERE c.{column['action']} = {action}.{quote('id')} "
-            f"AND c.{column['sub_step']} IS NULL{entered_by} "
+            f"AND c.{column['sub_step']} IS NULL "
+            f"AND c.{column['timeframe_label']} = {words}{entered_by} "
             # The newest confirmation first, as the model orders them.
             f"ORDER BY {_order_sql(opts, opts.ordering, 'c', quote)} LIMIT 1)"
         )

@@ -128,12 +128,15 @@ def action_detail(request, pk):
     state = action.state(scope.as_at)
     updates = action.progress_updates.all()
     shown = [update for update in updates if update.reported_on <= scope.as_at]
-    # The dates confirmed for the action itself (not its steps), newest first.
-    confirmations = (
+    # The dates confirmed for the action itself (not its steps), newest first: those for
+    # its timeframe's words apply; those for earlier words are kept, and said not to.
+    confirmed = (
         list(action.date_confirmations.filter(sub_step=None).select_related("entered_by"))
         if action.timeframe.to_be_confirmed
         else []
     )
+    confirmations = [c for c in confirmed if c.timeframe_label == action.timeframe.label]
+    lapsed = [c for c in confirmed if c.timeframe_label != action.timeframe.label]
     return render(
         request,
         "actions/action_detail.html",
@@ -147,6 +150,7 @@ def action_detail(request, pk):
             "recorded": _recorded(request, updates),
             "can_update": can_update,
             "confirmations": confirmations,
+            "lapsed_confirmations": lapsed,
             "panels": hooks.panels(
                 "action_detail",
                 request,
