@@ -156,10 +156,6 @@ class RemindersSummary:
     people_who_may_not_update: list = field(default_factory=list)
 
 
-def _can_be_emailed(user):
-    return user is not None and user.is_active and bool(user.email)
-
-
 def recipients(actions, sections=(), *, may_update):
     """Group actions by the people to remind, in the order given, each action once per person,
     and add each of `sections` (hooks.ReminderSection) to its person's reminder. Only those
