@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from .models import RAG, ProgressUpdate, Status
-from .models.rules import known, newest_key
+from .models.rules import AT_RISK_RAGS, known, newest_key
 
 # The lists, in the order a committee paper reads them, with their headings.
 SECTIONS = (
@@ -178,12 +178,14 @@ def _newly_at_risk(position, was, compared, since, updates):
 
 
 def _rag_change(position, was, compared, since, updates):
-    """Rated Red, Amber or Green both before and now, unfinished, and not the same colour.
+    """Unfinished before and now, and rated Red, Amber or Green both times in different
+    colours, or not rated before and Red or Amber now (a first warning members must see).
     The reason is the latest update's stated reason, else the latest one stated in the period
     (an earlier update may have made the change)."""
     if not was or position.is_finished or was.is_finished:
         return None
-    if {was.rag, position.rag} - _COLOURS or was.rag == position.rag:
+    first_warning = not was.rag and position.rag in AT_RISK_RAGS
+    if not first_warning and ({was.rag, position.rag} - _COLOURS or was.rag == position.rag):
         return None
     reasons = [
         update.rag_change_reason
@@ -191,9 +193,7 @@ def _rag_change(position, was, compared, since, updates):
         if update.rag_change_reason.strip()
     ]
     reason = position.rag_change_reason or (reasons[-1] if reasons else "")
-    return ChangedAction.of(
-        position, was=RAG(was.rag).label, now=RAG(position.rag).label, reason=reason
-    )
+    return ChangedAction.of(position, was=was.rag_words, now=position.rag_words, reason=reason)
 
 
 def _completion(position, was, compared, since, updates):

@@ -173,6 +173,47 @@ def test_a_rag_change_takes_the_latest_updates_own_reason_first(plan):
     assert (change.was, change.now, change.reason) == ("Amber", "Red", "Supplier failed")
 
 
+def test_a_first_red_or_amber_rating_is_a_rag_change_with_its_reason(plan):
+    plan.starts_on = date(2022, 1, 1)
+    plan.save()
+    theme = ThemeFactory(plan=plan)
+    unrated = (date(2022, 6, 1), Status.IN_PROGRESS, "", {})
+    # Never updated, so not rated, and already overdue and at risk (stale) at June's end.
+    action(
+        theme,
+        "FIRST-RED",
+        "May 2022",
+        (date(2022, 8, 1), Status.IN_PROGRESS, RAG.RED, {"rag_change_reason": "No provider"}),
+    )
+    action(
+        theme,
+        "FIRST-AMBER",
+        "March 2023",
+        unrated,
+        (date(2022, 8, 1), Status.IN_PROGRESS, RAG.AMBER, {"worried_about": "Staffing"}),
+    )
+    # A first Green is no warning: not a change members are shown.
+    action(theme, "FIRST-GREEN", "March 2023", unrated, green(date(2022, 8, 1)))
+    previous = positions(plan_actions(plan), as_at=PREVIOUS)
+    current = positions(plan_actions(plan), as_at=AS_AT)
+
+    changes = what_changed(
+        previous, current, since=SINCE, updates=updates_in_period(current, since=SINCE)
+    )
+
+    assert [(c.reference, c.was, c.now, c.reason) for c in changes.rag_changes] == [
+        ("FIRST-RED", "Not rated", "Red", "No provider"),
+        ("FIRST-AMBER", "Not rated", "Amber", ""),
+    ]
+    # Nor is the first Red in any other list: it was overdue and at risk before.
+    assert [p.is_at_risk for p in previous if p.reference == "FIRST-RED"] == [True]
+    listed = {name: [c.reference for c in found] for name, _, found in changes.sections()}
+    assert [name for name, found in listed.items() if "FIRST-RED" in found] == [
+        "rag_changes",
+        "overdue_carried_over",
+    ]
+
+
 def test_without_a_previous_position_overdue_is_new_only_if_due_in_the_period(plan):
     theme = ThemeFactory(plan=plan)
     action(theme, "LONG-OVERDUE", "May 2022", green(date(2022, 9, 1)))

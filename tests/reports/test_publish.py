@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from docx import Document
 
+from actions import changes as changes_module
 from actions.models import Status
 from actions.services import progress_update_record
 from reports import documents
@@ -148,3 +149,26 @@ def test_the_plans_first_quarter_is_compared_with_its_start_not_the_quarter_befo
     assert content.summary_table.columns[2] == "At the plan's start"
     assert "What changed since the plan's start" in words
     assert "Quarter 4 2021/22" not in words
+
+
+@pytest.mark.django_db
+def test_a_published_reports_what_changed_stays_as_published_when_the_rules_change(
+    plan, people, monkeypatch
+):
+    # 1.1 was not rated at June's end and Amber at September's: a RAG change today. A
+    # report published while the rule left first ratings out keeps the lists it published.
+    without_rag_changes = tuple(
+        (name, (lambda *args: None) if name == "rag_changes" else rule)
+        for name, rule in changes_module._RULES
+    )
+    monkeypatch.setattr(changes_module, "_RULES", without_rag_changes)
+    report = publish(plan["plan"], people)
+    monkeypatch.undo()
+
+    published = report_content(QuarterlyReport.objects.get(pk=report.pk)).changes
+    draft, _ = quarterly_report_draft(plan=plan["plan"], quarter=report.quarter)
+
+    assert published.rag_changes == []
+    assert [(c.reference, c.was, c.now) for c in draft.changes.rag_changes] == [
+        ("1.1", "Not rated", "Amber")
+    ]
