@@ -1,9 +1,11 @@
 """Sign-in lockout behind the council's proxy: by username and address, and by address."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from actions import roles
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -29,16 +31,23 @@ def sign_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
+def officer_locked_out_at(address):
+    """An account "officer", and a browser at `address` that has given it five wrong
+    passwords."""
+    UserFactory(username="officer")
+    attacker = through_proxy(address)
+    for _ in range(5):
+        sign_in(attacker, "officer", "wrong")
+    return attacker
+
+
 def signed_in(client):
     return "_auth_user_id" in client.session
 
 
 @pytest.mark.django_db
 def test_failures_from_one_address_do_not_lock_the_user_out_from_another(behind_one_proxy):
-    UserFactory(username="officer")
-    attacker = through_proxy(ADDRESS_A)
-    for _ in range(5):
-        sign_in(attacker, "officer", "wrong")
+    officer_locked_out_at(ADDRESS_A)
 
     real_user = through_proxy(ADDRESS_B)
     response = sign_in(real_user, "officer", PASSWORD)
@@ -106,3 +115,26 @@ def test_without_a_proxy_the_connection_address_is_the_client(settings):
 
     assert sign_in(Client(REMOTE_ADDR=ADDRESS_A), "officer", PASSWORD).status_code == 429
     assert sign_in(Client(REMOTE_ADDR=ADDRESS_B), "officer", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_sign_in_pages_send_a_forgotten_password_to_whoever_can_reset_it(behind_one_proxy):
+    attacker = officer_locked_out_at(ADDRESS_A)
+
+    pages = {
+        "sign in": Client().get(reverse("login")).content.decode(),
+        "locked": sign_in(attacker, "officer", PASSWORD).content.decode(),
+    }
+
+    for name, page in pages.items():
+        assert "ask the tracker’s system administrator" in page, name
+        assert "only a superuser can reset a password" in page, name
+        assert "ask a plan administrator" not in page and "performance team" not in page, name
+    # And it is so: a plan administrator can't reach the accounts; a superuser can.
+    administrator = UserFactory(username="planadmin", is_staff=True)
+    administrator.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    for user, status in [(administrator, 403), (superuser, 200)]:
+        client = Client()
+        client.force_login(user)
+        assert client.get(reverse("admin:auth_user_changelist")).status_code == status
