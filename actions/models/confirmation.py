@@ -65,6 +65,14 @@ class DateConfirmation(models.Model):
 
     natural_key.dependencies = ["actions.action", "actions.substep"]
 
+    def save(self, *args, **kwargs):
+        # Written without the words it answers for: the timeframe's words as they are now,
+        # the only ones it can be answering.
+        if not self.timeframe_label and self.action_id:
+            timeframe = (self.sub_step if self.sub_step_id else self.action).timeframe
+            self.timeframe_label = timeframe.label if timeframe else ""
+        super().save(*args, **kwargs)
+
     def clean(self):
         if not self.reason.strip():
             raise ValidationError({"reason": "Say who confirmed the date and why."})
