@@ -131,6 +131,49 @@ def tables_cut_off_on_a_phone(page):
     return found
 
 
+def printed_text(page, pdf):
+    """The page printed on A4 (its own page size, if it sets one), as pdftotext lays out
+    its text: one form feed between sheets."""
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    page.emulate_media(media="screen")
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def printed_sheets(page, pdf):
+    """The text of each printed sheet, its whitespace collapsed."""
+    return [" ".join(sheet.split()) for sheet in printed_text(page, pdf).split("\f")]
+
+
+PUSH_DOWN = """([selector, height]) => {
+    document.getElementById("printed-push-down")?.remove();
+    const space = document.createElement("div");
+    space.id = "printed-push-down";
+    space.style.height = `${height}px`;
+    document.querySelector(selector).before(space);
+}"""
+
+
+def split_across_sheets(page, tmp_path, selector, first, last):
+    """Push what `selector` finds down the page, 40 px at a time through a sheet's height,
+    so that it starts at every point of a sheet, and print each time. Returns where `first`
+    ended up on another sheet than `last` (the heading at the foot of one sheet, what it
+    heads on the next)."""
+    split = []
+    for height in range(0, 1100, 40):
+        page.evaluate(PUSH_DOWN, [selector, height])
+        sheets = printed_sheets(page, Path(tmp_path) / "pushed.pdf")
+        with_first = [i for i, sheet in enumerate(sheets) if first in sheet]
+        with_last = [i for i, sheet in enumerate(sheets) if last in sheet]
+        if with_first[:1] != with_last[:1]:
+            split.append(
+                f"pushed {height}px: {first!r} on sheet {with_first}, {last!r} on {with_last}"
+            )
+    return split
+
+
 @contextmanager
 def signed_in(browser, live_server, who):
     """A page of a new browser context, signed in as `who` (a key of USERS), or not
@@ -190,6 +233,29 @@ def test_the_dashboard_never_scrolls_sideways_from_320_to_1400_pixels(page, admi
     assert not found, "\n".join(found)
 
 
+@pytest.mark.browser
+def test_the_printed_dashboard_keeps_rag_by_theme_on_one_sheet_without_admin_links(
+    page, administrator, tmp_path
+):
+    """Printed, "RAG by theme" once ended a sheet with its first bar and the table's
+    caption, the rest on the next; and the plan administrators' links were printed."""
+    sign_in(page, "planadmin")
+    page.goto("/" + query(plan=IMPROVEMENT_PLAN))
+    assert page.get_by_text("Plan administration:").is_visible()
+    table = page.get_by_role("table", name="Actions by theme and latest RAG")
+    # Its first words: a long name wraps in the table and is cut short under its bar.
+    last_theme = " ".join(table.locator("tbody th").last.inner_text().split()[:3])
+
+    split = split_across_sheets(
+        page, tmp_path, ".rag-by-theme, #rag-by-theme", "RAG by theme", last_theme
+    )
+
+    assert not split, "\n".join(split)
+    words = " ".join(printed_sheets(page, Path(tmp_path) / "dashboard.pdf"))
+    assert "Complete or closed" in words
+    assert "Plan administration" not in words and "import a plan" not in words
+
+
 OVERDUE_HEADINGS = [
     "Ref",
     "Action",
@@ -216,12 +282,7 @@ def test_the_printed_overdue_list_keeps_every_column_and_names_plan_and_date(
     ]
     assert len(rags) == 7
 
-    pdf = Path(tmp_path) / "overdue.pdf"
-    page.emulate_media(media="print")
-    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = printed_text(page, Path(tmp_path) / "overdue.pdf")
 
     sheets = [sheet for sheet in text.split("\f") if sheet.strip()]
     assert len(sheets) <= 3, "seven actions should take no more than three sheets"
