@@ -5,6 +5,7 @@
 - `rag_tag`: the RAG or status tag, always as a word (templates/includes/rag_tag.html).
 - `elided_pages`: the page numbers for GOV.UK pagination, with gaps.
 - `service_navigation`: the header's navigation, with the current section marked.
+- `print_heading`: the running head printed on each sheet of a page about no plan or date.
 - `late_entries`: for a past as-at date, the updates entered since that change its position
   (templates/includes/late_entries.html).
 - `govuk_widget`, `govuk_widget_type`, `govuk_errors`, `govuk_error_target`: used by
@@ -17,6 +18,7 @@ Query strings for links that keep the other parameters: use Django's own
 
 import datetime
 import functools
+import html
 import unicodedata
 from urllib.parse import urlencode
 
@@ -24,10 +26,11 @@ from django import forms, template
 from django.core.paginator import Paginator
 from django.db import models
 from django.template.defaultfilters import stringfilter
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -494,3 +497,16 @@ def css_string(value):
     """Text for inside a double-quoted CSS string in a <style> element: every character
     that could end the string or the element (quotes, backslash, <, newlines) escaped."""
     return "".join(ch if ch in _CSS_SAFE else f"\\{ord(ch):x} " for ch in str(value))
+
+
+@register.simple_tag(takes_context=True)
+def print_heading(context):
+    """For base.html: the running head of each printed sheet of a page that is about no
+    plan or as-at date (data quality, the imports, updates by spreadsheet), as a CSS
+    string's text: the page's title, from the same {% block title %} as its <title>, and
+    the print date."""
+    blocks = context.render_context.get(BLOCK_CONTEXT_KEY)
+    title = blocks.get_block("title") if blocks else None
+    words = html.unescape(strip_tags(title.render(context))) if title else ""
+    printed = timezone.localtime()
+    return css_string(f"{' '.join(words.split())} · Printed {printed:%-d %B %Y}")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.conftest import CYPE_PLAN, IMPROVEMENT_PLAN, sign_in
 from tests.browser.test_accessibility import PAGES, USERNAMES, query, visit
@@ -254,6 +255,30 @@ def test_the_printed_dashboard_keeps_rag_by_theme_on_one_sheet_without_admin_lin
     words = " ".join(printed_sheets(page, Path(tmp_path) / "dashboard.pdf"))
     assert "Complete or closed" in words
     assert "Plan administration" not in words and "import a plan" not in words
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/data-quality/", "Data quality"),
+        ("/imports/", "Import a plan"),
+        ("/updates/", "Upload updates"),
+    ],
+)
+def test_a_printed_page_about_no_plan_names_itself_and_the_print_date_on_each_sheet(
+    page, administrator, tmp_path, path, title
+):
+    """Pages about no one plan or date printed with an empty head on each sheet."""
+    sign_in(page, "planadmin")
+    page.goto(path)
+    printed = timezone.localdate()
+
+    sheets = [sheet for sheet in printed_sheets(page, Path(tmp_path) / "page.pdf") if sheet]
+
+    assert sheets
+    for sheet in sheets:
+        assert sheet.startswith(f"{title} · Printed {printed:%-d %B %Y}"), sheet[:120]
 
 
 OVERDUE_HEADINGS = [
