@@ -9,6 +9,7 @@ page, so the whole matrix takes about a minute."""
 
 import subprocess
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -279,6 +280,33 @@ def test_a_printed_page_about_no_plan_names_itself_and_the_print_date_on_each_sh
     assert sheets
     for sheet in sheets:
         assert sheet.startswith(f"{title} · Printed {printed:%-d %B %Y}"), sheet[:120]
+
+
+@pytest.mark.browser
+def test_the_printed_meeting_keeps_each_heading_with_what_follows(page, scrutiny_member, tmp_path):
+    """Printed, "Action list for this meeting" and its introduction could end a sheet,
+    the list alone on the next."""
+    from scrutiny.models import Kind, Meeting
+    from scrutiny.services import item_raise
+
+    earlier = Meeting.objects.create(held_on=date(2022, 3, 1), minute_numbers="1/22 to 9/22")
+    words = "Members asked for the placements review to be summarised."
+    item_raise(
+        meeting=earlier,
+        kind=Kind.INFORMATION_REQUEST,
+        words=words,
+        entered_by=None,
+        answerer_as_minuted="Head of Finance",
+    )
+    meeting = Meeting.objects.create(held_on=date(2022, 6, 1), minute_numbers="10/22")
+    sign_in(page, "councillor")
+    page.goto(f"/scrutiny/meetings/{meeting.pk}/")
+
+    split = split_across_sheets(
+        page, tmp_path, "#action-list-heading", "Action list for this meeting", "Members asked"
+    )
+
+    assert not split, "\n".join(split)
 
 
 OVERDUE_HEADINGS = [
