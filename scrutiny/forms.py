@@ -12,6 +12,7 @@ from actions.models import Action, Lead
 from cypeplan.forms import WrittenText, written_text
 
 from .models import Change, Item, Kind, Meeting
+from .services import decision_problems
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -215,3 +216,22 @@ class DecisionForm(forms.Form):
         self.fields["meeting"].label_from_instance = lambda meeting: str(meeting)
         for name in self.sometimes_needed:
             self.fields[name].sometimes_needed = True
+        self.item = item
+
+    def clean(self):
+        """What the decision needs (a meeting, a reason, no new date unless sent back),
+        asked even when another field is wrong (a date that doesn't exist), so every
+        problem is named at once rather than one after another."""
+        cleaned = super().clean()
+        if "decision" in cleaned:
+            problems = decision_problems(
+                item=self.item,
+                decision=cleaned["decision"],
+                meeting=cleaned.get("meeting"),
+                reason=cleaned.get("reason") or "",
+                due_on=cleaned.get("due_on"),
+            )
+            for field, message in problems.items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned

@@ -167,29 +167,8 @@ def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=N
         latest = locked.latest_change()
         _refuse_if_closed(locked, latest)
         _refuse_if_not_yet_raised(locked)
-        errors = {}
-        if decision in (Change.ACCEPTED, Change.NOT_ACCEPTED) and meeting is None:
-            errors["meeting"] = "Choose the meeting at which the committee decided."
-        if decision in (Change.NOT_ACCEPTED, Change.WITHDRAWN) and not reason:
-            errors["reason"] = (
-                "Say why the answer was not accepted."
-                if decision == Change.NOT_ACCEPTED
-                else "Say why the item is withdrawn."
-            )
-        if due_on is not None and decision != Change.NOT_ACCEPTED:
-            errors["due_on"] = (
-                "A new date is for an answer sent back: leave it empty to accept or withdraw."
-            )
-        if decision == Change.NOT_ACCEPTED and latest.state != State.ANSWERED:
-            errors["decision"] = (
-                "There is no answer waiting for the committee to send back: the item is still open."
-            )
-        if meeting is not None and meeting.held_on < locked.meeting.held_on:
-            errors["meeting"] = (
-                "The committee can’t decide at a meeting before the one that raised the item "
-                f"({_day(locked.meeting.held_on)})."
-            )
-        if errors:
+        given = {"meeting": meeting, "reason": reason, "due_on": due_on}
+        if errors := decision_problems(item=locked, latest=latest, decision=decision, **given):
             raise ValidationError(errors)
         on = meeting.held_on if meeting is not None else (on or timezone.localdate())
         _check_date(on, latest, "meeting" if meeting is not None else "on")
@@ -209,3 +188,34 @@ def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=N
         change.full_clean()
         change.save()
     return change
+
+
+def decision_problems(*, item, decision, meeting=None, reason="", due_on=None, latest=None):
+    """What stops the committee's decision being recorded as given, by field: {field:
+    message}, empty when nothing does. The decision form asks too, with the fields that
+    were filled in right, so every problem is named at once."""
+    latest = latest or item.latest_change()
+    reason = reason.strip()
+    errors = {}
+    if decision in (Change.ACCEPTED, Change.NOT_ACCEPTED) and meeting is None:
+        errors["meeting"] = "Choose the meeting at which the committee decided."
+    if decision in (Change.NOT_ACCEPTED, Change.WITHDRAWN) and not reason:
+        errors["reason"] = (
+            "Say why the answer was not accepted."
+            if decision == Change.NOT_ACCEPTED
+            else "Say why the item is withdrawn."
+        )
+    if due_on is not None and decision != Change.NOT_ACCEPTED:
+        errors["due_on"] = (
+            "A new date is for an answer sent back: leave it empty to accept or withdraw."
+        )
+    if decision == Change.NOT_ACCEPTED and latest.state != State.ANSWERED:
+        errors["decision"] = (
+            "There is no answer waiting for the committee to send back: the item is still open."
+        )
+    if meeting is not None and meeting.held_on < item.meeting.held_on:
+        errors["meeting"] = (
+            "The committee can’t decide at a meeting before the one that raised the item "
+            f"({_day(item.meeting.held_on)})."
+        )
+    return errors

@@ -341,6 +341,33 @@ def test_sending_an_answer_back_needs_a_reason(client, people, item):
     assert (reopened.state, reopened.state_reason) == (State.OPEN, "Too late")
 
 
+def test_the_decision_form_names_every_problem_at_once(client, people, item):
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    client.force_login(people["clerk"])
+
+    refused = client.post(
+        reverse("scrutiny:item_decide", args=[item.pk]),
+        {
+            "decision": Change.NOT_ACCEPTED,
+            "meeting": "",
+            "reason": "",
+            "due_on_day": "31",
+            "due_on_month": "13",
+            "due_on_year": "27",
+        },
+    )
+
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 200
+    assert "Choose the meeting at which the committee decided." in page
+    assert "Say why the answer was not accepted." in page
+    summary = page[page.index("govuk-error-summary__list") :]
+    summary = summary[: summary.index("</ul>")]
+    assert summary.count("<li>") == 3, summary
+    assert Item.objects.with_state(TODAY).get().state == State.ANSWERED
+
+
 def test_accepting_needs_the_meeting(client, people, item):
     response_record(item=item, text="Sent", considers_answered=True, entered_by=people["owes"])
     client.force_login(people["clerk"])
