@@ -13,3 +13,4 @@ class ImportsConfig(AppConfig):
         hooks.register_panel("dashboard", panels.administration)
         hooks.register_panel("action_detail", panels.date_to_confirm)
         hooks.register_panel("my_actions", panels.updates_by_spreadsheet)
+        hooks.register_action_keeper(panels.dates_confirmed)

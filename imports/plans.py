@@ -702,8 +702,8 @@ def compare(rows, *, plan_slug=""):
         # A file changes the themes it names: a section's file leaves the rest alone.
         if action.pk not in matched and action.theme.name in themes
     ]
-    # One never updated is removed, unless another app's records are about it (members
-    # asked about it): then it is closed, as one with history is, and they keep it.
+    # One never updated is removed, unless records are about it (members asked about it, a
+    # person confirmed its date): then it is closed, as one with history is, and they keep it.
     kept = hooks.actions_kept(
         action.pk for action in leaving if latest_status.get(action.pk) is None
     )

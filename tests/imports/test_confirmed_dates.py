@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from actions.models import Action, DateConfirmation, Timeframe
+from actions.models import Action, DateConfirmation, Status, Timeframe
 from actions.services import date_confirmation_record
 from imports.layout import plan_rows, workbook
 from imports.quality import data_quality
@@ -143,3 +143,36 @@ def test_confirmations_made_before_labels_were_kept_answer_for_the_words_they_ha
         "31/02/2023",
         "31/06/21",
     ]
+
+
+def test_a_never_updated_action_with_a_confirmed_date_is_closed_not_removed(
+    client, confirmed, administrator
+):
+    plan = confirmed.theme.plan
+    record = import_plan(
+        plan, administrator, keep=lambda row: row["action"] != confirmed.description
+    )
+
+    entry = entry_for(record, confirmed)
+    assert entry["action"] == "close"
+    assert entry["kept_because"] == (
+        "it has a confirmed date (28 February 2023, confirmed by Pat Admin on 10 January 2023)"
+    )
+    client.force_login(administrator)
+    page = client.get(reverse("imports:preview", args=[record.key])).content.decode()
+    assert (
+        "Closed rather than removed: it has a confirmed date (28 February 2023, confirmed by "
+        "Pat Admin on 10 January 2023)." in page
+    )
+
+    plan_import_confirm(plan_import=record, user=administrator)
+
+    confirmation = DateConfirmation.objects.get()
+    assert (confirmation.action_id, confirmation.reason) == (
+        confirmed.pk,
+        "Confirmed with the Head of Service: the plan meant the month end.",
+    )
+    assert confirmed.progress_updates.get().status == Status.CLOSED
+    # After the import, its record still says why it was kept.
+    page = client.get(reverse("imports:preview", args=[record.key])).content.decode()
+    assert "Closed rather than removed: it has a confirmed date" in page
