@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 
-from actions.models import Action, DateConfirmation, Lead, ProgressUpdate
+from actions.models import Action, DateConfirmation, Lead, ProgressUpdate, SubStep
 from themes.models import Plan
 
 from .models import PlanImport
@@ -20,6 +20,9 @@ def data_quality(*, as_at):
     # A confirmation answers for the words it confirmed: one for earlier words doesn't.
     confirmed = DateConfirmation.objects.filter(
         action=OuterRef("pk"), sub_step=None, timeframe_label=OuterRef("timeframe__label")
+    )
+    step_confirmed = DateConfirmation.objects.filter(
+        sub_step=OuterRef("pk"), timeframe_label=OuterRef("timeframe__label")
     )
     actions = Action.objects.select_related("theme__plan", "lead", "timeframe").order_by(
         "theme__plan__name", "theme__position", "position"
@@ -45,6 +48,17 @@ def data_quality(*, as_at):
         ),
         "to_confirm": _limited(
             actions.filter(timeframe__to_be_confirmed=True).exclude(Exists(confirmed))
+        ),
+        "steps_to_confirm": _limited(
+            SubStep.objects.filter(timeframe__to_be_confirmed=True)
+            .exclude(Exists(step_confirmed))
+            .select_related("action__theme__plan", "timeframe")
+            .order_by(
+                "action__theme__plan__name",
+                "action__theme__position",
+                "action__position",
+                "position",
+            )
         ),
         "no_due_date": _limited(
             actions.filter(timeframe__due_on=None, timeframe__to_be_confirmed=False)

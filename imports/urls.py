@@ -20,4 +20,9 @@ urlpatterns = [
     path("updates/<uuid:key>/", views.updates_preview, name="updates_preview"),
     path("data-quality/", views.quality, name="data_quality"),
     path("data-quality/actions/<int:pk>/confirm-date/", views.confirm_date, name="confirm_date"),
+    path(
+        "data-quality/sub-steps/<int:pk>/confirm-date/",
+        views.confirm_step_date,
+        name="confirm_step_date",
+    ),
 ]

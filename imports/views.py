@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actions.models import Action
+from actions.models import Action, SubStep
 from actions.services import date_confirmation_record
 from cypeplan.inputs import plain_number
 from themes.models import Plan
@@ -179,11 +179,30 @@ def confirm_date(request, pk):
     if not action.timeframe.to_be_confirmed:
         messages.info(request, "That action’s date reads as written: there is nothing to confirm.")
         return redirect(action)
+    return _confirm(request, action=action, sub_step=None)
+
+
+@administrator_page
+def confirm_step_date(request, pk):
+    step = get_object_or_404(
+        SubStep.objects.select_related("action__theme__plan", "action__lead", "timeframe"), pk=pk
+    )
+    if step.timeframe is None or not step.timeframe.to_be_confirmed:
+        messages.info(
+            request, "That sub-step’s date reads as written: there is nothing to confirm."
+        )
+        return redirect(step.action)
+    return _confirm(request, action=step.action, sub_step=step)
+
+
+def _confirm(request, *, action, sub_step):
+    """The form confirming the date of an action, or of one of its sub-steps."""
     form = DateConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             date_confirmation_record(
                 action=action,
+                sub_step=sub_step,
                 confirmed_on=form.cleaned_data["confirmed_on"],
                 reason=form.cleaned_data["reason"],
                 entered_by=request.user,
@@ -194,17 +213,23 @@ def confirm_date(request, pk):
         else:
             messages.success(
                 request,
-                f"Confirmed: {action.reference or 'the action'} is due "
+                f"Confirmed: {'the sub-step of ' if sub_step else ''}"
+                f"{action.reference or 'the action'} is due "
                 f"{form.cleaned_data['confirmed_on']:%-d %B %Y}.",
             )
-            return redirect(reverse("imports:data_quality") + "#to-confirm")
+            anchor = "#steps-to-confirm" if sub_step else "#to-confirm"
+            return redirect(reverse("imports:data_quality") + anchor)
     return render(
         request,
         "imports/confirm_date.html",
         {
             "action": action,
+            "sub_step": sub_step,
+            "timeframe": sub_step.timeframe if sub_step else action.timeframe,
             "form": form,
-            "confirmations": action.date_confirmations.select_related("entered_by"),
+            "confirmations": action.date_confirmations.filter(sub_step=sub_step).select_related(
+                "entered_by"
+            ),
             "nav_section": "admin",
         },
         status=400 if form.errors else 200,

@@ -16,9 +16,10 @@ AS_AT = date(2025, 9, 30)
 # the import with who uploaded it.
 PREVIEW_QUERIES = 5
 # session, user, permissions x2; then a COUNT and a page of rows for each list: leads by
-# initials only, leads without a sign-in, dates to be confirmed, no due date, never
-# updated, ended plans with unfinished actions, imports that left something to check.
-DATA_QUALITY_QUERIES = 4 + 2 * 7
+# initials only, leads without a sign-in, dates to be confirmed, sub-steps' dates to be
+# confirmed, no due date, never updated, ended plans with unfinished actions, imports that
+# left something to check.
+DATA_QUALITY_QUERIES = 4 + 2 * 8
 
 
 @pytest.fixture(params=[50, 500], ids=lambda size: f"{size} actions")
