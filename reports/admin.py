@@ -29,6 +29,7 @@ class QuarterlyReportAdmin(SimpleHistoryAdmin):
         "published_at",
         "published_by_name",
         "compared_with_name",
+        "wording",
     ]
     fields = recorded + header
 

@@ -19,6 +19,15 @@ from actions.changes import Changes
 from actions.positions import Position
 from themes.periods import Quarter
 
+# The way a report published now writes its words. A published report keeps the one it was
+# published with (QuarterlyReport.wording) and is always shown in it; each change to what
+# these functions say is a new number, with the old words kept for the reports before it.
+# 1: reports published before the wording was kept (November 2026).
+# 2: an action without a reference is named by its words, in the lead table and as each
+#    table row's heading; a completion without evidence says so; a plan's first report
+#    says there is nothing earlier to compare with.
+WORDING = 2
+
 # The headline counts in the order the summary lists them: (key in counts(), words).
 # The keys are those ActionQuerySet.counts() gives (the first four after the total add up
 # to it); any it doesn't give are left out.
@@ -205,6 +214,7 @@ class ReportContent:
     changes: Changes
     header: list = field(default_factory=list)
     report: object = None
+    wording: int = WORDING
 
     # --- Who and when -----------------------------------------------------------------
 
@@ -499,4 +509,5 @@ class ReportContent:
             changes=Changes.from_dict(report.changes),
             header=report.header(),
             report=report,
+            wording=report.wording,
         )

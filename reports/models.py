@@ -96,6 +96,12 @@ class QuarterlyReport(models.Model):
     )
     compared_with_name = models.CharField(max_length=300)
     compared_with_short_name = models.CharField(max_length=100)
+    # Some of a report's words are worked out each time it is shown, from the rows above and
+    # its positions; this says which way of writing them it was published with, so a later
+    # way of writing (reports.content.WORDING) never reaches a report published before it.
+    wording = models.PositiveSmallIntegerField(
+        help_text="The way of writing its words it was published with (1: the first)."
+    )
     counts = models.JSONField(help_text="The headline counts, as published.")
     previous_counts = models.JSONField(help_text="The same counts for what it compares with.")
     changes = models.JSONField(help_text="What changed since the last quarter, as published.")

@@ -185,6 +185,7 @@ def quarterly_report_publish(
             compared_with=earlier,
             compared_with_name=content.compared_with_name,
             compared_with_short_name=content.compared_with_short_name,
+            wording=content.wording,
             counts=content.counts,
             previous_counts=content.previous_counts,
             changes=content.changes.to_dict(),

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import models
 
 from actions import roles
 from actions.models import Status
+from reports.models import QuarterlyReport
 from tests.factories import (
     ActionFactory,
     LeadFactory,
@@ -95,3 +97,67 @@ def plan(db):
             evidence_links="https://example.org/school-places-plan",
         )
     return {"plan": plan, "overdue": overdue, "fine": fine, "done": done, "lead": lead}
+
+
+# The plan's first quarter, Quarter 1 2022/23, published on 5 July 2022.
+FIRST_QUARTER_END = date(2022, 6, 30)
+FIRST_PUBLISHED_AT = datetime(2022, 7, 5, 9, 30, tzinfo=LONDON)
+
+
+@pytest.fixture
+def unreferenced(db):
+    """A plan whose actions have no references, as the CYPE plan's: two of Iain Low's
+    overdue or at risk as at its first quarter end (one with more words than a table cell
+    names), one completed in the quarter with no evidence given."""
+    plan = PlanFactory(name="Unreferenced Plan", slug="unreferenced-plan")
+    theme = ThemeFactory(plan=plan, name="Working in Partnership", position=1)
+    lead = LeadFactory(name="Iain Low", job_title="Director of Education")
+    overdue = ActionFactory(
+        theme=theme,
+        position=1,
+        reference="",
+        description="Refresh the partnership agreement",
+        lead=lead,
+        timeframe=TimeframeFactory(label="May 2022"),
+    )
+    at_risk = ActionFactory(
+        theme=theme,
+        position=2,
+        reference="",
+        description=(
+            "Work with schools, health partners and the voluntary sector to develop a "
+            "shared approach to early help for families, with one front door"
+        ),
+        lead=lead,
+        timeframe=TimeframeFactory(label="March 2023"),
+    )
+    done = ActionFactory(
+        theme=theme,
+        position=3,
+        reference="",
+        description="Publish the school places plan",
+        lead=LeadFactory(name="Róisín Madden", job_title="Head of Service"),
+        timeframe=TimeframeFactory(label="September 2022"),
+    )
+    with time_machine.travel(datetime(2022, 6, 20, 9, 0, tzinfo=LONDON), tick=False):
+        ProgressUpdateFactory(
+            action=overdue, reported_on=date(2022, 6, 15), status=Status.IN_PROGRESS, rag="amber"
+        )
+        ProgressUpdateFactory(
+            action=at_risk, reported_on=date(2022, 6, 15), status=Status.IN_PROGRESS, rag="red"
+        )
+        ProgressUpdateFactory(
+            action=done,
+            reported_on=date(2022, 6, 10),
+            status=Status.COMPLETE,
+            rag="",
+            evidence="",
+            evidence_links="",
+        )
+    return {"plan": plan, "overdue": overdue, "at_risk": at_risk, "done": done}
+
+
+def in_first_wording(report):
+    """`report` as the migration left a report published before the wording was kept."""
+    models.QuerySet.update(QuarterlyReport.objects.filter(pk=report.pk), wording=1)
+    return QuarterlyReport.objects.get(pk=report.pk)
