@@ -14,6 +14,7 @@ from itertools import groupby
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.text import Truncator
 
 from actions.changes import Changes
 from actions.positions import Position
@@ -78,7 +79,7 @@ class LeadRow:
     lead_job_title: str
     overdue: int
     at_risk: int
-    references: str
+    actions: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,22 @@ def short_date(value):
 def action_words(position):
     text = f"{position.reference} {position.description}".strip()
     return text
+
+
+def action_name(position):
+    """An action as a list of them names it: its reference; without one, its words cut
+    short, as the other pages name an action (the CYPE plan's actions have no references)."""
+    return position.reference or Truncator(position.description).chars(100)
+
+
+def action_names(positions, wording):
+    """Several actions in one cell: references run on ("1.1, 2.3"); an action named by its
+    words starts a line of its own. The first wording said "(no ref)" for each without one."""
+    if wording == 1:
+        return ", ".join(p.reference or "(no ref)" for p in positions)
+    if all(p.reference for p in positions):
+        return ", ".join(p.reference for p in positions)
+    return "\n".join(action_name(p) for p in positions)
 
 
 def lead_words(position):
@@ -337,7 +354,7 @@ class ReportContent:
                     job_title,
                     sum(p.is_overdue for p in group),
                     sum(p.is_at_risk for p in group),
-                    ", ".join(p.reference or "(no ref)" for p in group),
+                    action_names(group, self.wording),
                 )
             )
         return sorted(rows, key=lambda row: (-row.overdue, -row.at_risk, row.lead_name))
@@ -438,7 +455,14 @@ class ReportContent:
             "leads",
             "By lead",
             "Overdue and at-risk actions by lead",
-            ["Lead", "Overdue", "At risk", "Actions (ref)"],
+            [
+                "Lead",
+                "Overdue",
+                "At risk",
+                "Actions"
+                if self.wording > 1 and not all(p.reference for p in self.exceptions)
+                else "Actions (ref)",
+            ],
             [
                 [
                     f"{row.lead_name}, {row.lead_job_title}"
@@ -446,7 +470,7 @@ class ReportContent:
                     else row.lead_name,
                     str(row.overdue),
                     str(row.at_risk),
-                    row.references,
+                    row.actions,
                 ]
                 for row in self.exceptions_by_lead
             ],

@@ -202,3 +202,11 @@ def test_the_report_reads_exceptions_first_with_both_narratives_and_the_evidence
     assert "Overdue by 92 days" in overdue
     assert "REPORT TO: Children and Young People Scrutiny Sub-Committee 7 March 2023" in text
     assert "Overdue 1" in text
+
+
+@pytest.mark.django_db
+def test_the_lead_table_names_actions_by_reference_where_the_plan_gives_them(report):
+    lead_table = report_content(report).lead_table
+
+    assert lead_table.columns[3] == "Actions (ref)"
+    assert lead_table.rows == [["Iain Low, Director of Education", "1", "1", "1.1"]]

@@ -161,3 +161,25 @@ def test_a_report_published_in_the_first_wording_reads_exactly_as_it_was_publish
     text = page_text(client.get(reverse("reports:detail", args=[report.pk])))
     assert FIRST_WORDING_SUMMARY in text
     assert "Iain Low, Director of Education 1 2 (no ref), (no ref)" in text
+
+
+@pytest.mark.django_db
+def test_the_lead_table_names_actions_without_a_reference_by_their_words(
+    client, people, first_report
+):
+    lead_table = report_content(first_report).lead_table
+
+    assert lead_table.columns[3] == "Actions"
+    assert lead_table.rows == [
+        [
+            IAIN,
+            "1",
+            "2",
+            f"{AGREEMENT}\nWork with schools, health partners and the voluntary sector to "
+            "develop a shared approach to early h…",
+        ]
+    ]
+    client.force_login(people["scrutiny"])
+    text = page_text(client.get(reverse("reports:detail", args=[first_report.pk])))
+    assert "(no ref)" not in text
+    assert f"{IAIN} 1 2 {AGREEMENT} Work with schools" in text
