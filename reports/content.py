@@ -7,7 +7,7 @@ published report is rebuilt from its frozen copy alone (never the live actions o
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from itertools import groupby
@@ -94,6 +94,8 @@ class Table:
     columns: list
     rows: list
     widths: list
+    # A second shape of its kind, for the styles: "without-refs".
+    variant: str = ""
 
 
 # --- A position in words, for the tables --------------------------------------------
@@ -395,23 +397,25 @@ class ReportContent:
     def change_tables(self):
         """One table per list of actions.changes, in the order a committee paper reads them."""
         return [
-            Table(
-                f"changed-{name.replace('_', '-')}",
-                "changes",
-                f"{heading} ({len(entries)})",
-                heading,
-                ["Ref", "Action", "Lead", "Theme", CHANGE_DETAIL_HEADINGS.get(name, "Detail")],
-                [
+            self._headed_by_ref(
+                Table(
+                    f"changed-{name.replace('_', '-')}",
+                    "changes",
+                    f"{heading} ({len(entries)})",
+                    heading,
+                    ["Ref", "Action", "Lead", "Theme", CHANGE_DETAIL_HEADINGS.get(name, "Detail")],
                     [
-                        entry.reference,
-                        entry.description,
-                        entry.lead_name,
-                        entry.theme_name,
-                        change_detail(name, entry),
-                    ]
-                    for entry in entries
-                ],
-                [1.5, 6, 3, 3.5, 5],
+                        [
+                            entry.reference,
+                            entry.description,
+                            entry.lead_name,
+                            entry.theme_name,
+                            change_detail(name, entry),
+                        ]
+                        for entry in entries
+                    ],
+                    [1.5, 6, 3, 3.5, 5],
+                )
             )
             for name, heading, entries in self.changes.sections()
         ]
@@ -480,27 +484,52 @@ class ReportContent:
     @cached_property
     def position_tables(self):
         return [
-            Table(
-                f"positions-theme-{index}",
-                "positions",
-                name,
-                f"Every action’s position: {name}",
-                ["Ref", "Action", "Lead", "Due", "Status and RAG", "Position"],
-                [
+            self._headed_by_ref(
+                Table(
+                    f"positions-theme-{index}",
+                    "positions",
+                    name,
+                    f"Every action’s position: {name}",
+                    ["Ref", "Action", "Lead", "Due", "Status and RAG", "Position"],
                     [
-                        p.reference,
-                        p.description,
-                        lead_words(p),
-                        due_words(p),
-                        status_words(p),
-                        flag_words(p),
-                    ]
-                    for p in group
-                ],
-                [2, 8, 4, 3, 3, 4],
+                        [
+                            p.reference,
+                            p.description,
+                            lead_words(p),
+                            due_words(p),
+                            status_words(p),
+                            flag_words(p),
+                        ]
+                        for p in group
+                    ],
+                    [2, 8, 4, 3, 3, 4],
+                )
             )
             for index, (name, group) in enumerate(self.positions_by_theme, start=1)
         ]
+
+    @cached_property
+    def has_references(self):
+        """Whether the tables of actions start with a Ref column heading each row: not for
+        a plan whose actions have no references (the CYPE plan's), whose rows the action's
+        words head instead. The first wording kept the empty column."""
+        if self.wording == 1 or any(p.reference for p in self.positions):
+            return True
+        return any(
+            entry.reference for _, _, entries in self.changes.sections() for entry in entries
+        )
+
+    def _headed_by_ref(self, table):
+        """`table` (Ref first, then Action) as it reads: without references, from Action."""
+        if self.has_references:
+            return table
+        return replace(
+            table,
+            columns=table.columns[1:],
+            rows=[row[1:] for row in table.rows],
+            widths=[table.widths[0] + table.widths[1], *table.widths[2:]],
+            variant="without-refs",
+        )
 
     # --- Every action -------------------------------------------------------------------
 

@@ -1,10 +1,15 @@
 """A published report is always shown in the wording it was published with: a later way of
 writing its words reaches only the reports published after it."""
 
+import io
+import re
+
 import pytest
 import time_machine
 from django.urls import reverse
+from docx import Document
 
+from cypeplan.documents import table_rows
 from reports.content import WORDING
 from reports.services import quarterly_report_publish, report_content
 
@@ -183,3 +188,34 @@ def test_the_lead_table_names_actions_without_a_reference_by_their_words(
     text = page_text(client.get(reverse("reports:detail", args=[first_report.pk])))
     assert "(no ref)" not in text
     assert f"{IAIN} 1 2 {AGREEMENT} Work with schools" in text
+
+
+@pytest.mark.django_db
+def test_without_references_each_row_is_headed_by_the_actions_words_and_there_is_no_ref_column(
+    client, people, first_report
+):
+    content = report_content(first_report)
+    client.force_login(people["scrutiny"])
+
+    html = client.get(reverse("reports:detail", args=[first_report.pk])).content.decode()
+    word_tables = table_rows(
+        Document(io.BytesIO(client.get(reverse("reports:docx", args=[first_report.pk])).content))
+    )
+
+    assert content.position_tables[0].columns[0] == "Action"
+    assert [row[0] for row in content.position_tables[0].rows] == [AGREEMENT, EARLY_HELP, PLACES]
+    assert all(table.columns[0] == "Action" for table in content.change_tables)
+    assert not re.search(r'<th scope="row"[^>]*>\s*</th>', html)
+    assert re.search(rf'<th scope="row"[^>]*>{AGREEMENT}</th>', html)
+    assert not any(table[0][0] == "Ref" for table in word_tables)
+
+
+@pytest.mark.django_db
+def test_a_first_wording_report_keeps_its_ref_column(client, people, first_report):
+    report = in_first_wording(first_report)
+    client.force_login(people["scrutiny"])
+
+    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+
+    assert re.search(r'<th scope="col"[^>]*>Ref</th>', html)
+    assert "report-table--without-refs" not in html
