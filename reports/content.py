@@ -192,8 +192,9 @@ CHANGE_DETAIL_HEADINGS = {
 }
 
 
-def change_detail(name, entry):
-    """What changed for one action in one list of actions.changes, in words."""
+def change_detail(name, entry, wording):
+    """What changed for one action in one list of actions.changes, in words (a report's
+    `wording`: the first left a completion without evidence blank)."""
     if name in ("newly_overdue", "overdue_carried_over"):
         return str(entry.days_overdue) if entry.days_overdue is not None else ""
     if name == "newly_at_risk":
@@ -202,9 +203,10 @@ def change_detail(name, entry):
         words = f"{entry.was} to {entry.now}"
         return f"{words}\nWhy: {entry.reason}" if entry.reason else f"{words}\nNo reason given"
     if name == "completions":
-        return "\n".join(
-            [entry.evidence, *entry.evidence_links] if entry.evidence else entry.evidence_links
-        )
+        lines = [entry.evidence, *entry.evidence_links] if entry.evidence else entry.evidence_links
+        if not lines and wording > 1:
+            return "No evidence given"
+        return "\n".join(lines)
     if name == "not_updated":
         return f"{entry.was}" if entry.was else "Never updated"
     return ""
@@ -410,7 +412,7 @@ class ReportContent:
                             entry.description,
                             entry.lead_name,
                             entry.theme_name,
-                            change_detail(name, entry),
+                            change_detail(name, entry, self.wording),
                         ]
                         for entry in entries
                     ],

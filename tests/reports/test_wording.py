@@ -219,3 +219,18 @@ def test_a_first_wording_report_keeps_its_ref_column(client, people, first_repor
 
     assert re.search(r'<th scope="col"[^>]*>Ref</th>', html)
     assert "report-table--without-refs" not in html
+
+
+@pytest.mark.django_db
+def test_a_completion_with_no_evidence_says_none_was_given(client, people, first_report):
+    completed = next(
+        t for t in report_content(first_report).change_tables if "Completed" in t.heading
+    )
+    client.force_login(people["scrutiny"])
+
+    text = page_text(client.get(reverse("reports:detail", args=[first_report.pk])))
+
+    assert completed.rows == [
+        [PLACES, "Róisín Madden", "Working in Partnership", "No evidence given"]
+    ]
+    assert f"{PLACES} Róisín Madden Working in Partnership No evidence given" in text
