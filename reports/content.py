@@ -301,9 +301,21 @@ class ReportContent:
         return (
             f"This report gives the position of the {count} action{'s' if count != 1 else ''} "
             f"in the {self.plan_name} as at {long_date(self.as_at)}, the end of "
-            f"{self.quarter.name}, as known {known}. Each figure is compared with "
-            f"{self.compared_with_name}."
+            f"{self.quarter.name}, as known {known}. "
+            + (
+                f"Each figure is compared with {self.compared_with_name}."
+                if self.has_comparison
+                else "It is the plan’s first report, so there is no earlier position to "
+                "compare the figures with."
+            )
         )
+
+    @property
+    def has_comparison(self):
+        """Whether the counts are compared with earlier ones: not in a plan's first report,
+        which has nothing before it (the first wording compared them with the plan's start
+        all the same, and showed every change as "Not known")."""
+        return self.wording == 1 or bool(self.previous_counts)
 
     @cached_property
     def count_rows(self):
@@ -371,6 +383,17 @@ class ReportContent:
 
     @cached_property
     def summary_table(self):
+        if not self.has_comparison:
+            return Table(
+                "summary",
+                "summary",
+                "Summary",
+                f"Actions by position as at {long_date(self.as_at)}",
+                ["Count", f"As at {long_date(self.as_at)}"],
+                [[row.label, str(row.now)] for row in self.count_rows],
+                [5, 3],
+                variant="without-comparison",
+            )
         return Table(
             "summary",
             "summary",

@@ -136,7 +136,7 @@ def test_nobody_but_a_superuser_can_change_or_delete_a_published_report(plan, pe
 
 
 @pytest.mark.django_db
-def test_the_plans_first_quarter_is_compared_with_its_start_not_the_quarter_before(plan):
+def test_the_plans_first_quarter_says_there_is_nothing_earlier_and_names_no_quarter_before(plan):
     quarter = quarter_for_plan(plan["plan"], date(2022, 6, 30), today=date(2022, 7, 5))
     content, _ = quarterly_report_draft(plan=plan["plan"], quarter=quarter)
     document = Document(io.BytesIO(documents.report_docx(content).to_bytes()))
@@ -145,8 +145,13 @@ def test_the_plans_first_quarter_is_compared_with_its_start_not_the_quarter_befo
         + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     )
 
-    assert "Each figure is compared with the plan's start on 1 April 2022." in content.summary
-    assert content.summary_table.columns[2] == "At the plan's start"
+    assert content.summary.endswith(
+        "It is the plan’s first report, so there is no earlier position to compare the "
+        "figures with."
+    )
+    assert "compared with the plan's start" not in words
+    assert content.summary_table.columns == ["Count", "As at 30 June 2022"]
+    assert "Not known" not in words
     assert "What changed since the plan's start" in words
     assert "Quarter 4 2021/22" not in words
 

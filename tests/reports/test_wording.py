@@ -234,3 +234,22 @@ def test_a_completion_with_no_evidence_says_none_was_given(client, people, first
         [PLACES, "Róisín Madden", "Working in Partnership", "No evidence given"]
     ]
     assert f"{PLACES} Róisín Madden Working in Partnership No evidence given" in text
+
+
+@pytest.mark.django_db
+def test_the_plans_first_report_says_it_has_nothing_to_compare_with_and_shows_no_comparison(
+    client, people, first_report
+):
+    content = report_content(first_report)
+    client.force_login(people["scrutiny"])
+
+    text = page_text(client.get(reverse("reports:detail", args=[first_report.pk])))
+
+    assert content.summary_table.columns == ["Count", "As at 30 June 2022"]
+    assert content.summary_table.rows[0] == ["Actions in the plan", "3"]
+    assert (
+        "as known when it was published. It is the plan’s first report, so there is no "
+        "earlier position to compare the figures with." in text
+    )
+    assert "Not known" not in text
+    assert "At the plan's start" not in text
