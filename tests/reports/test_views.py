@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from actions.models import Status
 from actions.services import progress_update_record
@@ -210,3 +211,57 @@ def test_the_lead_table_names_actions_by_reference_where_the_plan_gives_them(rep
 
     assert lead_table.columns[3] == "Actions (ref)"
     assert lead_table.rows == [["Iain Low, Director of Education", "1", "1", "1.1"]]
+
+
+def drawn_right_edges(content):
+    """For each page of a PDF, the rightmost point (in points) of any line, box or word on
+    it: its paths' points, read from the page's drawing operators under their transforms,
+    and its words' boxes (pdftotext -bbox)."""
+    reader = PdfReader(io.BytesIO(content))
+    edges = []
+    for number, page in enumerate(reader.pages, start=1):
+        matrix, saved, right = (1, 0, 0, 1, 0, 0), [], 0.0
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"q":
+                saved.append(matrix)
+            elif operator == b"Q":
+                matrix = saved.pop()
+            elif operator == b"cm":
+                a, b, c, d, e, f = (float(value) for value in operands)
+                m = matrix
+                matrix = (
+                    a * m[0] + b * m[2],
+                    a * m[1] + b * m[3],
+                    c * m[0] + d * m[2],
+                    c * m[1] + d * m[3],
+                    e * m[0] + f * m[2] + m[4],
+                    e * m[1] + f * m[3] + m[5],
+                )
+            elif operator in (b"re", b"m", b"l"):
+                x, y, *size = (float(value) for value in operands)
+                points = [(x, y), (x + size[0], y + size[1])] if size else [(x, y)]
+                right = max(
+                    [right, *(matrix[0] * px + matrix[2] * py + matrix[4] for px, py in points)]
+                )
+        words = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), "-", "-"],
+            input=content,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        right = max([right, *(float(x) for x in re.findall(r'xMax="([\d.]+)"', words))])
+        edges.append(right)
+    return edges
+
+
+@pytest.mark.django_db
+def test_nothing_in_the_pdf_is_drawn_beyond_the_right_margin(report):
+    content = documents.report_pdf(report_content(report))
+
+    width = float(PdfReader(io.BytesIO(content)).pages[0].mediabox.width)
+    right_margin = 12 / 25.4 * 72  # @page margin: 12 mm
+    edges = drawn_right_edges(content)
+    assert len(edges) >= 2
+    # Tables reach the margin, and nothing goes past it (half a point for rounding).
+    assert all(edge <= width - right_margin + 0.5 for edge in edges), edges
+    assert max(edges) > width - right_margin - 5
