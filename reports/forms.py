@@ -2,9 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from actions.views.scope import read_as_at
 from cypeplan.forms import written_text
 from themes.models import Plan
-from themes.periods import quarter_ends_until
+from themes.periods import Quarter, quarter_ends_until
 
 from .models import HEADER_FIELDS, QuarterlyReport
 from .services import quarter_for_plan
@@ -14,22 +15,19 @@ ORIGIN_OF_ITEM = "This item forms part of the Sub-Committee's work programme"
 REPORT_TO = "Children and Young People Scrutiny Sub-Committee"
 
 
-def quarter_choices(plans, today):
-    """Every quarter end of any plan's life that has passed, newest first, as people
-    name the quarters."""
-    from themes.periods import Quarter
-
-    ends = {
-        end
-        for plan in plans
-        for end in quarter_ends_until(plan.starts_on, plan.ends_on, today)
-        if end < today
-    }
-    return [(end.isoformat(), Quarter.ending_on(end).name) for end in sorted(ends, reverse=True)]
+def quarter_choices(plan, today):
+    """Every quarter end of the plan's life that has passed, newest first, as people name
+    the quarters."""
+    if plan is None:
+        return []
+    ends = [end for end in quarter_ends_until(plan.starts_on, plan.ends_on, today) if end < today]
+    return [(end.isoformat(), Quarter.ending_on(end).name) for end in reversed(ends)]
 
 
 class ChooseQuarterForm(forms.Form):
-    """Which plan and quarter to preview (GET)."""
+    """Which plan and quarter to preview (GET). The quarters offered are the chosen plan's
+    (before one is chosen, the first plan's); a quarter typed into the address is checked
+    against the plan, and the message says what is wrong with it."""
 
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.all(),
@@ -39,14 +37,11 @@ class ChooseQuarterForm(forms.Form):
             "invalid_choice": "There is no plan called “%(value)s”: choose one from the list."
         },
     )
-    quarter_ends_on = forms.TypedChoiceField(
+    quarter_ends_on = forms.CharField(
         label="Quarter",
-        coerce=lambda value: forms.DateField().clean(value),
+        widget=forms.Select,
         help_text="The report gives each action’s position as at the quarter’s last day.",
-        error_messages={
-            "invalid_choice": "Choose a quarter that has ended, from the list: "
-            "%(value)s is not one."
-        },
+        error_messages={"required": "Choose a quarter from the list."},
     )
 
     def __init__(self, *args, plans, today=None, **kwargs):
@@ -56,7 +51,15 @@ class ChooseQuarterForm(forms.Form):
         self.fields["plan"].label_from_instance = lambda plan: (
             plan.name + (" (synthetic demo data)" if plan.is_synthetic else "")
         )
-        self.fields["quarter_ends_on"].choices = quarter_choices(plans, self.today)
+        slug = self.data.get("plan") if self.is_bound else self.initial.get("plan")
+        chosen = next((p for p in plans if p.slug == slug), plans[0] if plans else None)
+        self.fields["quarter_ends_on"].widget.choices = quarter_choices(chosen, self.today)
+
+    def clean_quarter_ends_on(self):
+        day, message = read_as_at(self.cleaned_data["quarter_ends_on"])
+        if message:
+            raise ValidationError(message)
+        return day
 
     def clean(self):
         cleaned = super().clean()

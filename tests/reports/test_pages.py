@@ -1,6 +1,7 @@
 """Publishing in the browser, the draft preview, the list, the admin, the command and the
 dashboard's "since the last report" panel."""
 
+import re
 from datetime import date, datetime
 from io import StringIO
 
@@ -16,6 +17,7 @@ from actions.services import progress_update_record
 from reports.forms import header_initial
 from reports.models import QuarterlyReport
 from reports.services import quarterly_report_publish
+from tests.factories import PlanFactory
 
 from .conftest import LONDON, PUBLISHED_AT, QUARTER_END, user_in
 from .test_views import page_text
@@ -97,6 +99,48 @@ def test_a_plan_the_preview_link_names_wrongly_is_named(client, plan, people):
     )
 
     assert "There is no plan called “nope”: choose one from the list." in page_text(response)
+
+
+def quarters_offered(response):
+    return re.findall(r'<option value="(\d{4}-\d{2}-\d{2})"', response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_draft_offers_only_the_chosen_plans_quarters(client, plan, people):
+    PlanFactory(
+        name="Later Plan", slug="later-plan", starts_on=date(2024, 4, 1), ends_on=date(2027, 3, 31)
+    )
+    client.force_login(people["admin"])
+    url = reverse("reports:draft")
+
+    with time_machine.travel(datetime(2025, 1, 10, 9, tzinfo=LONDON), tick=False):
+        test_plan = quarters_offered(client.get(url, {"plan": "test-plan"}))
+        later = quarters_offered(
+            client.get(url, {"plan": "later-plan", "quarter_ends_on": "2024-09-30"})
+        )
+
+    # The test plan runs from April 2022 to March 2024; the later plan from April 2024.
+    assert test_plan[0] == "2024-03-31"
+    assert test_plan[-1] == "2022-06-30"
+    assert len(test_plan) == 8
+    assert later == ["2024-12-31", "2024-09-30", "2024-06-30"]
+
+
+@pytest.mark.django_db
+def test_a_quarter_outside_the_plan_is_named_with_the_plans_dates(client, plan, people):
+    client.force_login(people["admin"])
+
+    with time_machine.travel(datetime(2025, 1, 10, 9, tzinfo=LONDON), tick=False):
+        response = client.get(
+            reverse("reports:draft"), {"plan": "test-plan", "quarter_ends_on": "2024-06-30"}
+        )
+
+    text = page_text(response)
+    assert (
+        "Quarter 1 2024/25 (April to June 2024) is outside the Test Directorate Plan, which "
+        "runs from 1 April 2022 to 31 March 2024." in text
+    )
+    assert "Choose a quarter that has ended" not in text
 
 
 @pytest.mark.django_db
