@@ -325,6 +325,7 @@ def test_the_command_fills_in_the_header_block_as_the_browser_form_does(plan):
             "No plan called “no-such-plan”. The plans are: test-plan.",
         ),
         (["test-plan", "30/09/2022"], "“30/09/2022” is not a date in the form YYYY-MM-DD"),
+        (["test-plan", "2022-02-30"], "“2022-02-30” is not a real date."),
         (["test-plan", "2022-08-31"], "31 August 2022 is not the end of a quarter"),
         (
             ["test-plan", "9999-12-31"],

@@ -1,10 +1,8 @@
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.views.scope import in_range
+from actions.views.scope import read_as_at
 from reports.forms import header_initial
 from reports.management.shared import documents_make, plan_named
 from reports.models import HEADER_FIELDS, QuarterlyReport
@@ -37,15 +35,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, plan, quarter_ends_on, **options):
         found = plan_named(plan)
-        try:
-            ends_on = date.fromisoformat(quarter_ends_on)
-        except ValueError:
-            raise CommandError(
-                f"“{quarter_ends_on}” is not a date in the form YYYY-MM-DD, e.g. 2022-09-30."
-            ) from None
-        ends_on, outside = in_range(ends_on, quarter_ends_on)
-        if outside:
-            raise CommandError(outside)
+        ends_on, wrong = read_as_at(quarter_ends_on)
+        if ends_on is None:
+            raise CommandError(wrong or "Give the quarter's last day, in the form YYYY-MM-DD.")
         try:
             quarter = quarter_for_plan(found, ends_on)
             # The same header block the browser's publish form starts with, so both routes
