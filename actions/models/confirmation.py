@@ -60,11 +60,6 @@ class DateConfirmation(models.Model):
     def __str__(self):
         return f"{self.confirmed_on:%d %B %Y}, confirmed {self.entered_at:%d %B %Y}"
 
-    def natural_key(self):
-        return (str(self.key),)
-
-    natural_key.dependencies = ["actions.action", "actions.substep"]
-
     def save(self, *args, **kwargs):
         # Written without the words it answers for: the timeframe's words as they are now,
         # the only ones it can be answering.
@@ -72,6 +67,11 @@ class DateConfirmation(models.Model):
             timeframe = (self.sub_step if self.sub_step_id else self.action).timeframe
             self.timeframe_label = timeframe.label if timeframe else ""
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (str(self.key),)
+
+    natural_key.dependencies = ["actions.action", "actions.substep"]
 
     def clean(self):
         if not self.reason.strip():
