@@ -15,13 +15,12 @@ from themes.models import Theme
 from .. import hooks
 from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
-from ..forms import DelegateForm
 from ..late_entries import About, about_in_link
 from ..models import Action, Lead, ProgressUpdate, SubStep
 from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable
 from .dashboards import ROWS_PER_PAGE
-from .progress import may_manage_delegates
+from .progress import delegates_outcome, may_manage_delegates
 from .scope import Scope, reader_page
 
 # Read by the as-at control or the pager; the register's filters carry everything else.
@@ -184,6 +183,7 @@ def lead_detail(request, pk):
     actions = Action.objects.of_lead(lead).exceptions_first(scope.as_at).listed()
     page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     may_manage = may_manage_delegates(request.user, lead)
+    outcome, other_messages, form = delegates_outcome(request, lead)
     return render(
         request,
         "actions/lead_detail.html",
@@ -194,7 +194,9 @@ def lead_detail(request, pk):
             "page": page,
             "delegates": lead.delegates.order_by("first_name", "last_name", "username"),
             "may_manage_delegates": may_manage,
-            "delegate_form": DelegateForm(lead=lead) if may_manage else None,
+            "delegate_form": form if may_manage else None,
+            "delegates_outcome": outcome,
+            "messages": other_messages,
             "nav_section": "register",
         },
     )

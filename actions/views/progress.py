@@ -230,6 +230,14 @@ def may_manage_delegates(user, lead):
     )
 
 
+# The lead's page shows these beside its Delegates section, where the redirect lands,
+# rather than in the banner at the top of a long page.
+DELEGATES_TAG = "delegates"
+# The choice a refused "Add delegate" sent, for the lead's page to show it again with its
+# error on the field (a redirect, so reloading or paging that page never posts again).
+REFUSED_DELEGATE = "refused_delegate"
+
+
 @require_POST
 @login_required
 def lead_delegates(request, pk):
@@ -241,11 +249,15 @@ def lead_delegates(request, pk):
     if "remove" in request.POST:
         removed = lead.delegates.filter(pk=_posted_number(request.POST, "remove") or 0).first()
         if removed is None:
-            messages.error(request, "That person is not a delegate for this lead.")
+            messages.error(
+                request, "That person is not a delegate for this lead.", extra_tags=DELEGATES_TAG
+            )
         else:
             with transaction.atomic():
                 lead.delegates.remove(removed)
-            messages.success(request, f"{_person(removed)} is no longer a delegate.")
+            messages.success(
+                request, f"{_person(removed)} is no longer a delegate.", extra_tags=DELEGATES_TAG
+            )
         return redirect(back)
 
     form = DelegateForm(request.POST, lead=lead)
@@ -256,8 +268,27 @@ def lead_delegates(request, pk):
         messages.success(
             request,
             f"{_person(delegate)} can now record progress on {lead}’s actions.",
+            extra_tags=DELEGATES_TAG,
         )
         return redirect(back)
-    for error in form.errors.get("delegate", []):
-        messages.error(request, f"Delegate not added: {error}")
+    request.session[REFUSED_DELEGATE] = {
+        "lead": lead.pk,
+        "delegate": request.POST.get("delegate", ""),
+    }
     return redirect(back)
+
+
+def delegates_outcome(request, lead):
+    """For the lead's page: the add or remove just done (messages tagged for the Delegates
+    section), the other messages for the banner, and the form, bound to a refused choice
+    so that its error shows on the field."""
+    shown = list(messages.get_messages(request))
+    outcome = [message for message in shown if DELEGATES_TAG in message.extra_tags.split()]
+    others = [message for message in shown if message not in outcome]
+    refused = request.session.pop(REFUSED_DELEGATE, None)
+    if refused and refused.get("lead") == lead.pk:
+        form = DelegateForm({"delegate": refused.get("delegate", "")}, lead=lead)
+        form.is_valid()
+    else:
+        form = DelegateForm(lead=lead)
+    return outcome, others, form

@@ -503,22 +503,53 @@ def test_a_lead_adds_and_removes_their_own_delegate(client, people, action):
 @pytest.mark.parametrize(
     ("posted", "message"),
     [
-        ({}, "Delegate not added: Choose the officer to add as a delegate."),
+        ({}, "Choose the officer to add as a delegate."),
         (
             {"delegate": "abc"},
-            "Delegate not added: That person can’t be added: choose an officer from the list "
+            "That person can’t be added: choose an officer from the list "
             "who isn’t already a delegate.",
         ),
     ],
 )
-def test_a_delegate_not_chosen_is_said_in_words(client, people, action, posted, message):
+def test_a_delegate_not_chosen_is_said_in_words_on_the_field(
+    client, people, action, posted, message
+):
     lead = action.lead
     client.force_login(people["accountable lead"])
 
     response = client.post(reverse("actions:lead_delegates", args=[lead.pk]), posted, follow=True)
 
-    assert message in [str(shown) for shown in response.context["messages"]]
+    assert response.redirect_chain[-1][0].endswith("#delegates")
+    page = response.content.decode()
+    assert "<title>Error: " in page
+    summary = page[page.index('<section aria-labelledby="delegates">') :]
+    assert summary.index("There is a problem") < summary.index('id="id_delegate_error"')
+    assert message in summary[summary.index('id="id_delegate_error"') :]
+    # The browser leaves an empty choice to the service (no pop-up of its own).
+    assert re.search(r'<form method="post" action="[^"]+/delegates/" novalidate>', summary)
     assert set(lead.delegates.all()) == {people["delegate"]}
+    # Said once: not also in the banner at the top of the page.
+    assert not response.context["messages"]
+    assert (
+        "id_delegate_error"
+        not in client.get(reverse("actions:lead", args=[lead.pk])).content.decode()
+    )
+
+
+def test_a_delegate_added_or_removed_is_said_in_the_delegates_section(client, people, action):
+    lead = action.lead
+    client.force_login(people["accountable lead"])
+    url = reverse("actions:lead_delegates", args=[lead.pk])
+
+    for posted, said in [
+        ({"delegate": people["another officer"].pk}, "can now record progress on"),
+        ({"remove": people["another officer"].pk}, "is no longer a delegate."),
+        ({"remove": people["another officer"].pk}, "That person is not a delegate for this lead."),
+    ]:
+        page = client.post(url, posted, follow=True).content.decode()
+        section = page[page.index('<section aria-labelledby="delegates">') :]
+        assert said in section
+        assert page.count(said) == 1
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from actions.models import ProgressUpdate
-from tests.browser.conftest import IMPROVEMENT_PLAN, fill_as_at, sign_in, text_of
+from actions import roles
+from actions.models import Lead, ProgressUpdate
+from tests.browser.conftest import (
+    IMPROVEMENT_PLAN,
+    OFFICER_LEAD,
+    fill_as_at,
+    make_user,
+    sign_in,
+    text_of,
+)
 
 RED_MESSAGE = "A Red rating needs “What are we worried about and what are we doing about it?”."
 
@@ -100,3 +108,40 @@ def test_everything_works_without_javascript(page, officer):
         "Implementation depends on the restructure, now delayed to March."
     )
     assert ProgressUpdate.objects.filter(action__reference="5.4", entered_by=officer).count() == 1
+
+
+@pytest.mark.browser
+def test_a_lead_adds_and_removes_a_delegate_and_is_told_beside_the_form(page, officer):
+    make_user("helper", roles.OFFICERS, first_name="Hal", last_name="Helper")
+    lead = Lead.objects.get(**OFFICER_LEAD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "roisin")
+    page.goto(f"/leads/{lead.pk}/")
+    delegates = page.get_by_role("region", name="Delegates")
+    add = delegates.get_by_role("button", name="Add delegate")
+
+    # Nothing chosen: the service's own error, on the field, where the page lands.
+    add.click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = delegates.locator(".govuk-error-summary")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("Choose the officer to add as a delegate.")
+    expect(delegates.locator("#id_delegate_error")).to_contain_text(
+        "Choose the officer to add as a delegate."
+    )
+    summary.get_by_role("link").click()
+    assert page.url.endswith("#id_delegate")
+
+    delegates.get_by_label("Officer to add as a delegate").select_option(
+        label="Hal Helper (helper)"
+    )
+    add.click()
+    added = "Hal Helper can now record progress on Róisín Madden (RM)’s actions."
+    expect(delegates.get_by_text(added)).to_be_in_viewport()
+    expect(page.locator(".govuk-notification-banner")).to_have_count(1)
+    assert list(lead.delegates.values_list("username", flat=True)) == ["helper"]
+
+    delegates.get_by_role("button", name="Remove Hal Helper as a delegate").click()
+    expect(delegates.get_by_text("Hal Helper is no longer a delegate.")).to_be_in_viewport()
+    expect(delegates).to_contain_text("No delegates.")
+    assert not lead.delegates.exists()
