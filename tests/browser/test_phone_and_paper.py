@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from actions.models import Action
 from tests.browser.conftest import CYPE_PLAN, IMPROVEMENT_PLAN, sign_in
 from tests.browser.test_accessibility import PAGES, USERNAMES, query, visit
+from themes.models import Plan
 
 WIDTHS = (1280, 768, 390, 320)
 MM = 96 / 25.4
@@ -30,8 +32,29 @@ ADMIN_PAGES = {
         visit("/admin/", "Plans, themes, leads, timeframes and actions"),
     ),
     "admin actions": ("administrator", visit("/admin/actions/action/", "Select action to change")),
+    # A plan's themes as a table of text boxes, and a history's six columns.
+    "admin plan with its themes": (
+        "administrator",
+        visit(
+            lambda: f"/admin/themes/plan/{Plan.objects.get(slug=CYPE_PLAN).pk}/change/",
+            "Add another Theme",
+        ),
+    ),
+    "admin history of an action": (
+        "administrator",
+        visit(lambda: f"/admin/actions/action/{changed_action().pk}/history/", "Change reason"),
+    ),
 }
 USERS = {**USERNAMES, "administrator": "planadmin"}
+
+
+def changed_action():
+    """An action with a change in its history (loaddata records none)."""
+    action = Action.objects.get(theme__plan__slug=IMPROVEMENT_PLAN, reference="1.2")
+    action._change_reason = "Corrected from the published plan, a long reason in the table."
+    action.save()
+    return action
+
 
 WIDER_THAN_SCREEN = """() => {
     const width = document.documentElement.clientWidth;
