@@ -38,3 +38,35 @@ def test_admin_pages_have_no_axe_violations(page, administrator):
         if violations:
             found[name] = describe_violations(violations)
     assert not found, "\n".join(f"{name}:\n{text}" for name, text in found.items())
+
+
+FOCUS_STYLE = """(el) => {
+    const style = getComputedStyle(el);
+    return [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow];
+}"""
+GOVUK_FOCUS = ["solid", "3px", "rgb(255, 221, 0)", "rgb(11, 12, 12) 0px 0px 0px 2px inset"]
+
+
+@pytest.mark.browser
+def test_admin_fields_autocomplete_ones_included_show_govuk_focus(page, administrator):
+    action = Action.objects.get(theme__plan__slug=IMPROVEMENT_PLAN, reference="1.2")
+    sign_in(page, "planadmin")
+    page.goto(f"/admin/actions/action/{action.pk}/change/")
+    # What has the focus, and the box that shows it: a plain text box shows it itself; an
+    # autocomplete (select2) field's focus is in a search box or a span inside the box.
+    fields = {
+        "Reference": ("#id_reference", "#id_reference"),
+        "Lead": (
+            "#id_lead + .select2 .select2-selection",
+            "#id_lead + .select2 .select2-selection",
+        ),
+        "Supporting leads": (
+            "#id_supporting_leads + .select2 .select2-search__field",
+            "#id_supporting_leads + .select2 .select2-selection",
+        ),
+    }
+    found = {}
+    for name, (focused, shown_on) in fields.items():
+        page.locator(focused).focus()
+        found[name] = page.locator(shown_on).evaluate(FOCUS_STYLE)
+    assert found == dict.fromkeys(fields, GOVUK_FOCUS)
