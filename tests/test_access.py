@@ -19,6 +19,7 @@ from tests.factories import (
     ItemFactory,
     LeadFactory,
     ProgressUpdateFactory,
+    SubStepFactory,
     UserFactory,
 )
 
@@ -71,6 +72,7 @@ SPECIAL_ACCESS.update(
         "imports:data_quality": ADMINISTRATORS_ONLY,
         # The sample action's date reads as written: nothing to confirm, so back to it.
         "imports:confirm_date": {**ADMINISTRATORS_ONLY, "admin": 302},
+        "imports:confirm_step_date": {**ADMINISTRATORS_ONLY, "admin": 302},
         "imports:plan_updates_download": ADMINISTRATORS_ONLY,
         # Updates by spreadsheet: for people who record progress.
         "imports:my_updates_download": {**READ_PAGE, "scrutiny": 403, "clerk": 403},
@@ -126,6 +128,7 @@ def world(db):
     )
     return {
         "action": action,
+        "sub_step": SubStepFactory(action=action),
         "item": item,
         "users": users,
         "plan_import": plan_import,
@@ -154,6 +157,7 @@ def url_for(name, world):
         "imports:preview": [world["plan_import"].key],
         "imports:abandon": [world["plan_import"].key],
         "imports:confirm_date": [world["action"].pk],
+        "imports:confirm_step_date": [world["sub_step"].pk],
         "imports:plan_updates_download": [world["action"].theme.plan.slug],
         "imports:updates_preview": [world["updates_import"].key],
         "reports:detail": [world["report"].pk],
