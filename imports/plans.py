@@ -764,12 +764,7 @@ def _applying_confirmation(confirmations, action):
     words), or None."""
     if not action.timeframe.to_be_confirmed:
         return None
-    for confirmation in confirmations:
-        if confirmation.sub_step_id is None and (
-            confirmation.timeframe_label == action.timeframe.label
-        ):
-            return confirmation
-    return None
+    return next((each for each in confirmations if each.gives_date_to(action)), None)
 
 
 def _match_reworded(rows, actions_now, matches, taken, *, has_history):

@@ -18,8 +18,8 @@ def _limited(queryset):
 def data_quality(*, as_at):
     """The data-quality lists as at `as_at` (today on the page): two queries each."""
     # A confirmation answers for the words it confirmed: one for earlier words doesn't.
-    confirmed = DateConfirmation.objects.filter(
-        action=OuterRef("pk"), sub_step=None, timeframe_label=OuterRef("timeframe__label")
+    confirmed = DateConfirmation.objects.giving_action_dates(
+        OuterRef("pk"), OuterRef("timeframe__label")
     )
     step_confirmed = DateConfirmation.objects.filter(
         sub_step=OuterRef("pk"), timeframe_label=OuterRef("timeframe__label")

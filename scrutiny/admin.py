@@ -102,9 +102,12 @@ class ItemAdmin(SimpleHistoryAdmin):
 
     @staticmethod
     def _under_way(item):
-        """Any step beyond being raised, or any answer."""
-        steps = item.state_changes.exclude(change=Change.RAISED)
-        return steps.exists() or item.responses.exists()
+        """Any step beyond being raised, or any answer: asked once per item, though the admin
+        asks for the read-only fields several times a page."""
+        if not hasattr(item, "_under_way"):
+            steps = item.state_changes.exclude(change=Change.RAISED)
+            item._under_way = steps.exists() or item.responses.exists()
+        return item._under_way
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []

@@ -115,9 +115,9 @@ class Action(models.Model):
         database only when the timeframe is to be confirmed."""
         if not self.timeframe.to_be_confirmed:
             return self.timeframe.due_on
-        confirmed = self.date_confirmations.filter(
-            sub_step=None, timeframe_label=self.timeframe.label
-        )
+        from .confirmation import DateConfirmation
+
+        confirmed = DateConfirmation.objects.giving_action_dates(self, self.timeframe.label)
         if known_at is not None:
             confirmed = confirmed.filter(entered_at__lte=known_at)
         return (

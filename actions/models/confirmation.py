@@ -12,6 +12,13 @@ class DateConfirmationQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
+    def giving_action_dates(self, action, words):
+        """Those that can give `action` its date: confirmed for the action itself (not one
+        of its steps) and for `words`, the words its timeframe has now; one confirmed for
+        earlier words no longer applies (DateConfirmation.gives_date_to, for one row).
+        `action` and `words` may be OuterRefs. The SQL rule is rules._LatestConfirmed."""
+        return self.filter(action=action, sub_step=None, timeframe_label=words)
+
 
 class DateConfirmation(models.Model):
     """A person's answer to "when is this really due?" for one action (or one of its
@@ -72,6 +79,14 @@ class DateConfirmation(models.Model):
         return (str(self.key),)
 
     natural_key.dependencies = ["actions.action", "actions.substep"]
+
+    def gives_date_to(self, action):
+        """Whether this confirmation can give `action` its date (giving_action_dates)."""
+        return (
+            self.action_id == action.pk
+            and self.sub_step_id is None
+            and self.timeframe_label == action.timeframe.label
+        )
 
     def clean(self):
         if not self.reason.strip():

@@ -134,8 +134,8 @@ def action_detail(request, pk):
         if action.timeframe.to_be_confirmed
         else []
     )
-    confirmations = [c for c in confirmed if c.timeframe_label == action.timeframe.label]
-    lapsed = [c for c in confirmed if c.timeframe_label != action.timeframe.label]
+    confirmations = [c for c in confirmed if c.gives_date_to(action)]
+    lapsed = [c for c in confirmed if not c.gives_date_to(action)]
     return render(
         request,
         "actions/action_detail.html",
