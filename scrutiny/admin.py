@@ -5,7 +5,7 @@ Answers and an item's steps are history: shown here, recorded only through the p
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Change, Item, Meeting, Response, StateChange
+from .models import Item, Meeting, Response, StateChange
 from .services import item_raise
 
 
@@ -57,8 +57,9 @@ class ResponseInline(admin.StackedInline):
 @admin.register(Item)
 class ItemAdmin(SimpleHistoryAdmin):
     """Adding an item raises it through item_raise, so it is open from its meeting's date.
-    An item's meeting never changes afterwards: its history starts there. Once it has been
-    answered or decided, its kind and who must answer don't either."""
+    An item's meeting never changes afterwards: its history starts there. Once it is on
+    record (answered, decided, or on a later meeting's action list), what it asked, its
+    kind, who must answer and by when don't either."""
 
     list_display = ["__str__", "kind", "meeting", "minute", "answerer", "due_on"]
     list_filter = ["kind", "meeting"]
@@ -78,36 +79,40 @@ class ItemAdmin(SimpleHistoryAdmin):
     ]
     inlines = [StateChangeInline, ResponseInline]
 
-    # What an answered or decided item keeps: its kind says whether it is owed an answer
-    # (and so whether it is on the action list at all), and who must answer is whom past
-    # lists named. Changing either would rewrite every action list as at a past date.
-    kept_once_under_way = ["kind", "answerer", "answerer_as_minuted"]
+    # What an item on record keeps: its words are what members asked and its due date
+    # what the officer was told, its kind says whether it is owed an answer (and so
+    # whether it is on the action list at all), and who must answer is whom past lists
+    # named. Changing any of them would rewrite action lists already printed.
+    kept_on_record = ["kind", "words", "answerer", "answerer_as_minuted", "due_on"]
     kept_help = (
-        "Kept as it is: the item has been answered or decided, and past action lists and "
-        "its history read from it. If it is wrong, withdraw this item with the reason "
-        "(Record the committee’s decision on its page) and record a new one."
+        "Its kind, words, who must answer and due date are kept as they are: the item has "
+        "been answered, decided or printed on a later meeting’s action list, and past action "
+        "lists and its history read from them. If one is wrong, "
+        "withdraw this item with the reason (Record the committee’s decision on its page) "
+        "and record a new one."
     )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        if self._under_way(obj):
-            return ["meeting", *self.kept_once_under_way]
+        if self._on_record(obj):
+            return ["meeting", *self.kept_on_record]
         return ["meeting"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None and self._under_way(obj):
-            kwargs["help_texts"] = dict.fromkeys(self.kept_once_under_way, self.kept_help)
-        return super().get_form(request, obj, change, **kwargs)
+    def get_fieldsets(self, request, obj=None):
+        # Said once above the fields, not under each of the five it keeps.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self._on_record(obj):
+            return [(None, {**fieldsets[0][1], "description": self.kept_help})]
+        return fieldsets
 
     @staticmethod
-    def _under_way(item):
-        """Any step beyond being raised, or any answer: asked once per item, though the admin
-        asks for the read-only fields several times a page."""
-        if not hasattr(item, "_under_way"):
-            steps = item.state_changes.exclude(change=Change.RAISED)
-            item._under_way = steps.exists() or item.responses.exists()
-        return item._under_way
+    def _on_record(item):
+        """Asked once per item, though the admin asks for the read-only fields several
+        times a page."""
+        if not hasattr(item, "_on_record"):
+            item._on_record = item.is_on_record()
+        return item._on_record
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []

@@ -337,6 +337,17 @@ class Item(models.Model):
         """The latest change on any date (what a new change must not come before)."""
         return self.state_changes.order_by(*NEWEST_FIRST).first()
 
+    def is_on_record(self):
+        """Answered or decided, or raised before a meeting since held, whose action list
+        (its agenda pack) printed it: from then on its words, kind, who must answer and
+        due date are what past lists and its history read. Two queries."""
+        steps = self.state_changes.exclude(change=Change.RAISED)
+        return (
+            steps.exists()
+            or self.responses.exists()
+            or Meeting.objects.filter(held_on__gt=self.meeting.held_on).exists()
+        )
+
 
 @dataclass(frozen=True)
 class ItemState:

@@ -792,6 +792,79 @@ def test_an_answered_or_decided_item_keeps_its_kind_and_answerer_in_the_admin(cl
     assert "needs no answer" not in page
 
 
+@pytest.mark.parametrize("on_record_by", ["a later meeting", "an answer"])
+def test_an_item_on_record_keeps_its_words_and_due_date_in_the_admin(
+    client, people, item, on_record_by
+):
+    if on_record_by == "a later meeting":
+        listed_at = reverse("scrutiny:meeting", args=[MeetingFactory(held_on=TODAY).pk])
+    else:
+        listed_at = reverse("scrutiny:index")
+        with on(date(2019, 3, 1)):
+            response_record(item=item, text="Progress", considers_answered=False, entered_by=None)
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_change", args=[item.pk])
+    asked = item.words
+
+    form = client.get(url).content.decode()
+    # A crafted POST with other words and another date changes neither.
+    posted = client.post(
+        url,
+        {
+            "position": item.position,
+            "kind": item.kind,
+            "words": "Something the members never asked",
+            "minute": "12/19",
+            "answerer": people["lead"].pk,
+            "due_on": "2019-12-31",
+            "actions": [action.pk for action in item.actions.all()],
+            "state_changes-TOTAL_FORMS": 1,
+            "state_changes-INITIAL_FORMS": 1,
+            "responses-TOTAL_FORMS": item.responses.count(),
+            "responses-INITIAL_FORMS": item.responses.count(),
+        },
+    )
+
+    assert 'name="words"' not in form and 'name="due_on"' not in form
+    assert "printed on a later meeting’s action list" in html.unescape(form)
+    assert posted.status_code == 302
+    item.refresh_from_db()
+    assert (item.words, item.due_on, item.minute) == (asked, date(2019, 3, 12), "12/19")
+    # The action list (the later meeting's, as its agenda pack printed it) reads as before.
+    client.force_login(people["member"])
+    page = html.unescape(client.get(listed_at).content.decode())
+    listed = page.split("Action list")[-1]
+    assert asked in listed and "12 March 2019" in listed
+    assert "never asked" not in page and "31 December 2019" not in page
+
+
+def test_an_item_only_raised_may_still_have_its_words_put_right_in_the_admin(client, people, item):
+    client.force_login(people["clerk"])
+
+    client.post(
+        reverse("admin:scrutiny_item_change", args=[item.pk]),
+        {
+            "position": item.position,
+            "kind": item.kind,
+            "words": "Monthly performance data as presented to the Improvement Board",
+            "answerer": people["lead"].pk,
+            "due_on": "2019-03-14",
+            "state_changes-TOTAL_FORMS": 1,
+            "state_changes-INITIAL_FORMS": 1,
+            "responses-TOTAL_FORMS": 0,
+            "responses-INITIAL_FORMS": 0,
+        },
+    )
+
+    item.refresh_from_db()
+    assert (item.words, item.due_on) == (
+        "Monthly performance data as presented to the Improvement Board",
+        date(2019, 3, 14),
+    )
+    # What it said before is kept in its history.
+    assert item.history.earliest("history_date").words.startswith("Monthly performance data that")
+
+
 def test_an_item_only_raised_may_still_change_its_kind_in_the_admin(client, people, item):
     client.force_login(people["clerk"])
     url = reverse("admin:scrutiny_item_change", args=[item.pk])
