@@ -7,6 +7,24 @@ Quarter 1 is April to June, so "Quarter 2 2022/23" is July to September 2022 and
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The dates the service answers for: the rules look 90 days back and 30 ahead of the
+# as-at date, and a council plan lives well inside these years. Pages, commands and a
+# revised due date are held to them.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+OUT_OF_RANGE = (
+    "“{shown}” is outside the dates this service answers for: enter a date between "
+    f"{EARLIEST:%-d %B %Y} and {LATEST:%-d %B %Y}."
+)
+
+
+def in_range(day, shown):
+    """(day, "") when the service answers for `day`; else (None, the message saying the
+    dates it does, naming `shown`, the date as typed). Commands given a date use it too."""
+    if EARLIEST <= day <= LATEST:
+        return day, ""
+    return None, OUT_OF_RANGE.format(shown=shown)
+
 
 @dataclass(frozen=True, order=True)
 class Quarter:

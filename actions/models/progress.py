@@ -5,7 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
+
+from themes.periods import in_range
 
 from .action import Action
 from .rules import AT_RISK_RAGS, FINISHED, NEWEST_FIRST, RAG, Status, end_of_day
@@ -208,12 +211,17 @@ class ProgressUpdate(models.Model):
 
     def _revised_due_date_errors(self, action):
         """A revised due date needs its reason, and a reason needs its date; an ongoing action
-        has no due date to revise; a new date can't be before the day the update reports on."""
+        has no due date to revise; a new date is one the service answers for (as pages and
+        commands are), and can't be before the day the update reports on, which is never
+        before the plan started."""
         reason = self.revised_due_reason.strip()
         if self.revised_due_on is None:
             if reason:
                 return {"revised_due_on": "Give the revised due date, or leave its reason empty."}
             return {}
+        _, outside = in_range(self.revised_due_on, date_format(self.revised_due_on, "j F Y"))
+        if outside:
+            return {"revised_due_on": f"The revised due date {outside}"}
         if action and action.timeframe.is_ongoing:
             return {
                 "revised_due_on": f"This action is ongoing (“{action.timeframe.label}”): it "

@@ -11,27 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from themes.models import Plan
-from themes.periods import Quarter, quarter_ends_until
+from themes.periods import Quarter, in_range, quarter_ends_until
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
-# The dates a page can answer for: the rules look 90 days back and 30 ahead of the as-at
-# date, and a council plan lives well inside these years.
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2999, 12, 31)
-OUT_OF_RANGE = (
-    "“{shown}” is outside the dates this service answers for: enter a date between "
-    f"{EARLIEST:%-d %B %Y} and {LATEST:%-d %B %Y}."
-)
 BOX_PARTS = ("day", "month", "year")
-
-
-def in_range(day, shown):
-    """(day, "") when the service answers for `day`; else (None, the message saying the
-    dates it does, naming `shown`, the date as typed). Commands given a date use it too."""
-    if EARLIEST <= day <= LATEST:
-        return day, ""
-    return None, OUT_OF_RANGE.format(shown=shown)
 
 
 def read_as_at(raw):

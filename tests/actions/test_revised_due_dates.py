@@ -192,3 +192,58 @@ def test_my_actions_and_the_theme_page_show_the_revised_date(client, officer, ac
 
     assert "Due 30 April 2023 (revised: the plan said 31 March 2023)" in mine
     assert "30 Apr 2023 Revised: the plan said 31 Mar 2023" in theme
+
+
+OUT_OF_RANGE = (
+    "The revised due date “{shown}” is outside the dates this service answers for: enter a "
+    "date between 1 January 1900 and 31 December 2999."
+)
+
+
+@pytest.mark.parametrize(("day", "month", "year"), [("31", "12", "9999"), ("1", "1", "3000")])
+def test_an_implausible_revised_due_date_is_refused_naming_it_on_the_update_page(
+    client, officer, action, day, month, year
+):
+    client.force_login(officer)
+
+    response = post_update(
+        client,
+        action,
+        revised_due_on_day=day,
+        revised_due_on_month=month,
+        revised_due_on_year=year,
+        revised_due_reason="Typed in a hurry",
+    )
+
+    assert response.status_code == 200
+    shown = {"9999": "31 December 9999", "3000": "1 January 3000"}[year]
+    assert OUT_OF_RANGE.format(shown=shown) in text(response)
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"), [("9999-12-31", "31 December 9999"), ("0001-01-01", "1 January 0001")]
+)
+def test_an_implausible_revised_due_date_is_refused_naming_it_in_the_admin(
+    client, action, typed, shown
+):
+    administrator = UserFactory(username="admin", is_staff=True)
+    administrator.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:actions_progressupdate_add"),
+        {
+            "action": action.pk,
+            "reported_on": "2023-05-15",
+            "status": Status.IN_PROGRESS,
+            "rag": RAG.GREEN,
+            "working_well": "Two hubs are open.",
+            "revised_due_on": typed,
+            "revised_due_reason": "Typed in a hurry",
+        },
+    )
+
+    assert response.status_code == 200
+    assert OUT_OF_RANGE.format(shown=shown) in text(response)
+    assert not ProgressUpdate.objects.exists()

@@ -404,3 +404,37 @@ def test_an_update_entered_while_the_check_page_is_open_is_shown_before_anything
     # Seen now: recording goes ahead.
     assert record_upload(client, key).status_code == 302
     assert ProgressUpdate.objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"), [("31/12/9999", "31 December 9999"), ("01/01/3000", "1 January 3000")]
+)
+def test_an_implausible_revised_due_date_is_named_with_its_row(officer, typed, shown):
+    proposed, errors = propose_updates(
+        [
+            (
+                7,
+                {
+                    **{column.key: "" for column in COLUMNS},
+                    "action_id": str(action("5.3").pk),
+                    "seen_up_to": str(
+                        max(action("5.3").progress_updates.values_list("pk", flat=True))
+                    ),
+                    "status": "In progress",
+                    "rag": "Green",
+                    "revised_due_on": typed,
+                    "revised_due_reason": "Typed in a hurry",
+                },
+            )
+        ],
+        user=officer,
+        today=timezone.localdate(),
+    )
+
+    assert proposed == []
+    assert len(errors) == 1
+    assert errors[0].startswith("Row 7 (action 5.3 ")
+    assert errors[0].endswith(
+        f"Revised due date: “{typed}”: The revised due date “{shown}” is outside the dates "
+        "this service answers for: enter a date between 1 January 1900 and 31 December 2999."
+    )
