@@ -3,9 +3,11 @@
 import sys
 
 from django.db import InterfaceError, InternalError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 from django.views import defaults
+
+from .middleware import NulCharacter
 
 # PostgreSQL's "read_only_sql_transaction": a read-only server or replica refused a write.
 READ_ONLY_SQLSTATE = "25006"
@@ -27,3 +29,11 @@ def server_error(request):
         page = loader.get_template("503.html").render()
         return HttpResponse(page, status=503, headers={"Retry-After": "120"})
     return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """Django's 400 page, saying what was wrong when we know it in words for people (a NUL
+    character in a form); Django's own reasons stay unsaid."""
+    reason = str(exception) if isinstance(exception, NulCharacter) else ""
+    page = loader.get_template("400.html").render({"reason": reason})
+    return HttpResponseBadRequest(page)

@@ -2,12 +2,15 @@
 
 import logging
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError
+from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
 log = logging.getLogger(__name__)
@@ -64,15 +67,48 @@ def session_activity(get_response):
     return middleware
 
 
+class NulCharacter(BadRequest):
+    """A NUL character in a form sent: the 400 page shows this message."""
+
+
+def _shown(name):
+    name = name.replace("\x00", "%00")
+    return name if len(name) <= 40 else name[:40] + "…"
+
+
 def refuse_nul_characters(get_response):
-    """No one types a NUL character: one in a form or a web address is refused as a bad
-    request before it reaches a query (PostgreSQL can't store or compare it)."""
+    """No one types a NUL character, and PostgreSQL can't store or compare one. In a web
+    address, the parameters holding one are left out and the page says so, as a page says
+    it left out a date it can't read; in a form sent, nothing is recorded and the 400 page
+    says why. After MessageMiddleware, which the page's message needs."""
 
     def middleware(request):
-        for data in (request.GET, request.POST):
-            for name, values in data.lists():
-                if "\x00" in name or any("\x00" in value for value in values):
-                    raise BadRequest("A NUL character in the request.")
+        bad_address = [name for name, values in request.GET.lists() if _has_nul(name, values)]
+        if bad_address and request.method in ("GET", "HEAD"):
+            kept = [
+                (name, value)
+                for name, values in request.GET.lists()
+                if name not in bad_address
+                for value in values
+            ]
+            messages.error(
+                request,
+                "The web address had a character no one types (a NUL, written %00) in "
+                + ", ".join(f"“{_shown(name)}”" for name in bad_address)
+                + ": it was left out.",
+            )
+            return redirect(request.path + (f"?{urlencode(kept)}" if kept else ""))
+        bad_form = [name for name, values in request.POST.lists() if _has_nul(name, values)]
+        if bad_address or bad_form:
+            raise NulCharacter(
+                "What was sent had a character no one types (a NUL, written %00) in "
+                + ", ".join(f"“{_shown(name)}”" for name in bad_address + bad_form)
+                + ": nothing was recorded. Go back, type it again and send it."
+            )
         return get_response(request)
 
     return middleware
+
+
+def _has_nul(name, values):
+    return "\x00" in name or any("\x00" in value for value in values)

@@ -54,4 +54,5 @@ urlpatterns = [
     path("", include("actions.urls")),
 ]
 
+handler400 = "cypeplan.errors.bad_request"
 handler500 = "cypeplan.errors.server_error"
