@@ -97,7 +97,9 @@ def refuse_nul_characters(get_response):
                 + ", ".join(f"“{_shown(name)}”" for name in bad_address)
                 + ": it was left out.",
             )
-            return redirect(request.path + (f"?{urlencode(kept)}" if kept else ""))
+            # One leading slash: "//elsewhere.example/" would send the browser to another site.
+            path = "/" + request.path.lstrip("/\\")
+            return redirect(path + (f"?{urlencode(kept)}" if kept else ""))
         bad_form = [name for name, values in request.POST.lists() if _has_nul(name, values)]
         if bad_address or bad_form:
             raise NulCharacter(

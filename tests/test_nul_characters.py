@@ -69,3 +69,13 @@ def test_a_nul_in_a_form_records_nothing_and_the_page_says_why(client, member):
         "What was sent had a character no one types (a NUL, written %00) in “username”: "
         "nothing was recorded." in page
     )
+
+
+@pytest.mark.parametrize("path", ["//elsewhere.example/", "/\\elsewhere.example/"])
+def test_leaving_out_a_nul_never_sends_the_browser_to_another_site(client, path):
+    # The test client would read "//elsewhere.example/" as a host, so the path is given as
+    # the server would receive it.
+    response = client.get("/", {"q": "a\x00b"}, PATH_INFO=path)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/elsewhere.example/"
