@@ -63,18 +63,10 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
             return
         # The form has already checked the update rules; the service checks them again
-        # with the action locked, and is the one way an update is added.
+        # with the action locked, and is the one way an update is added. It gets every
+        # field the form offers: one left out would be accepted and silently dropped.
         update = progress_update_record(
-            action=obj.action,
-            reported_on=obj.reported_on,
-            status=obj.status,
-            entered_by=request.user,
-            rag=obj.rag,
-            working_well=obj.working_well,
-            worried_about=obj.worried_about,
-            evidence=obj.evidence,
-            evidence_links=obj.evidence_links,
-            rag_change_reason=obj.rag_change_reason,
+            entered_by=request.user, **{name: getattr(obj, name) for name in self.add_fields}
         )
         # The admin logs the addition and redirects using obj, so obj becomes the saved row.
         for field in ProgressUpdate._meta.concrete_fields:

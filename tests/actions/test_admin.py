@@ -454,6 +454,25 @@ def test_adding_a_progress_update_in_the_admin_records_who_entered_it(
 
 
 @pytest.mark.django_db
+def test_revised_due_date_added_in_the_admin_is_kept_with_its_reason(plan_admin_client, action):
+    response = plan_admin_client.post(
+        reverse("admin:actions_progressupdate_add"),
+        update_form(
+            action,
+            revised_due_on="2022-10-10",
+            revised_due_reason="The partner agency asked for more time.",
+        ),
+    )
+
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get()
+    assert update.revised_due_on == date(2022, 10, 10)
+    assert update.revised_due_reason == "The partner agency asked for more time."
+    listed = plan_admin_client.get(reverse("admin:actions_action_changelist")).content.decode()
+    assert "10 Oct 2022 (revised; the plan said 31 Mar 2023)" in unescape(listed)
+
+
+@pytest.mark.django_db
 def test_add_progress_update_link_starts_the_form_on_that_action_today(plan_admin_client, action):
     response = plan_admin_client.get(
         reverse("admin:actions_progressupdate_add"), {"action": action.pk}
