@@ -170,6 +170,21 @@ class ActionAdmin(SimpleHistoryAdmin):
                 )
         return super().delete_view(request, object_id, extra_context)
 
+    def get_deleted_objects(self, objs, request):
+        # "Delete selected" doesn't pass through delete_view: an action other apps' records
+        # are about stops it too, named with why, as a progress update does.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        actions = {action.pk: action for action in objs}
+        kept = hooks.actions_kept(actions)
+        protected = [
+            *protected,
+            *(
+                f"Action {str(actions[pk]).rstrip('.')}: {'; '.join(why)}"
+                for pk, why in kept.items()
+            ),
+        ]
+        return deleted, counts, perms_needed, protected
+
     def changelist_view(self, request, extra_context=None):
         subtitle = f"Status, RAG and flags as at {day(as_at(request))}"
         return super().changelist_view(request, {"subtitle": subtitle, **(extra_context or {})})

@@ -133,6 +133,28 @@ def test_an_action_members_asked_about_cannot_be_deleted_and_says_why(client):
 
 
 @pytest.mark.django_db
+def test_delete_selected_keeps_an_action_members_asked_about_and_says_why(client):
+    from tests.factories import ItemFactory
+
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    asked = ActionFactory(reference="1.3", description="Responses to care leavers")
+    unasked = ActionFactory(reference="1.4", description="Entered by mistake")
+    item = ItemFactory(actions=[asked])
+    chosen = {"action": "delete_selected", "_selected_action": [asked.pk, unasked.pk]}
+    url = reverse("admin:actions_action_changelist")
+
+    html = client.post(url, chosen).content.decode()
+    client.post(url, {**chosen, "post": "yes"})
+
+    assert (
+        "Action 1.3 Responses to care leavers: members have asked about it (1 scrutiny item)"
+        in html
+    )
+    assert list(item.actions.all()) == [asked]
+    assert type(asked).objects.filter(pk=unasked.pk).exists()
+
+
+@pytest.mark.django_db
 def test_a_lead_who_supports_an_action_cannot_be_deleted_and_it_is_named(client):
     signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
     helper = LeadFactory(name="Jane Tester")
