@@ -1,13 +1,23 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions import hooks
-from actions.models import Action, ProgressUpdate, Status, SubStep, rag_words
+from actions.models import (
+    Action,
+    DateConfirmation,
+    ProgressUpdate,
+    Status,
+    SubStep,
+    rag_words,
+)
 from actions.models.rules import NEWEST_FIRST
 from cypeplan.admin_forms import LabelledInlineFormSet
 
@@ -22,6 +32,23 @@ class SubStepForm(TimeframeAsWrittenForm):
         fields = ["action", "position", "description"]
 
 
+def confirmed_steps(steps):
+    """{sub-step id: why it is kept, in words} for those of `steps` with a date a person
+    confirmed: deleting the step would delete who confirmed it and why. One query."""
+    kept = {}
+    for confirmation in DateConfirmation.objects.filter(sub_step__in=steps).select_related(
+        "entered_by"
+    ):
+        person = confirmation.entered_by
+        kept.setdefault(
+            confirmation.sub_step_id,
+            f"its date was confirmed ({confirmation.confirmed_on:%-d %B %Y}, confirmed by "
+            f"{person.get_full_name() or person.username} on "
+            f"{timezone.localtime(confirmation.entered_at):%-d %B %Y})",
+        )
+    return kept
+
+
 class SubStepInline(admin.TabularInline):
     model = SubStep
     form = SubStepForm
@@ -31,6 +58,24 @@ class SubStepInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("timeframe")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class KeepsConfirmedSteps(formset.form):
+            # The admin's own check refuses only rows the database protects; a step's
+            # date confirmation would go with it (history, never deleted).
+            def hand_clean_DELETE(self):
+                super().hand_clean_DELETE()
+                if self.cleaned_data.get(DELETION_FIELD_NAME) and self.instance.pk:
+                    why = confirmed_steps([self.instance]).get(self.instance.pk)
+                    if why:
+                        raise ValidationError(
+                            f"Sub-step “{self.instance}” can’t be deleted: {why}."
+                        )
+
+        formset.form = KeepsConfirmedSteps
+        return formset
 
 
 class ActionForm(TimeframeAsWrittenForm):
@@ -253,6 +298,13 @@ class SubStepAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["action"]
     form = SubStepForm
     fields = ["action", "position", "description", "timeframe_label"]
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept = confirmed_steps(objs)
+        steps = {step.pk: step for step in objs}
+        protected = [*protected, *(f"Sub-step {steps[pk]}: {why}" for pk, why in kept.items())]
+        return deleted, counts, perms_needed, protected
 
     @admin.display(description="sub-step", ordering="description")
     def short_description(self, sub_step):

@@ -1,12 +1,17 @@
 """The admin as the app's own: its name in the header, the app's 403 page for anyone
 signed in without admin rights, who can sign in on the lead list, and no dead-end delete."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from actions import roles
 from tests.factories import ActionFactory, LeadFactory, ProgressUpdateFactory, UserFactory
+from tests.html_forms import post_form
 
 
 def signed_in(client, group, **fields):
@@ -152,6 +157,68 @@ def test_delete_selected_keeps_an_action_members_asked_about_and_says_why(client
     )
     assert list(item.actions.all()) == [asked]
     assert type(asked).objects.filter(pk=unasked.pk).exists()
+
+
+@pytest.fixture
+def confirmed_step(db):
+    """A sub-step whose "31/09/22" a person confirmed as 30 September 2022."""
+    from actions.models import Timeframe
+    from actions.services import date_confirmation_record
+    from tests.factories import SubStepFactory
+
+    step = SubStepFactory(
+        description="b) Produce practice guidance",
+        timeframe=Timeframe.objects.create(label="31/09/22", to_be_confirmed=True),
+    )
+    with time_machine.travel(datetime(2022, 10, 4, 12, tzinfo=ZoneInfo("Europe/London"))):
+        date_confirmation_record(
+            action=step.action,
+            sub_step=step,
+            confirmed_on=date(2022, 9, 30),
+            reason="Confirmed with the Head of Service.",
+            entered_by=UserFactory(username="performance"),
+        )
+    return step
+
+
+@pytest.mark.django_db
+def test_a_sub_step_with_a_confirmed_date_is_not_deleted_from_its_actions_page(
+    client, confirmed_step
+):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    url = reverse("admin:actions_action_change", args=[confirmed_step.action_id])
+    data = post_form(client.get(url).content.decode())
+    data["sub_steps-0-DELETE"] = "on"
+
+    html = client.post(url, {**data, "_save": "Save"}).content.decode()
+
+    assert (
+        "Sub-step “b) Produce practice guidance” can’t be deleted: its date was confirmed "
+        "(30 September 2022, confirmed by performance on 4 October 2022)." in html
+    )
+    assert confirmed_step.date_confirmations.get().reason == "Confirmed with the Head of Service."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["own page", "delete selected"])
+def test_a_sub_step_with_a_confirmed_date_cannot_be_deleted_and_says_why(
+    client, confirmed_step, how
+):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    if how == "own page":
+        url, data = reverse("admin:actions_substep_delete", args=[confirmed_step.pk]), {}
+    else:
+        url = reverse("admin:actions_substep_changelist")
+        data = {"action": "delete_selected", "_selected_action": [confirmed_step.pk]}
+
+    html = client.post(url, data).content.decode()
+    client.post(url, {**data, "post": "yes"})
+
+    assert (
+        "Sub-step b) Produce practice guidance: its date was confirmed (30 September 2022, "
+        "confirmed by performance on 4 October 2022)" in html
+    )
+    assert confirmed_step.date_confirmations.get().reason == "Confirmed with the Head of Service."
 
 
 @pytest.mark.django_db
