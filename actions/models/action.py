@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -73,6 +74,26 @@ class Action(models.Model):
         return (*self.theme.natural_key(), self.position)
 
     natural_key.dependencies = ["themes.theme", "actions.lead", "actions.timeframe"]
+
+    def clean(self):
+        """An action with progress stays in its plan: its updates report on that plan's
+        dates, and the plan's past positions count it. Moving it would take its history
+        out of one plan's past and into another's."""
+        if self.pk is None or not self.theme_id:
+            return
+        was = (
+            type(self).objects.filter(pk=self.pk).values("theme__plan", "theme__plan__name").first()
+        )
+        if was and was["theme__plan"] != self.theme.plan_id and self.progress_updates.exists():
+            raise ValidationError(
+                {
+                    "theme": f"This action has progress recorded in the "
+                    f"{was['theme__plan__name']}, so it stays in that plan: choose one of "
+                    f"that plan’s themes. If the work carries on in the "
+                    f"{self.theme.plan.name}, close the action with an update and add it "
+                    f"there as a new action."
+                }
+            )
 
     @property
     def plan(self):

@@ -613,6 +613,79 @@ def test_plan_administrator_edits_an_action_and_adds_a_sub_step_with_its_own_tim
     assert action.history.first().history_user.username == "performance"
 
 
+def action_form(action, **fields):
+    """The action's admin page as posted, with no sub-steps."""
+    management = {
+        f"{prefix}-{name}": value
+        for prefix in ["sub_steps", "progress_updates"]
+        for name, value in [
+            ("TOTAL_FORMS", 0),
+            ("INITIAL_FORMS", 0),
+            ("MIN_NUM_FORMS", 0),
+            ("MAX_NUM_FORMS", 1000),
+        ]
+    }
+    return {
+        "theme": action.theme_id,
+        "position": action.position,
+        "reference": action.reference,
+        "description": action.description,
+        "expected_outcome": "",
+        "lead": action.lead_id,
+        "timeframe_label": action.timeframe.label,
+        "answers": "",
+        "delivered_through": "",
+        "performance_measures": "",
+        **management,
+        "_save": "Save",
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+def test_an_action_with_progress_cannot_move_to_another_plans_theme(plan_admin_client, update):
+    action = update.action
+    action.theme.plan.name = "Children's Continuous Improvement Plan 2021-24"
+    action.theme.plan.save()
+    elsewhere = ThemeFactory(plan=PlanFactory(name="CYPE Directorate Plan 2022-24"))
+
+    response = plan_admin_client.post(
+        reverse("admin:actions_action_change", args=[action.pk]),
+        action_form(action, theme=elsewhere.pk),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["theme"] == [
+        "This action has progress recorded in the Children's Continuous Improvement Plan "
+        "2021-24, so it stays in that plan: choose one of that plan’s themes. If the work "
+        "carries on in the CYPE Directorate Plan 2022-24, close the action with an update "
+        "and add it there as a new action."
+    ]
+    action.refresh_from_db()
+    assert action.theme.plan.name == "Children's Continuous Improvement Plan 2021-24"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("updated", [False, True])
+def test_an_action_moves_to_another_theme_of_its_plan_or_if_never_updated_another_plan(
+    plan_admin_client, action, updated
+):
+    if updated:
+        ProgressUpdateFactory(action=action, reported_on=date(2022, 6, 1))
+        theme = ThemeFactory(plan=action.theme.plan)
+    else:
+        theme = ThemeFactory(plan=PlanFactory(starts_on=date(2022, 4, 1)))
+
+    response = plan_admin_client.post(
+        reverse("admin:actions_action_change", args=[action.pk]),
+        action_form(action, theme=theme.pk),
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.theme == theme
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("search", ["Crichlow", "KC", "Director of Quality"])
 def test_lead_search_finds_a_lead_by_name_initials_or_job_title(plan_admin_client, search):
