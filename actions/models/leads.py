@@ -14,8 +14,10 @@ class Division(models.Model):
     """One of the directorate's divisions, such as Education."""
 
     name = models.CharField(max_length=200, unique=True)
+    # Deleting a lead who directs a division, or a division with leads, is refused (the
+    # admin names them): emptying the field instead would leave no trace in their history.
     director = models.ForeignKey(
-        "Lead", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "Lead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
@@ -48,7 +50,7 @@ class Lead(models.Model):
     initials = models.CharField(max_length=10, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
     division = models.ForeignKey(
-        Division, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="leads"
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -159,6 +159,38 @@ def test_delete_selected_keeps_an_action_members_asked_about_and_says_why(client
     assert type(asked).objects.filter(pk=unasked.pk).exists()
 
 
+@pytest.mark.django_db
+def test_a_division_with_leads_cannot_be_deleted_and_its_leads_are_named(client):
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    lead = LeadFactory(name="Shelley Davies", division__name="Education")
+    url = reverse("admin:actions_division_delete", args=[lead.division_id])
+
+    html = client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in html
+    assert "Shelley Davies" in html
+    lead.refresh_from_db()
+    assert lead.division.name == "Education"
+
+
+@pytest.mark.django_db
+def test_a_lead_who_directs_a_division_cannot_be_deleted_and_the_division_is_named(client):
+    from actions.models import Division
+
+    signed_in(client, roles.PLAN_ADMINISTRATORS, is_staff=True)
+    director = LeadFactory(name="Shelley Davies", division=None)
+    Division.objects.create(name="Education", director=director)
+    url = reverse("admin:actions_lead_delete", args=[director.pk])
+
+    html = client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in html
+    assert "Division: <a" in html and ">Education</a>" in html
+    assert Division.objects.get().director == director
+
+
 @pytest.fixture
 def confirmed_step(db):
     """A sub-step whose "31/09/22" a person confirmed as 30 September 2022."""
