@@ -67,6 +67,14 @@ class ThemeAdmin(SimpleHistoryAdmin):
     ]
     inlines = [SavingInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A theme stays in the plan it was added to: moving it would carry its actions
+        # and their progress into another plan's past. One added to the wrong plan is
+        # deleted (it can be while it has no actions) and added again.
+        if obj is not None:
+            return ["plan", *super().get_readonly_fields(request, obj)]
+        return super().get_readonly_fields(request, obj)
+
 
 @admin.register(Saving)
 class SavingAdmin(admin.ModelAdmin):
