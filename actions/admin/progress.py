@@ -1,10 +1,32 @@
+import uuid
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ProgressUpdate
 from actions.services import progress_update_record
 
 from .display import as_at
+
+
+class ProgressUpdateAddForm(forms.ModelForm):
+    # The form's one-time key, which the update is saved under (as on the update page): the
+    # same form sent twice (a double click on Save, a resend) records one update. Without
+    # one (a form from before keys), the update gets a new key.
+    form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        key = cleaned.get("form_key")
+        saved = key and ProgressUpdate.objects.filter(key=key).select_related("action").first()
+        if saved is not None:
+            raise ValidationError(
+                f"This form has already been saved: the update “{saved}” is in the progress "
+                f"history of “{saved.action}”. To record another update, start a new form."
+            )
+        return cleaned
 
 
 @admin.register(ProgressUpdate)
@@ -43,7 +65,14 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         return super().get_queryset(request).select_related("action", "entered_by")
 
     def get_fields(self, request, obj=None):
-        return self.add_fields if obj is None else self.add_fields + self.recorded_fields
+        if obj is None:
+            return [*self.add_fields, "form_key"]
+        return self.add_fields + self.recorded_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ProgressUpdateAddForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["entered_by", "entered_at"]
@@ -65,9 +94,18 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         # The form has already checked the update rules; the service checks them again
         # with the action locked, and is the one way an update is added. It gets every
         # field the form offers: one left out would be accepted and silently dropped.
-        update = progress_update_record(
-            entered_by=request.user, **{name: getattr(obj, name) for name in self.add_fields}
-        )
+        key = form.cleaned_data["form_key"]
+        try:
+            update = progress_update_record(
+                entered_by=request.user,
+                key=key,
+                **{name: getattr(obj, name) for name in self.add_fields},
+            )
+        except ValidationError:
+            # The same form sent twice at once: the first saved it, and that is the update.
+            update = key and ProgressUpdate.objects.filter(key=key).first()
+            if not update:
+                raise
         # The admin logs the addition and redirects using obj, so obj becomes the saved row.
         for field in ProgressUpdate._meta.concrete_fields:
             setattr(obj, field.attname, getattr(update, field.attname))

@@ -25,6 +25,7 @@ from tests.factories import (
     TimeframeFactory,
     UserFactory,
 )
+from tests.html_forms import post_form
 from themes.models import Saving
 
 TODAY = date(2022, 10, 15)
@@ -470,6 +471,25 @@ def test_revised_due_date_added_in_the_admin_is_kept_with_its_reason(plan_admin_
     assert update.revised_due_reason == "The partner agency asked for more time."
     listed = plan_admin_client.get(reverse("admin:actions_action_changelist")).content.decode()
     assert "10 Oct 2022 (revised; the plan said 31 Mar 2023)" in unescape(listed)
+
+
+@pytest.mark.django_db
+def test_the_same_progress_update_form_sent_twice_records_one_update(plan_admin_client, action):
+    url = reverse("admin:actions_progressupdate_add")
+    form = post_form(plan_admin_client.get(url, {"action": action.pk}).content.decode())
+    form.update(update_form(action))
+
+    first = plan_admin_client.post(url, form)
+    again = plan_admin_client.post(url, form)
+
+    assert first.status_code == 302
+    assert ProgressUpdate.objects.count() == 1
+    assert again.status_code == 200
+    assert (
+        "This form has already been saved: the update “In progress on 01 Oct 2022” is in the "
+        f"progress history of “{action}”. To record another update, start a new form."
+        in unescape(again.content.decode())
+    )
 
 
 @pytest.mark.django_db
