@@ -133,7 +133,9 @@ def _csv_rows(data):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    rows = [[value.strip() for value in row] for row in csv.reader(io.StringIO(text))]
+    # newline="" lets the csv module end lines as spreadsheets do: "\r\n", "\n", or "\r"
+    # alone (Excel for Mac's "CSV (Macintosh)"), keeping line breaks inside a cell.
+    rows = [[value.strip() for value in row] for row in csv.reader(io.StringIO(text, newline=""))]
     problems = [
         f"Row {number}, column {index + 1}: {quoted(value)} looks like a formula. Formulas "
         "are never run: type the text itself (or start it with an apostrophe)."

@@ -1,6 +1,7 @@
 """Officers' updates by spreadsheet: download their actions, fill rows, upload, check,
 record; every row checked by the update rules, all recorded or none."""
 
+import csv
 import io
 import re
 
@@ -438,3 +439,36 @@ def test_an_implausible_revised_due_date_is_named_with_its_row(officer, typed, s
         f"Revised due date: “{typed}”: The revised due date “{shown}” is outside the dates "
         "this service answers for: enter a date between 1 January 1900 and 31 December 2999."
     )
+
+
+def as_csv(data, rows, line_end="\r\n"):
+    """The downloaded workbook, with `rows` filled in as fill() does, saved as a CSV whose
+    lines end with `line_end`."""
+    filled, where = fill(data, rows)
+    sheet = load_workbook(io.BytesIO(filled)).worksheets[0]
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator=line_end, quoting=csv.QUOTE_ALL)
+    for values in sheet.iter_rows(values_only=True):
+        writer.writerow(["" if value is None else value for value in values])
+    return output.getvalue().encode("utf-8-sig"), where
+
+
+def upload_csv(client, data):
+    return client.post(
+        reverse("imports:updates_upload"), {"file": SimpleUploadedFile("mine.csv", data)}
+    )
+
+
+def test_a_csv_saved_with_mac_line_endings_is_read(client, officer):
+    # Excel for Mac's "CSV (Macintosh)" ends each line with a carriage return alone.
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    update = {"Status": "In progress", "RAG": "Green", WORKING_WELL: "Two\nlines."}
+    data, _ = as_csv(download, {action("5.3").pk: update}, line_end="\r")
+
+    response = upload_csv(client, data)
+
+    record = PlanImport.objects.get()
+    assert response["Location"] == reverse("imports:updates_preview", args=[record.key])
+    assert record_upload(client, response["Location"]).status_code == 302
+    assert action("5.3").progress_updates.get(entered_by=officer).working_well == "Two\nlines."
