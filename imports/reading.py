@@ -135,7 +135,20 @@ def _csv_rows(data):
         text = data.decode("cp1252", errors="replace")
     # newline="" lets the csv module end lines as spreadsheets do: "\r\n", "\n", or "\r"
     # alone (Excel for Mac's "CSV (Macintosh)"), keeping line breaks inside a cell.
-    rows = [[value.strip() for value in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append([value.strip() for value in row])
+    except csv.Error as error:
+        # The one thing the csv module refuses in text read this way: a cell longer than
+        # csv.field_size_limit(), far longer than any column takes.
+        raise FileProblems(
+            [
+                f"Row {len(rows) + 1}: a cell holds more than {csv.field_size_limit():,} "
+                "characters, far more than any column takes. Shorten it (or check the row "
+                "was not run together with the rows after it by an unclosed quotation mark)."
+            ]
+        ) from error
     problems = [
         f"Row {number}, column {index + 1}: {quoted(value)} looks like a formula. Formulas "
         "are never run: type the text itself (or start it with an apostrophe)."

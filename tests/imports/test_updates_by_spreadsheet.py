@@ -472,3 +472,20 @@ def test_a_csv_saved_with_mac_line_endings_is_read(client, officer):
     assert response["Location"] == reverse("imports:updates_preview", args=[record.key])
     assert record_upload(client, response["Location"]).status_code == 302
     assert action("5.3").progress_updates.get(entered_by=officer).working_well == "Two\nlines."
+
+
+def test_a_csv_cell_too_long_to_read_is_named_not_a_server_error(client, officer):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    # Longer than a workbook's cell holds: typed into the CSV itself.
+    data, where = as_csv(download, {action("5.3").pk: {"Status": "Complete", "Evidence": "…"}})
+    data = data.replace("…".encode(), b"x" * 200_000)
+
+    response = upload_csv(client, data)
+
+    assert response.status_code == 400
+    assert (
+        f"Row {where[action('5.3').pk]}: a cell holds more than 131,072 characters, far more "
+        "than any column takes."
+    ) in response.content.decode()
+    assert not PlanImport.objects.exists()
