@@ -261,6 +261,12 @@ WARNING_WINDOW_DAYS = int(os.environ.get("WARNING_WINDOW_DAYS", "30"))
 
 # The largest spreadsheet a person may import, in bytes (10,000 actions fit in 2 MB).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5_000_000)))
+# The most an .xlsx may unpack to (an .xlsx is a zip), as reading holds all of it in
+# memory, about ten times over: workbooks unpack to two to six times their size (10,000
+# actions to about 8 MB), a "zip bomb" to hundreds or thousands of times.
+IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(5 * IMPORT_MAX_BYTES))
+)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

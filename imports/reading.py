@@ -80,7 +80,28 @@ def _sheet(workbook, columns):
     return workbook.worksheets[0]
 
 
+def _unpacked_size(data):
+    """The bytes an .xlsx's parts unpack to, as its zip directory says (reading a part stops
+    there, and a part that says less than it holds reads as damaged); None if the file is
+    not a zip at all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def _xlsx_rows(data, columns):
+    unpacked = _unpacked_size(data)
+    if unpacked is not None and unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise FileProblems(
+            [
+                f"The workbook unpacks to {unpacked / 1_000_000:,.1f} MB, more than the "
+                f"{settings.IMPORT_MAX_UNPACKED_BYTES / 1_000_000:g} MB we read: a workbook "
+                "of its size holds far less. It may hold thousands of empty rows that have "
+                "formatting: delete the rows below your last one, or save it as CSV."
+            ]
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

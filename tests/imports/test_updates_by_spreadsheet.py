@@ -4,11 +4,13 @@ record; every row checked by the update rules, all recorded or none."""
 import csv
 import io
 import re
+import zipfile
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -487,5 +489,45 @@ def test_a_csv_cell_too_long_to_read_is_named_not_a_server_error(client, officer
     assert (
         f"Row {where[action('5.3').pk]}: a cell holds more than 131,072 characters, far more "
         "than any column takes."
+    ) in response.content.decode()
+    assert not PlanImport.objects.exists()
+
+
+def zip_bomb(data, unpacked):
+    """The workbook with its first sheet swapped for one that unpacks to `unpacked` bytes
+    of rows and packs to a few kilobytes."""
+    row = "".join(f'<c t="inlineStr"><is><t>{"a" * 10}</t></is></c>' for _ in range(10))
+    rows = f"<row>{row}</row>" * (unpacked // (len(row) + 11))
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        f'.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    )
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for part in source.infolist():
+            body = source.read(part)
+            bomb.writestr(part.filename, sheet if part.filename.endswith("sheet1.xml") else body)
+    return output.getvalue()
+
+
+@override_settings(IMPORT_MAX_UNPACKED_BYTES=2_000_000)
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused_unread(
+    client, officer, monkeypatch
+):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    data = zip_bomb(download, 3_000_000)
+    assert len(data) < 50_000
+    # Unread: openpyxl would hold every cell in memory.
+    monkeypatch.setattr("imports.reading.load_workbook", None)
+
+    response = upload(client, data)
+
+    assert response.status_code == 400
+    assert (
+        "The workbook unpacks to 3.0 MB, more than the 2 MB we read"
     ) in response.content.decode()
     assert not PlanImport.objects.exists()
