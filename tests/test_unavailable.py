@@ -93,3 +93,22 @@ def test_a_bad_request_gets_a_styled_page_saying_how_to_check_an_update(client):
     assert "Sorry, we could not accept that" in page
     assert "open the action" in page.lower()
     assert "application.css" in page
+
+
+def test_a_form_that_fails_its_security_check_gets_a_page_saying_what_to_do(db):
+    # Opened before the officer signed in again in another tab: its token is out of date.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    client.cookies["csrftoken"] = "a" * 32
+
+    response = client.post(
+        reverse("actions:record_update", args=[1]), {"csrfmiddlewaretoken": "b" * 32}
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form was not sent" in page
+    assert "Nothing was saved." in page
+    assert "Use your browser’s Back button to return to the form." in page
+    assert "It may have been saved" not in page
+    assert "application.css" in page
