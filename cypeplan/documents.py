@@ -23,11 +23,15 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
+
+from .links import web_address_pieces
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -67,6 +71,16 @@ def _page_number_field(paragraph):
             element.set(qn("xml:space"), "preserve")
             element.text = text
         run._r.append(element)
+
+
+def _hyperlink(paragraph, address):
+    """`address` as a link at the end of `paragraph`, reading as itself."""
+    relationship = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship)
+    run = paragraph.add_run(address, style="Hyperlink")
+    link.append(run._r)
+    paragraph._p.append(link)
 
 
 class CommitteePaper:
@@ -155,6 +169,10 @@ class CommitteePaper:
             styles[name].font.italic = False
             styles[name].font.bold = True
             styles[name].paragraph_format.keep_with_next = True
+        # Word's own name for the look of a link: blue and underlined.
+        hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        hyperlink.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+        hyperlink.font.underline = True
 
     def _page(self, landscape, running_header):
         section = self.document.sections[0]
@@ -244,10 +262,11 @@ class CommitteePaper:
 
     # --- Tables ------------------------------------------------------------------------
 
-    def table(self, columns, rows, *, caption="", widths=None):
+    def table(self, columns, rows, *, caption="", widths=None, linked_columns=()):
         """A data table in Word's Table Grid style: a numbered caption above ("Table 2:
         Overdue actions"), a bold header row that repeats on every page, rows that never
-        split. `widths` are relative column widths, scaled to the text width."""
+        split. `widths` are relative column widths, scaled to the text width; the web
+        addresses in the `linked_columns` (indexes) are links."""
         if caption:
             self.table_number += 1
             self.document.add_paragraph(f"Table {self.table_number}: {caption}", style="Caption")
@@ -274,22 +293,27 @@ class CommitteePaper:
             # add_row gives each cell its column's width.
             row = table.add_row()
             _keep_row_whole(row)
-            for cell, value in zip(row.cells, values, strict=True):
-                self._fill(cell, value)
+            for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                self._fill(cell, value, links=index in linked_columns)
         # Space after a table, so the next heading isn't jammed against it.
         self.document.add_paragraph()
         return table
 
     @staticmethod
-    def _fill(cell, value):
-        """Text into a cell, a line break for each newline (Word ignores bare newlines)."""
+    def _fill(cell, value, *, links=False):
+        """Text into a cell, a line break for each newline (Word ignores bare newlines);
+        with `links`, each http or https web address in it a link."""
         paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.space_after = Pt(2)
         lines = str(value if value is not None else "").splitlines() or [""]
-        run = paragraph.add_run(lines[0])
-        for line in lines[1:]:
-            run.add_break()
-            run = paragraph.add_run(line)
+        for number, line in enumerate(lines):
+            if number:
+                paragraph.add_run().add_break()
+            for words, address in web_address_pieces(line) if links else [(line, "")]:
+                if address:
+                    _hyperlink(paragraph, address)
+                else:
+                    paragraph.add_run(words)
 
     # --- Out ----------------------------------------------------------------------
 

@@ -27,7 +27,9 @@ from themes.periods import Quarter
 # 2: an action without a reference is named by its words, in the lead table and as each
 #    table row's heading; a completion without evidence says so; a plan's first report
 #    says there is nothing earlier to compare with.
-WORDING = 2
+# 3: the http and https web addresses in an Evidence column are links (on the page, in the
+#    Word file and in the PDF).
+WORDING = 3
 
 # The headline counts in the order the summary lists them: (key in counts(), words).
 # The keys are those ActionQuerySet.counts() gives (the first four after the total add up
@@ -96,6 +98,8 @@ class Table:
     widths: list
     # A second shape of its kind, for the styles: "without-refs".
     variant: str = ""
+    # The columns (by index) whose web addresses are links.
+    linked_columns: tuple = ()
 
 
 # --- A position in words, for the tables --------------------------------------------
@@ -440,6 +444,7 @@ class ReportContent:
                         for entry in entries
                     ],
                     [1.5, 6, 3, 3.5, 5],
+                    linked_columns=self._evidence_linked(4) if name == "completions" else (),
                 )
             )
             for name, heading, entries in self.changes.sections()
@@ -473,9 +478,14 @@ class ReportContent:
                     for p in group
                 ],
                 [6, 4, 5, 5, 4],
+                linked_columns=self._evidence_linked(4),
             )
             for index, (name, group) in enumerate(self.exceptions_by_theme, start=1)
         ]
+
+    def _evidence_linked(self, column):
+        """An Evidence `column`'s web addresses are links, except in the first two wordings."""
+        return (column,) if self.wording > 2 else ()
 
     @cached_property
     def lead_table(self):
@@ -554,6 +564,7 @@ class ReportContent:
             rows=[row[1:] for row in table.rows],
             widths=[table.widths[0] + table.widths[1], *table.widths[2:]],
             variant="without-refs",
+            linked_columns=tuple(column - 1 for column in table.linked_columns),
         )
 
     # --- Every action -------------------------------------------------------------------

@@ -64,7 +64,13 @@ def report_docx(report):
 
 
 def _table(paper, table):
-    paper.table(table.columns, table.rows, caption=table.caption, widths=table.widths)
+    paper.table(
+        table.columns,
+        table.rows,
+        caption=table.caption,
+        widths=table.widths,
+        linked_columns=table.linked_columns,
+    )
 
 
 # --- PDF ---------------------------------------------------------------------------
@@ -126,8 +132,8 @@ def _static_fetcher():
 def report_pdf(report):
     """The report as a tagged PDF (PDF/UA-1): the page's title and sections with its print
     styles, with the document's title and language, and text that can be selected. Made
-    without a request (a command can make it too): the page holds no link, and its
-    stylesheet is read from disk (_static_fetcher)."""
+    without a request (a command can make it too): its only links are the evidence's web
+    addresses, and its stylesheet is read from disk (_static_fetcher)."""
     from weasyprint import CSS, HTML
 
     html = render_to_string("reports/report_document.html", {"report": report})

@@ -2,6 +2,7 @@
 
 - `govuk_date`: dates as GOV.UK writes them ("31 March 2023").
 - `shortened`: Django's truncatechars, quick for text that already fits.
+- `web_links`: text with its line breaks, each http or https web address in it a link.
 - `rag_tag`: the RAG or status tag, always as a word (templates/includes/rag_tag.html).
 - `elided_pages`: the page numbers for GOV.UK pagination, with gaps.
 - `service_navigation`: the header's navigation, with the current section marked.
@@ -30,15 +31,16 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, normalize_newlines
 from django.utils.translation import get_language
 
 from actions import hooks
 from actions.late_entries import About
 from actions.models import FINISHED, RAG, ProgressUpdate, Status, rag_words
 from actions.positions import POSITION_WORDS
+from cypeplan.links import web_address_pieces
 
 register = template.Library()
 
@@ -76,6 +78,26 @@ def shortened(value, length):
     if length > 0 and len(text) <= length:
         return text
     return Truncator(value).chars(length)
+
+
+@register.filter(is_safe=True)
+def web_links(value):
+    """`value` as linebreaksbr shows it, escaped, with each http or https web address in it
+    a link (the Word papers link the same ones: cypeplan.links)."""
+    html = []
+    for words, address in web_address_pieces(normalize_newlines(str(value))):
+        if address:
+            html.append(
+                format_html(
+                    '<a class="govuk-link app-web-address" href="{}" '
+                    'rel="noopener noreferrer">{}</a>',
+                    address,
+                    address,
+                )
+            )
+        else:
+            html.append(escape(words).replace("\n", "<br>"))
+    return mark_safe("".join(html))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -149,8 +149,8 @@ def first_report(unreferenced):
 
 @pytest.mark.django_db
 def test_a_report_is_published_in_the_current_wording_and_shown_in_it(first_report):
-    assert first_report.wording == WORDING == 2
-    assert report_content(first_report).wording == 2
+    assert first_report.wording == WORDING == 3
+    assert report_content(first_report).wording == 3
 
 
 @pytest.mark.django_db
