@@ -265,6 +265,26 @@ def test_action_page_shows_fields_steps_and_history_newest_first(real_plans, mem
     assert "Recorded in the published plan" in text
 
 
+def test_action_page_links_the_web_addresses_in_the_evidence_and_nothing_else(member):
+    # evidence_links as a fixture or an old row may hold it, without the form's check.
+    update = ProgressUpdateFactory(
+        evidence="Minutes at https://example.org/minutes?m=3&y=2021. Not javascript:alert(1)",
+        evidence_links="https://example.org/report\njavascript:alert(2)",
+    )
+
+    response = member.get(reverse("actions:detail", args=[update.action_id]))
+    html = response.content.decode()
+
+    assert re.findall(r'href="(https?:[^"]*)"', html) == [
+        "https://example.org/minutes?m=3&amp;y=2021",
+        "https://example.org/report",
+    ]
+    assert not re.search(r'href="\s*javascript', html)
+    text = page_text(response)
+    assert "Not javascript:alert(1)" in text
+    assert "javascript:alert(2)" in text
+
+
 def test_action_page_as_at_a_past_date_hides_later_updates(real_plans, member):
     response = member.get(reverse("actions:register"), {"q": "revised Early Help offer"})
     detail_url = re.search(r'href="(/actions/\d+/)"', response.content.decode()).group(1)

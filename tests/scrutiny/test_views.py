@@ -294,6 +294,26 @@ def test_the_buttons_show_only_to_those_who_may_use_them(client, people, item):
         assert ("Record the committee’s decision" in html) is decide, role
 
 
+def test_an_answers_evidence_links_its_web_addresses_and_nothing_else(client, people, item):
+    with on(date(2019, 3, 1)):
+        response_record(
+            item=item,
+            text="Sent",
+            considers_answered=True,
+            entered_by=None,
+            evidence="The board's papers: https://example.org/board?m=3&y=2019. Not data:,hi",
+            evidence_links="https://example.org/data",
+        )
+    sign_in(client, people, "member")
+
+    page = client.get(reverse("scrutiny:item", args=[item.pk])).content.decode()
+
+    assert 'href="https://example.org/board?m=3&amp;y=2019"' in page
+    assert 'href="https://example.org/data"' in page
+    assert "Not data:,hi" in page
+    assert 'href="data:' not in page
+
+
 # --- Forms: error states ------------------------------------------------------------
 
 
