@@ -1,6 +1,7 @@
 """What a page's "entered later" notice and the late-entries listing are about: one action,
-a theme, a lead's actions, a plan or every plan. A notice counts only the updates of the
-actions its page shows, so it never claims a change the page does not have."""
+a theme, a lead's actions, a plan or every plan. A notice counts only the updates and
+confirmed due dates of the actions its page shows, so it never claims a change the page
+does not have."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from django.db.models import Model, QuerySet
 
 from cypeplan.inputs import plain_number
 
-from .models import Action, Lead
+from .models import Action, DateConfirmation, Lead
 from .models.progress import ProgressUpdate
 
 
@@ -46,6 +47,9 @@ class About:
 
     def entered_late(self, as_at):
         return ProgressUpdate.objects.entered_late(as_at, actions=self.actions)
+
+    def confirmed_late(self, as_at):
+        return DateConfirmation.objects.entered_late(as_at, actions=self.actions)
 
 
 def about_in_link(params):

@@ -46,9 +46,9 @@ def dashboard_since_last_report(request, *, plan, as_at, counts, **context):
         for key, words in COUNT_WORDS
         if key in counts and key in report.counts
     ]
-    late_changes, late_count = [], 0
+    late_changes, late_count, late_confirmed = [], 0, 0
     if report.quarter_ends_on == as_at:
-        late_changes, late_count = changed_since_publication(report)
+        late_changes, late_count, late_confirmed = changed_since_publication(report)
     return render_to_string(
         "reports/dashboard_panel.html",
         {
@@ -58,6 +58,8 @@ def dashboard_since_last_report(request, *, plan, as_at, counts, **context):
             "at_quarter_end": report.quarter_ends_on == as_at,
             "late_changes": late_changes,
             "late_count": late_count,
+            "late_updates": late_count - late_confirmed,
+            "late_confirmed": late_confirmed,
         },
         request=request,
     )

@@ -5,7 +5,7 @@ the publish_quarterly_report command and the tests all call it.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from actions.changes import updates_in_period, what_changed
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, DateConfirmation, ProgressUpdate
 from actions.positions import Position, positions
 from themes.models import Plan
 from themes.periods import Quarter
@@ -264,49 +264,67 @@ def report_document_make(*, report, kind):
 @dataclass(frozen=True)
 class LateChange:
     """An action whose position as at the quarter end is no longer what was published,
-    because of updates entered after publication."""
+    because of updates entered or due dates confirmed after publication."""
 
     published: Position
     now: Position
     entries: list  # ProgressUpdate, oldest entry first
+    confirmations: list = field(default_factory=list)  # DateConfirmation, oldest first
 
 
 def changed_since_publication(report, frozen=None):
-    """The positions that updates entered after publication changed, each with the late
-    updates (who entered them and when). `frozen` are the report's published Positions if
-    the caller has them. A fixed number of queries: the late updates; then, only if there
-    are any, those actions' live positions."""
+    """The positions that updates entered, or due dates confirmed, after publication changed,
+    each with those later entries (who entered them and when); how many later entries there
+    are; and how many of them are confirmed due dates. `frozen` are the report's published
+    Positions if the caller has them. A fixed number of queries: the late updates; the late
+    confirmations; then, only if there are any, those actions' live positions."""
+    actions = report.positions.values("action_id")
     late = list(
         ProgressUpdate.objects.filter(
-            action_id__in=report.positions.values("action_id"),
+            action_id__in=actions,
             reported_on__lte=report.quarter_ends_on,
             entered_at__gt=report.published_at,
         )
         .select_related("entered_by")
         .order_by("entered_at", "pk")
     )
-    if not late:
-        return [], 0
-    by_action = {}
+    confirmed = list(
+        DateConfirmation.objects.entered_since(report.published_at)
+        .filter(action_id__in=actions)
+        .select_related("entered_by")
+        .order_by("entered_at", "pk")
+    )
+    if not late and not confirmed:
+        return [], 0, 0
+    by_action, confirmed_by_action = {}, {}
     for update in late:
         by_action.setdefault(update.action_id, []).append(update)
+    for confirmation in confirmed:
+        confirmed_by_action.setdefault(confirmation.action_id, []).append(confirmation)
     live = positions(
-        Action.objects.filter(pk__in=by_action), as_at=report.quarter_ends_on, known_at=None
+        Action.objects.filter(pk__in=by_action.keys() | confirmed_by_action.keys()),
+        as_at=report.quarter_ends_on,
+        known_at=None,
     )
     if frozen is None:
         frozen = [
             Position.from_dict(data)
-            for data in report.positions.filter(action_id__in=by_action).values_list(
-                "data", flat=True
-            )
+            for data in report.positions.filter(
+                action_id__in=by_action.keys() | confirmed_by_action.keys()
+            ).values_list("data", flat=True)
         ]
     published = {position.action_id: position for position in frozen}
     changes = [
-        LateChange(published[now.action_id], now, by_action[now.action_id])
+        LateChange(
+            published[now.action_id],
+            now,
+            by_action.get(now.action_id, []),
+            confirmed_by_action.get(now.action_id, []),
+        )
         for now in live
         if now.action_id in published and _differs(published[now.action_id], now)
     ]
-    return changes, len(late)
+    return changes, len(late) + len(confirmed), len(confirmed)
 
 
 # What a reader of the report would see change in a position.

@@ -83,7 +83,9 @@ def _published(pk):
 def report_detail(request, pk):
     report = _published(pk)
     content = report_content(report)
-    late_changes, late_count = changed_since_publication(report, frozen=content.positions)
+    late_changes, late_count, late_confirmed = changed_since_publication(
+        report, frozen=content.positions
+    )
     later_versions = list(
         QuarterlyReport.objects.filter(
             plan_id=report.plan_id,
@@ -99,6 +101,8 @@ def report_detail(request, pk):
             "published": report,
             "late_changes": late_changes,
             "late_count": late_count,
+            "late_updates": late_count - late_confirmed,
+            "late_confirmed": late_confirmed,
             "later_versions": later_versions,
             "nav_section": "reports",
         },

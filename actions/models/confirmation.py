@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from .action import Action, SubStep
+from .rules import end_of_day
 
 
 class DateConfirmationQuerySet(models.QuerySet):
@@ -18,6 +19,26 @@ class DateConfirmationQuerySet(models.QuerySet):
         earlier words no longer applies (DateConfirmation.gives_date_to, for one row).
         `action` and `words` may be OuterRefs. The SQL rule is rules._LatestConfirmed."""
         return self.filter(action=action, sub_step=None, timeframe_label=words)
+
+    def entered_since(self, moment, actions=None):
+        """Entered after `moment` and giving their action its date now (confirmed for the
+        action itself, for the words of its timeframe to be confirmed), of the `actions`
+        queryset or every plan's: a due date confirmed since `moment` moves the position as
+        at any day, so with_state(as_at) now differs from with_state(as_at, moment)."""
+        since = self.filter(
+            entered_at__gt=moment,
+            sub_step=None,
+            action__timeframe__to_be_confirmed=True,
+            timeframe_label=models.F("action__timeframe__label"),
+        )
+        return since if actions is None else since.filter(action__in=actions)
+
+    def entered_late(self, as_at, actions=None):
+        """entered_since the end of the `as_at` day: beside ProgressUpdate.entered_late, what
+        has changed the position as at `as_at` since the day itself."""
+        if as_at >= timezone.localdate():
+            return self.none()  # nothing is entered after today (and 31-12-9999 has no end)
+        return self.entered_since(end_of_day(as_at), actions=actions)
 
 
 class DateConfirmation(models.Model):

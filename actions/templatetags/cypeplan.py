@@ -38,7 +38,7 @@ from django.utils.translation import get_language
 
 from actions import hooks
 from actions.late_entries import About
-from actions.models import FINISHED, RAG, ProgressUpdate, Status, rag_words
+from actions.models import FINISHED, RAG, DateConfirmation, ProgressUpdate, Status, rag_words
 from actions.positions import POSITION_WORDS
 from cypeplan.links import web_address_pieces
 
@@ -469,24 +469,28 @@ def _page_about(context):
 @register.simple_tag(takes_context=True)
 def late_entries(context):
     """How many updates reporting on or before the page's past as-at date were entered after
-    that day (ProgressUpdate.entered_late) on the actions the page shows, with the link to
-    them; None when there are none or the page answers for today. One COUNT query, only on
-    a past date."""
+    that day (ProgressUpdate.entered_late), and how many due dates were confirmed after it
+    (DateConfirmation.entered_late), on the actions the page shows, with the link to them;
+    None when there are none or the page answers for today. Two COUNT queries, only on a
+    past date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
     about = _page_about(context)
-    late = (
-        about.entered_late(scope.as_at)
-        if about
-        else ProgressUpdate.objects.entered_late(scope.as_at)
-    )
-    count = late.count()
-    if not count:
+    if about:
+        late = about.entered_late(scope.as_at)
+        confirmed = about.confirmed_late(scope.as_at)
+    else:
+        late = ProgressUpdate.objects.entered_late(scope.as_at)
+        confirmed = DateConfirmation.objects.entered_late(scope.as_at)
+    count, confirmed_count = late.count(), confirmed.count()
+    if not count and not confirmed_count:
         return None
     query = {"as_at": scope.as_at.isoformat(), **(about.query if about else {})}
     return {
         "count": count,
+        "confirmed": confirmed_count,
+        "total": count + confirmed_count,
         "within": about.within if about else "",
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
     }

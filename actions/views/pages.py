@@ -16,7 +16,7 @@ from .. import hooks
 from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
 from ..late_entries import About, about_in_link
-from ..models import Action, Lead, ProgressUpdate, SubStep
+from ..models import Action, DateConfirmation, Lead, ProgressUpdate, SubStep
 from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable
 from .dashboards import ROWS_PER_PAGE
@@ -231,20 +231,26 @@ def theme_detail(request, pk):
 
 @reader_page
 def late_entries(request):
-    """The updates entered after the as-at date that report on or before it (of the action,
-    theme or lead in ?action=, ?theme= or ?lead=, or the plan in ?plan=, or of every plan):
-    why a past date's position now differs from that day's."""
+    """The updates entered after the as-at date that report on or before it, and the due dates
+    confirmed after it (of the action, theme or lead in ?action=, ?theme= or ?lead=, or the
+    plan in ?plan=, or of every plan): why a past date's position now differs from that
+    day's."""
     scope = Scope.from_request(request)
     about, about_error = about_in_link(request.GET)
     plan = scope.plan if request.GET.get("plan") and not scope.plan_error else None
     if about is None and plan is not None:
         about = About("plan", plan)
-    late = (
-        about.entered_late(scope.as_at)
-        if about
-        else ProgressUpdate.objects.entered_late(scope.as_at)
-    )
+    if about:
+        late = about.entered_late(scope.as_at)
+        confirmed = about.confirmed_late(scope.as_at)
+    else:
+        late = ProgressUpdate.objects.entered_late(scope.as_at)
+        confirmed = DateConfirmation.objects.entered_late(scope.as_at)
     updates = late.select_related("action__theme__plan", "entered_by").order_by(
+        "-entered_at", "-pk"
+    )
+    # Only an action whose date is to be confirmed has any: few, so not paged.
+    confirmations = confirmed.select_related("action__theme__plan", "entered_by").order_by(
         "-entered_at", "-pk"
     )
     page = Paginator(updates, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -257,6 +263,7 @@ def late_entries(request):
             "about_error": about_error,
             "updates": page,
             "page": page,
+            "confirmations": list(confirmations),
             "nav_section": "dashboard",
         },
     )

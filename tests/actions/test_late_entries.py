@@ -16,12 +16,14 @@ from django.db import connection
 from django.urls import reverse
 
 from actions import roles
-from actions.models import Action, ProgressUpdate, Status
+from actions.models import Action, DateConfirmation, ProgressUpdate, Status, Timeframe
 from actions.models.rules import end_of_day
+from actions.services import date_confirmation_record
 from tests.factories import (
     ActionFactory,
     PlanFactory,
     ProgressUpdateFactory,
+    SubStepFactory,
     ThemeFactory,
     UserFactory,
 )
@@ -366,10 +368,188 @@ def test_the_listing_runs_the_same_queries_however_many_updates(
     client.force_login(officer)
 
     # session, user, permissions x2, plans (Scope); COUNT for the paginator; a page of
-    # updates with their action, theme, plan and who entered them
-    with django_assert_num_queries(7):
+    # updates with their action, theme, plan and who entered them; the confirmed due dates
+    with django_assert_num_queries(8):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
 
     assert f"{count} updates entered later" in text(response)
+
+
+# Due dates confirmed later: a date to be confirmed, confirmed after the day, moves that
+# day's position as a back-dated update does (the action becomes overdue as at it).
+
+
+@pytest.fixture
+def to_confirm(plan, officer):
+    """An action of the plan whose timeframe (“31/09/22”, a day that does not exist) is to be
+    confirmed, and a plan administrator to confirm it."""
+    timeframe = Timeframe(label="31/09/22", to_be_confirmed=True)
+    timeframe.save()
+    action = ActionFactory(
+        theme=ThemeFactory(plan=plan),
+        reference="2.3",
+        description="Review supervision",
+        timeframe=timeframe,
+    )
+    admin = UserFactory(username="pat", first_name="Pat", last_name="Admin")
+    admin.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    return action, admin
+
+
+def confirmed(when, action, admin, confirmed_on=date(2022, 9, 29)):
+    with time_machine.travel(when, tick=False):
+        return date_confirmation_record(
+            action=action,
+            confirmed_on=confirmed_on,
+            reason="Head of Service: the plan meant 29 September.",
+            entered_by=admin,
+        )
+
+
+def test_a_due_date_confirmed_after_the_day_is_late_and_one_before_midnight_is_not(to_confirm):
+    action, admin = to_confirm
+    on_time = confirmed(at(2022, 9, 30, 23, 59, 59), action, admin, date(2022, 10, 31))
+    late = confirmed(at(2022, 10, 1, 0, 0, 1), action, admin)
+
+    assert list(DateConfirmation.objects.entered_late(AS_AT)) == [late]
+    assert on_time not in DateConfirmation.objects.entered_late(AS_AT)
+    # It is what separates the position now from that day's: overdue now, not then.
+    then = Action.objects.with_state(AS_AT, end_of_day(AS_AT)).get(pk=action.pk)
+    now = Action.objects.with_state(AS_AT).get(pk=action.pk)
+    assert (then.due_on, then.is_overdue) == (date(2022, 10, 31), False)
+    assert (now.due_on, now.is_overdue) == (date(2022, 9, 29), True)
+
+
+def test_only_a_confirmation_that_gives_the_action_its_date_now_is_late(to_confirm):
+    action, admin = to_confirm
+    step = SubStepFactory(action=action, position=1, timeframe=action.timeframe)
+    with time_machine.travel(at(2022, 10, 20), tick=False):
+        date_confirmation_record(
+            action=action,
+            sub_step=step,
+            confirmed_on=date(2022, 9, 1),
+            reason="The step's own date.",
+            entered_by=admin,
+        )
+    late = confirmed(at(2022, 10, 21), action, admin)
+    assert list(DateConfirmation.objects.entered_late(AS_AT)) == [late]
+
+    # Given other words since, the action no longer reads the date confirmed for the old.
+    action.timeframe = Timeframe.objects.create(label="December 2022")
+    action.save()
+    assert not DateConfirmation.objects.entered_late(AS_AT).exists()
+    assert not DateConfirmation.objects.entered_late(date(2022, 11, 15)).exists()
+
+
+@pytest.mark.parametrize(
+    "page, within",
+    [
+        (lambda a: reverse("actions:dashboard") + "?plan=cype&as_at=2022-09-30", "in this plan"),
+        (lambda a: reverse("actions:overdue") + "?plan=cype&as_at=2022-09-30", "in this plan"),
+        (
+            lambda a: reverse("actions:detail", args=[a.pk]) + "?as_at=2022-09-30",
+            "on this action",
+        ),
+        (
+            lambda a: reverse("actions:theme", args=[a.theme_id]) + "?as_at=2022-09-30",
+            "in this theme",
+        ),
+        (
+            lambda a: reverse("actions:lead", args=[a.lead_id]) + "?as_at=2022-09-30",
+            "on these actions",
+        ),
+    ],
+    ids=["dashboard", "overdue", "action", "theme", "lead"],
+)
+def test_pages_for_a_past_date_say_a_due_date_was_confirmed_after_it(
+    client, officer, to_confirm, page, within
+):
+    action, admin = to_confirm
+    confirmed(at(2022, 10, 20, 14, 5), action, admin)
+    client.force_login(officer)
+
+    shown = text(client.get(page(action)))
+
+    assert (
+        f"1 due date was confirmed after that day {within}. This position "
+        "includes it, so it has changed since 30 September 2022" in shown
+    )
+    assert "See what was entered later" in shown
+
+
+def test_the_notice_counts_updates_and_confirmed_dates_together(
+    client, officer, action, to_confirm
+):
+    confirmed(at(2022, 10, 20), *to_confirm)
+    entered(at(2022, 10, 21), action, AS_AT)
+    client.force_login(officer)
+
+    shown = text(client.get(reverse("actions:dashboard"), {"plan": "cype", "as_at": "2022-09-30"}))
+
+    assert (
+        "1 update reporting on or before 30 September 2022 was entered after that day in this "
+        "plan. 1 due date was confirmed after that day in this plan. This "
+        "position includes them" in shown
+    )
+
+
+def test_a_confirmation_on_another_action_or_before_the_day_says_nothing(
+    client, officer, action, to_confirm
+):
+    confirmed(at(2022, 9, 30, 17), *to_confirm)
+    client.force_login(officer)
+
+    mine = text(client.get(reverse("actions:detail", args=[action.pk]), {"as_at": "2022-09-30"}))
+    plans = text(client.get(reverse("actions:dashboard"), {"plan": "cype", "as_at": "2022-09-30"}))
+
+    assert "confirmed after that day" not in mine + plans
+
+
+def test_the_listing_names_the_confirmed_date_its_words_why_and_who_confirmed_it_when(
+    client, officer, to_confirm
+):
+    action, admin = to_confirm
+    confirmed(at(2022, 10, 20, 14, 5), action, admin)
+    client.force_login(officer)
+
+    page = text(
+        client.get(reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+
+    assert (
+        "Updates entered after 30 September 2022 that report on or before it, and due dates "
+        "confirmed since" in page
+    )
+    assert "1 due date confirmed later, most recently entered first" in page
+    assert (
+        "2.3 Review supervision 31/09/22 29 Sep 2022 Head of Service: the plan meant 29 "
+        "September. Pat Admin 20 Oct 2022, 14:05" in page
+    )
+    # No update was entered late, but the position did change: it is not what was shown.
+    assert "No update reporting on or before 30 September 2022 has been entered since" in page
+    assert "is what the tracker showed then" not in page
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_listing_runs_the_same_queries_however_many_dates_were_confirmed(
+    client, officer, plan, count, django_assert_num_queries
+):
+    timeframe = Timeframe(label="31/09/22", to_be_confirmed=True)
+    timeframe.save()
+    admin = UserFactory(username="pat")
+    theme = ThemeFactory(plan=plan)
+    for number in range(count):
+        one = ActionFactory(theme=theme, timeframe=timeframe)
+        confirmed(at(2022, 10, 20) + timedelta(minutes=number), one, admin)
+    client.force_login(officer)
+
+    # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
+    # so no page of them); every confirmation with its action, theme, plan and who entered it
+    with django_assert_num_queries(7):
+        response = client.get(
+            reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
+        )
+
+    assert f"{count} due dates confirmed later" in text(response)

@@ -5,7 +5,7 @@ Every page starts with the reader's four queries: session, user, the user's own
 permissions, their groups' permissions.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from actions import roles
 from actions.demo import demo_plan_generate
-from actions.models import Action, ProgressUpdate, Status
+from actions.models import Action, DateConfirmation, ProgressUpdate, Status, Timeframe
 from reports.services import quarterly_report_publish
 from tests.factories import UserFactory
 
@@ -30,10 +30,10 @@ PUBLISHED_AT = datetime(2025, 7, 3, 9, tzinfo=ZoneInfo("Europe/London"))
 # history row; the positions, in one statement run for each (executemany).
 PUBLISH = 17
 # Session, user, permissions x2; the report; its frozen positions; the updates entered
-# after publication; later versions.
-REPORT_PAGE = 8
-# ...and, when later updates exist, those actions' live positions (3).
-REPORT_PAGE_WITH_LATE_UPDATES = 11
+# after publication; the due dates confirmed after it; later versions.
+REPORT_PAGE = 9
+# ...and, when later updates or confirmed due dates exist, those actions' live positions (3).
+REPORT_PAGE_WITH_LATE_UPDATES = 12
 # Session, user, permissions x2; the report; its stored file (none yet); its frozen
 # positions; storing the file made from them (a savepoint, the insert, its release).
 DOWNLOAD = 10
@@ -107,10 +107,40 @@ def test_the_report_page_with_later_updates_runs_a_fixed_number_of_queries(
     assert "Positions changed by later entries" in response.content.decode()
 
 
+def test_the_report_page_with_dates_confirmed_later_runs_a_fixed_number_of_queries(
+    plan, reader, client, django_assert_num_queries
+):
+    # A tenth of the plan's dates to be confirmed when published, and confirmed since.
+    timeframe = Timeframe(label="31/09/24", to_be_confirmed=True)
+    timeframe.save()
+    actions = list(Action.objects.filter(theme__plan=plan).order_by("pk")[5::10])
+    Action.objects.filter(pk__in=[action.pk for action in actions]).update(timeframe=timeframe)
+    report = publish(plan)
+    admin = UserFactory(username="admin")
+    with time_machine.travel(PUBLISHED_AT + timedelta(days=30), tick=False):
+        DateConfirmation.objects.bulk_create(
+            DateConfirmation(
+                action=action,
+                timeframe_label="31/09/24",
+                confirmed_on=QUARTER_END - timedelta(days=1),
+                reason="Confirmed with the lead.",
+                entered_by=admin,
+            )
+            for action in actions
+        )
+    client.force_login(reader)
+
+    with django_assert_num_queries(REPORT_PAGE_WITH_LATE_UPDATES):
+        response = client.get(reverse("reports:detail", args=[report.pk]))
+
+    assert f"have changed {len(actions)} positions as at that date" in response.content.decode()
+
+
 # Session, user, permissions x2, plans; rag_by_theme() (counts and RAG by theme in one
-# grouped query, whose counts the panel reads too); late entries (the scope's notice); the
-# latest report; at the report's quarter end, the updates entered since.
-DASHBOARD_AFTER_A_REPORT = 9
+# grouped query, whose counts the panel reads too); late entries (the scope's notice: updates,
+# confirmed due dates); the latest report; at the report's quarter end, the updates entered
+# and the due dates confirmed since.
+DASHBOARD_AFTER_A_REPORT = 11
 
 
 def test_the_dashboards_report_panel_runs_a_fixed_number_of_queries(
