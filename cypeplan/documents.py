@@ -170,7 +170,7 @@ class CommitteePaper:
             styles[name].font.bold = True
             styles[name].paragraph_format.keep_with_next = True
         # Word's own name for the look of a link: blue and underlined.
-        hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
         hyperlink.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
         hyperlink.font.underline = True
 
