@@ -11,7 +11,7 @@ import time_machine
 from actions.models import Action, Status
 from reports.services import quarterly_report_publish
 from tests.browser.conftest import CYPE_PLAN, assert_no_axe_violations, screenshot, sign_in
-from tests.browser.test_phone_and_paper import WIDER_THAN_SCREEN
+from tests.browser.test_phone_and_paper import TABLES_CUT_OFF, WIDER_THAN_SCREEN
 from tests.factories import ProgressUpdateFactory
 from themes.models import Plan
 
@@ -119,6 +119,64 @@ def test_the_report_list_and_a_report_with_late_changes_fit_a_phone(page, report
         page.set_viewport_size({"width": 1280, "height": 900})
 
     assert problems == []
+
+
+# How each report table lays out its rows: as table rows, or as cards (display: block).
+ROW_DISPLAYS = """() => [...new Set([...document.querySelectorAll(".report-table tbody tr")]
+    .map((row) => getComputedStyle(row).display))]"""
+
+
+LABEL = """(cell) => {
+    const label = getComputedStyle(cell, "::before");
+    return [label.content, label.position];
+}"""
+
+
+def tables_on_a_phone(page, path):
+    """What is wrong with `path`'s tables at a phone's widths: a table running past the
+    screen's edge (scrolling sideways in its region), or the page wider than the screen.
+    Each row should be a card; at 1280 pixels and printed, rows stay table rows."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(path)
+    assert page.evaluate(ROW_DISPLAYS) == ["table-row"]
+    problems = []
+    for width in (390, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        problems += [f"{path} at {width}px: {p}" for p in page.evaluate(TABLES_CUT_OFF)]
+        problems += [f"{path} at {width}px: {p}" for p in page.evaluate(WIDER_THAN_SCREEN)]
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_TEXT_WIDTH_PX, "height": 1000})
+    assert page.evaluate(ROW_DISPLAYS) == ["table-row"]
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return problems
+
+
+def test_on_a_phone_each_row_of_a_published_reports_tables_is_a_card(page, report, scrutiny_member):
+    action = Action.objects.filter(theme__plan__slug=CYPE_PLAN).order_by("pk")[1]
+    # Entered after publication, reporting on a day in the quarter: a late change.
+    ProgressUpdateFactory(
+        action=action, reported_on=date(2022, 9, 29), status=Status.COMPLETE, evidence="Done"
+    )
+    sign_in(page, "councillor")
+
+    assert tables_on_a_phone(page, f"/reports/{report.pk}/") == []
+    # Each cell under its column's name, on a line of its own (the names are long).
+    page.set_viewport_size({"width": 390, "height": 900})
+    evidence = page.locator("#exceptions-theme-1 tbody tr").first.locator("td").last
+    assert evidence.evaluate(LABEL) == ['"Evidence"', "static"]
+    assert page.get_by_text("Positions changed by later entries").count() == 1
+    late = page.locator(".report-table--late tbody td").first
+    assert late.evaluate(LABEL) == ['"As published"', "static"]
+
+
+def test_on_a_phone_each_row_of_a_draft_reports_tables_is_a_card(page, report, administrator):
+    sign_in(page, "planadmin")
+
+    assert (
+        tables_on_a_phone(page, f"/reports/draft/?plan={CYPE_PLAN}&quarter_ends_on=2022-12-31")
+        == []
+    )
 
 
 def printed_sheets(page, tmp_path):
