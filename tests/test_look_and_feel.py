@@ -42,6 +42,7 @@ def officer(**fields):
 
 PASSWORD = "correct horse battery staple"
 BUILD = Path(settings.BASE_DIR) / "static" / "build"
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
 ROOT = Path(settings.BASE_DIR)
 
 # Things only gov.uk services may show: the crown (as SVG or image), the GOV.UK logo
@@ -662,6 +663,18 @@ def test_the_back_link_is_a_real_link():
     html = render_to_string("includes/back_link.html", {"href": "/actions/"})
 
     assert '<a href="/actions/" class="govuk-back-link">Back</a>' in html
+
+
+def test_every_back_link_is_the_one_include():
+    """A back link's markup (the link, and the landmark it sits in) is written once: each
+    page includes includes/back_link.html, so a change to it reaches every page."""
+    written_out = [
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if "govuk-back-link" in path.read_text() and path.name != "back_link.html"
+    ]
+
+    assert written_out == []
 
 
 # --- The build -------------------------------------------------------------------

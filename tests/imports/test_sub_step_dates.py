@@ -29,6 +29,24 @@ def step(db):
     return SubStepFactory(action=action, description="Audit the front door", timeframe=timeframe)
 
 
+def test_the_back_link_returns_to_the_list_the_date_is_in(client, step, administrator):
+    timeframe = Timeframe(label="31/09/21", to_be_confirmed=True)
+    timeframe.save()
+    action = ActionFactory(theme=step.action.theme, reference="1.2", timeframe=timeframe)
+    client.force_login(administrator)
+    data_quality = reverse("imports:data_quality")
+
+    for url, back in [
+        (reverse("imports:confirm_step_date", args=[step.pk]), "#steps-to-confirm"),
+        (reverse("imports:confirm_date", args=[action.pk]), "#to-confirm"),
+    ]:
+        html = client.get(url).content.decode()
+        assert (
+            f'<nav aria-label="Back"><a href="{data_quality}{back}" class="govuk-back-link">'
+            "Back to data quality</a></nav>"
+        ) in html
+
+
 def test_data_quality_lists_a_sub_steps_date_and_an_administrator_confirms_it(
     client, step, administrator
 ):
