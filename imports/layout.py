@@ -134,7 +134,8 @@ def plan_rows(plan):
         .order_by("theme__position", "theme__name", "position")
     )
     steps = {}
-    for step in SubStep.objects.filter(action__theme__plan=plan).select_related("timeframe"):
+    in_plan = SubStep.objects.in_plan().filter(action__theme__plan=plan)
+    for step in in_plan.select_related("timeframe"):
         steps.setdefault(step.action_id, []).append(step)
     rows = []
     for action in actions:

@@ -52,6 +52,8 @@ INITIALS = re.compile(r"^[A-Z]{2,4}$")
 NAMED = re.compile(r"^(?P<name>.+?)\s*\((?P<initials>[A-Z]{2,4})\)$")
 # Positions out of the way while actions swap places (a theme's positions are unique).
 PARKING = 32767
+# Steps an import left out but kept (a person confirmed their date) sit after this position.
+LEFT_OUT_STEPS = 10000
 # What a plan's short name may hold: it is the plan's part of its web addresses.
 WEB_ADDRESS = re.compile(r"[-a-zA-Z0-9_]+")
 # How alike (difflib's ratio, 0 to 1) a row's words and an action's must be for the row to
@@ -540,7 +542,8 @@ def compare(rows, *, plan_slug=""):
     steps_now = {}
     if plan is not None:
         for step in (
-            SubStep.objects.filter(action__theme__plan=plan)
+            SubStep.objects.in_plan()
+            .filter(action__theme__plan=plan)
             .select_related("timeframe")
             .order_by("position")
         ):
@@ -560,6 +563,11 @@ def compare(rows, *, plan_slug=""):
             action__theme__plan=plan
         ).select_related("entered_by"):
             confirmations.setdefault(confirmation.action_id, []).append(confirmation)
+    step_confirmations = {}
+    for each in confirmations.values():
+        for confirmation in each:
+            if confirmation.sub_step_id:
+                step_confirmations.setdefault(confirmation.sub_step_id, confirmation)
     by_key, by_words = {}, {}
     for action in actions_now.values():
         by_key.setdefault((action.theme.name, action.reference or f"#{action.position}"), action)
@@ -686,6 +694,14 @@ def compare(rows, *, plan_slug=""):
                 if before[key] != after[key]
             ]
             entry.update(action="change" if changes else "same", changes=changes, id=now.pk)
+            _, left_out = match_steps(steps_now.get(now.pk, []), action.steps)
+            kept_steps = [
+                _step_kept(step, confirmed)
+                for step in left_out
+                if (confirmed := step_confirmations.get(step.pk))
+            ]
+            if kept_steps:
+                entry["steps_kept"] = kept_steps
             if before["timeframe"] != after["timeframe"]:
                 lapsing = _applying_confirmation(confirmations.get(now.pk, []), now)
                 if lapsing is not None:
@@ -757,6 +773,43 @@ def compare(rows, *, plan_slug=""):
         or preview["theme_counts"]["change"]
     )
     return preview
+
+
+def match_steps(now, wanted):
+    """Which of an action's steps now (`now`, in order) each step in the file is (`wanted`:
+    [(description, timeframe words)], in order): the one with the same words, else the
+    next one left, in order, so a reworded step stays itself and the step left out is
+    the one whose words are gone. Returns ([(position, step or None for a new one,
+    description, timeframe words)], the steps now that the file leaves out)."""
+    chosen, taken = [None] * len(wanted), set()
+    for index, (description, _) in enumerate(wanted):
+        for step in now:
+            if step.pk not in taken and step.description == description:
+                chosen[index] = step
+                taken.add(step.pk)
+                break
+    rest = [step for step in now if step.pk not in taken]
+    for index in range(len(wanted)):
+        if chosen[index] is None and rest:
+            chosen[index] = rest.pop(0)
+    pairs = [
+        (position, step, description, label)
+        for position, (step, (description, label)) in enumerate(
+            zip(chosen, wanted, strict=True), start=1
+        )
+    ]
+    return pairs, rest
+
+
+def _step_kept(step, confirmation):
+    person = confirmation.entered_by
+    return (
+        f"Its sub-step {quoted(step.description[:100])} is not in the file: it is kept, "
+        "marked as no longer in the plan, rather than deleted, as its date was confirmed "
+        f"({confirmation.confirmed_on:%-d %B %Y}, confirmed by "
+        f"{person.get_full_name() or person.username} on "
+        f"{timezone.localtime(confirmation.entered_at):%-d %B %Y})."
+    )
 
 
 def _applying_confirmation(confirmations, action):
@@ -1033,7 +1086,7 @@ def plan_import_write(*, preview, user, file_name):
         batch_size=1000,
     )
 
-    _write_steps(steps, timeframes)
+    _write_steps(steps, timeframes, today)
 
     for action_id in to_close:
         ProgressUpdate.objects.create(
@@ -1057,16 +1110,27 @@ def _theme_position(themes, position):
     return position
 
 
-def _write_steps(steps, timeframes):
+def _write_steps(steps, timeframes, today):
+    """Each changed action's steps as the file has them (match_steps says which is which).
+    A step left out is deleted, unless a person confirmed its date: then it is kept, marked
+    as no longer in the plan, and moved after the plan's steps (from LEFT_OUT_STEPS)."""
     action_ids = [pk for pk, _ in steps]
-    now = {}
-    for step in SubStep.objects.filter(action_id__in=action_ids):
-        now[step.action_id, step.position] = step
-    create, update, remove = [], [], []
+    confirmed = set(
+        DateConfirmation.objects.filter(action_id__in=action_ids).values_list(
+            "sub_step_id", flat=True
+        )
+    )
+    now, last_left = {}, {}
+    for step in SubStep.objects.filter(action_id__in=action_ids).order_by("position"):
+        if step.left_plan_on is None:
+            now.setdefault(step.action_id, []).append(step)
+        else:
+            last_left[step.action_id] = max(last_left.get(step.action_id, 0), step.position)
+    create, changed, leaving, remove = [], [], [], []
     for (pk, _), wanted in steps.items():
-        for position, (description, label) in enumerate(wanted, start=1):
+        pairs, left_out = match_steps(now.get(pk, []), wanted)
+        for position, step, description, label in pairs:
             timeframe = timeframes.get(label) if label else None
-            step = now.pop((pk, position), None)
             if step is None:
                 create.append(
                     SubStep(
@@ -1076,15 +1140,36 @@ def _write_steps(steps, timeframes):
                         timeframe=timeframe,
                     )
                 )
-            elif step.description != description or step.timeframe_id != (
-                timeframe.pk if timeframe else None
+            elif (step.position, step.description, step.timeframe_id) != (
+                position,
+                description,
+                timeframe.pk if timeframe else None,
             ):
-                step.description, step.timeframe = description, timeframe
-                update.append(step)
-    remove = [step.pk for step in now.values()]
+                step.position, step.description, step.timeframe = position, description, timeframe
+                changed.append(step)
+        for step in left_out:
+            if step.pk in confirmed:
+                last_left[pk] = max(last_left.get(pk, 0), LEFT_OUT_STEPS) + 1
+                step.position, step.left_plan_on = last_left[pk], today
+                leaving.append(step)
+            else:
+                remove.append(step.pk)
     if remove:
         SubStep.objects.filter(pk__in=remove).delete()
+    moving = leaving + changed
+    if moving:
+        # Out of each other's way first: an action's steps each have their own position.
+        finals = [step.position for step in moving]
+        for offset, step in enumerate(moving):
+            step.position = PARKING - offset
+        SubStep.objects.bulk_update(moving, ["position"], batch_size=500)
+        for step, final in zip(moving, finals, strict=True):
+            step.position = final
+    if leaving:
+        bulk_update_with_history(leaving, SubStep, ["position", "left_plan_on"], batch_size=500)
+    if changed:
+        bulk_update_with_history(
+            changed, SubStep, ["position", "description", "timeframe"], batch_size=500
+        )
     if create:
         bulk_create_with_history(create, SubStep, batch_size=500)
-    if update:
-        bulk_update_with_history(update, SubStep, ["description", "timeframe"], batch_size=500)

@@ -50,7 +50,8 @@ def data_quality(*, as_at):
             actions.filter(timeframe__to_be_confirmed=True).exclude(Exists(confirmed))
         ),
         "steps_to_confirm": _limited(
-            SubStep.objects.filter(timeframe__to_be_confirmed=True)
+            SubStep.objects.in_plan()
+            .filter(timeframe__to_be_confirmed=True)
             .exclude(Exists(step_confirmed))
             .select_related("action__theme__plan", "timeframe")
             .order_by(

@@ -55,6 +55,7 @@ def _summary(preview):
                             "details",
                             "kept_because",
                             "confirmation_lapses",
+                            "steps_kept",
                         )
                         if key in entry
                     }

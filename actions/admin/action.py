@@ -53,7 +53,8 @@ class SubStepInline(admin.TabularInline):
     model = SubStep
     form = SubStepForm
     formset = LabelledInlineFormSet
-    fields = ["position", "description", "timeframe_label"]
+    fields = ["position", "description", "timeframe_label", "left_plan_on"]
+    readonly_fields = ["left_plan_on"]
     extra = 0
 
     def get_queryset(self, request):
@@ -292,12 +293,13 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(SubStep)
 class SubStepAdmin(SimpleHistoryAdmin):
-    list_display = ["short_description", "action", "position", "timeframe"]
+    list_display = ["short_description", "action", "position", "timeframe", "left_plan_on"]
     list_select_related = ["action", "timeframe"]
     search_fields = ["description", "action__reference", "action__description"]
     autocomplete_fields = ["action"]
     form = SubStepForm
-    fields = ["action", "position", "description", "timeframe_label"]
+    fields = ["action", "position", "description", "timeframe_label", "left_plan_on"]
+    readonly_fields = ["left_plan_on"]
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

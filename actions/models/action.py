@@ -168,6 +168,11 @@ class SubStepQuerySet(models.QuerySet):
             position=position,
         )
 
+    def in_plan(self):
+        """Steps the plan has now: not those an import left out, kept only because a
+        person confirmed their date (left_plan_on)."""
+        return self.filter(left_plan_on=None)
+
 
 class SubStep(models.Model):
     """A step within an action that the plan gives its own line, and often its own date."""
@@ -177,6 +182,13 @@ class SubStep(models.Model):
     description = models.TextField()
     timeframe = models.ForeignKey(
         Timeframe, on_delete=models.PROTECT, null=True, blank=True, related_name="sub_steps"
+    )
+    left_plan_on = models.DateField(
+        "left out of the plan on",
+        null=True,
+        blank=True,
+        help_text="The day an import of the plan left this step out. It is kept, not "
+        "deleted, because a person confirmed its date: who, when and why stay on record.",
     )
     history = HistoricalRecords()
 
