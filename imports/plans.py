@@ -864,8 +864,8 @@ def _comparable(words):
 
 def _new_dates_to_confirm(proposal, matches, steps_now):
     """The dates to confirm this import would bring in. One the plan already has, on the
-    same action (or sub-step) with the same words, is not new: importing the plan's own
-    file again asks nothing."""
+    same action (or sub-step, as match_steps pairs them) with the same words, is not new:
+    importing the plan's own file again asks nothing."""
     already = set()
     for index, action in enumerate(proposal.actions):
         now = matches.get(index)
@@ -873,9 +873,9 @@ def _new_dates_to_confirm(proposal, matches, steps_now):
             continue
         if now.timeframe.label == action.timeframe:
             already.add((action.row, HEADERS["timeframe"]))
-        steps = steps_now.get(now.pk, [])
-        for step, row, (_, label) in zip(steps, action.step_rows, action.steps, strict=False):
-            if step.timeframe and step.timeframe.label == label:
+        pairs, _ = match_steps(steps_now.get(now.pk, []), action.steps)
+        for (_, step, _, label), row in zip(pairs, action.step_rows, strict=False):
+            if step and step.timeframe and step.timeframe.label == label:
                 already.add((row, HEADERS["sub_step_timeframe"]))
     return [item for item in proposal.unreadable if (item["row"], item["column"]) not in already]
 

@@ -232,6 +232,8 @@ def test_a_sub_step_with_a_confirmed_date_left_out_of_an_import_is_kept_not_dele
         "confirmed by Pat Admin on 10 January 2023)."
     )
     assert entry_for(record, action)["steps_kept"] == [said]
+    # The third step's date, confirmed already, is not asked about again.
+    assert record.preview["dates_to_confirm"] == []
     assert said in html.unescape(page)
     # Both confirmations are still on record, each with its own step.
     assert sorted(
