@@ -63,15 +63,20 @@ def _shown_start(text):
     return ""
 
 
-def inert(value):
-    """A cell value a spreadsheet will show as text rather than run: text that starts,
-    after any spaces, tabs, line breaks or invisible characters, with a formula sign
-    gets a leading apostrophe, as does text starting with a tab or carriage return."""
+def looks_like_formula(value):
+    """Whether a spreadsheet might run this text: it starts, after any spaces, tabs, line
+    breaks or invisible characters, with a formula sign, or starts with a tab or carriage
+    return."""
     if not isinstance(value, str) or not value or value[0].isalnum():
-        return value
-    if value[0] in "\t\r" or _shown_start(value).startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+        return False
+    return value[0] in "\t\r" or _shown_start(value).startswith(FORMULA_STARTS)
+
+
+def inert(value):
+    """A CSV cell value a spreadsheet will show as text rather than run: text that looks
+    like a formula gets a leading apostrophe, as OWASP advises (a CSV can't mark a cell
+    as text any other way)."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def cut_marker(length):
@@ -272,6 +277,10 @@ def xlsx_response(context, columns, rows, filename):
     header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     day = workbook.add_format({"num_format": "d mmm yyyy"})
     moment = workbook.add_format({"num_format": "d mmm yyyy hh:mm"})
+    # A text cell is never a formula, so its words go in exactly as written; text that
+    # looks like one is also marked as text (Excel's quote prefix, an apostrophe it shows
+    # only while editing), so editing the cell doesn't turn it into one.
+    as_text = workbook.add_format({"quote_prefix": True})
     about = workbook.add_worksheet("About")
     sheet = workbook.add_worksheet(_sheet_name(context.title))
 
@@ -292,9 +301,11 @@ def xlsx_response(context, columns, rows, filename):
             elif column.kind == "number":
                 sheet.write_number(row_number, index, value)
             else:
-                text, was_cut = fit_cell(inert(str(value)))
+                text, was_cut = fit_cell(str(value))
                 cut_cells += was_cut
-                sheet.write_string(row_number, index, text)
+                sheet.write_string(
+                    row_number, index, text, as_text if looks_like_formula(text) else None
+                )
     sheet.autofilter(0, 0, row_number, len(columns) - 1)
 
     about.set_column(0, 0, 18)
@@ -316,7 +327,9 @@ def xlsx_response(context, columns, rows, filename):
         elif isinstance(value, int):
             about.write_number(number, 1, value)
         else:
-            about.write_string(number, 1, fit_cell(inert(value))[0])
+            about.write_string(
+                number, 1, fit_cell(value)[0], as_text if looks_like_formula(value) else None
+            )
     workbook.close()
     file.seek(0)
     return FileResponse(

@@ -15,7 +15,13 @@ from openpyxl.utils import get_column_letter
 from actions.downloads import CELL_LIMIT
 from actions.models import RAG, Action, Status
 from tests.actions.test_views import IMPROVEMENT_PLAN
-from tests.factories import ActionFactory, LeadFactory, ProgressUpdateFactory
+from tests.factories import (
+    ActionFactory,
+    LeadFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ThemeFactory,
+)
 
 IMPROVEMENT_PLAN_NAME = "Children's Continuous Improvement Plan 2021-24"
 MADE = datetime(2026, 11, 29, 17, 30, 12)  # the frozen "now": when the files were made
@@ -287,9 +293,26 @@ def test_a_formula_like_cell_comes_out_inert_in_both_downloads(member, text):
 
     sheet = read_xlsx(get(member, "actions:register", _export="xlsx")).worksheets[1]
     cell = sheet.cell(row=2, column=2)
+    # Text, never a formula, with its words exactly as written: no apostrophe added.
     assert cell.data_type == "s"
     # XML can't hold a bare carriage return: the file escapes it as Excel does.
-    assert cell.value.replace("_x000D_", "\r") == "'" + text
+    assert cell.value.replace("_x000D_", "\r") == text
+    # Marked as text, so that editing the cell in Excel doesn't make it a formula.
+    assert cell.quotePrefix
+
+
+@pytest.mark.django_db
+def test_a_formula_like_plan_name_is_inert_on_both_downloads_context(member):
+    plan = PlanFactory(name="=1+1 plan", slug="formula-plan")
+    ActionFactory(theme=ThemeFactory(plan=plan), description="Plain", reference="9.9")
+
+    context, _, _ = read_csv(get(member, "actions:overdue", plan=plan.slug, _export="csv"))
+    book = read_xlsx(get(member, "actions:overdue", plan=plan.slug, _export="xlsx"))
+
+    assert context["Plan"] == "'=1+1 plan"
+    about = {row[0].value: row[1] for row in book.worksheets[0].iter_rows()}
+    assert (about["Plan"].value, about["Plan"].data_type) == ("=1+1 plan", "s")
+    assert about["Plan"].quotePrefix
 
 
 @pytest.mark.django_db
