@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.urls import include, path, reverse
 
 from .forms import SignInForm
@@ -22,6 +23,19 @@ class SignInView(auth_views.LoginView):
         ):
             return reverse("actions:my_actions")
         return reverse("actions:dashboard")
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out is a POST, so that no link or image on another site can sign anyone
+    out. Opening /sign-out/ (a bookmark, a typed address) shows the button that does it,
+    rather than a blank "Method Not Allowed"; someone signed out already goes to sign in."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "registration/sign_out.html")
 
 
 def admin_sign_in(request, extra_context=None):
@@ -45,7 +59,7 @@ urlpatterns = [
         SignInView.as_view(),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("scrutiny/", include("scrutiny.urls")),

@@ -256,7 +256,6 @@ def test_the_navigation_marks_the_current_section(path, context, expected):
 def test_signing_out_is_a_post_and_says_so_on_the_sign_in_page(client):
     signed_in(client)
 
-    assert client.get("/sign-out/").status_code == 405
     response = client.post("/sign-out/", {"next": "/sign-in/?signed_out=1"})
     assert response.status_code == 302
     assert response["Location"] == "/sign-in/?signed_out=1"
@@ -266,6 +265,25 @@ def test_signing_out_is_a_post_and_says_so_on_the_sign_in_page(client):
     assert 'role="alert"' in html
     assert "You have signed out" in html
     assert "Sign out" not in html
+
+
+@pytest.mark.django_db
+def test_opening_the_sign_out_address_shows_the_button_and_signs_no_one_out(client):
+    signed_in(client)
+
+    response = client.get("/sign-out/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Sign out</h1>' in html
+    form = re.search(r'<form method="post" action="/sign-out/" novalidate>.*?</form>', html, re.S)
+    assert form, "the button posts to /sign-out/"
+    assert 'name="csrfmiddlewaretoken"' in form.group(0)
+    assert 'value="/sign-in/?signed_out=1"' in form.group(0)
+    assert "_auth_user_id" in client.session  # still signed in
+
+    client.post("/sign-out/")
+    assert client.get("/sign-out/")["Location"] == "/sign-in/"
 
 
 @pytest.mark.django_db
