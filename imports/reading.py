@@ -15,6 +15,8 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from actions.downloads import looks_like_formula
+
 # How an OLE compound file starts: a password-protected workbook, or an old .xls.
 OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
@@ -142,6 +144,15 @@ def _xlsx_rows(data, columns):
     return rows, problems, sheet.title
 
 
+def _marked_as_text(text):
+    """A CSV cell's words. An apostrophe before text that looks like a formula is the mark
+    spreadsheets (and our own CSV downloads) use to say "this is text", not part of the
+    words, so it is dropped: "'=1+1 seats" is "=1+1 seats"."""
+    if text.startswith("'") and looks_like_formula(text[1:]):
+        return text[1:]
+    return text
+
+
 def _csv_rows(data):
     if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
         raise FileProblems(
@@ -177,7 +188,7 @@ def _csv_rows(data):
         for index, value in enumerate(row)
         if value.startswith("=")
     ]
-    return rows, problems, None
+    return [[_marked_as_text(value) for value in row] for row in rows], problems, None
 
 
 def read_table(file_name, data, columns):

@@ -531,3 +531,26 @@ def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused_unread(
         "The workbook unpacks to 3.0 MB, more than the 2 MB we read"
     ) in response.content.decode()
     assert not PlanImport.objects.exists()
+
+
+def test_a_csv_apostrophe_marking_formula_like_text_as_text_is_not_kept_in_the_words(
+    client, officer
+):
+    # What our own CSV downloads write, and what the refusal of "=..." tells people to do.
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    update = {
+        "Status": "Complete",
+        "Evidence": "'=12 of 12 posts filled",
+        WORKING_WELL: "'-3 vacancies since June",
+        WORRIED_ABOUT: "'Quoted' words keep their apostrophe",
+    }
+    data, _ = as_csv(download, {action("5.3").pk: update})
+
+    response = upload_csv(client, data)
+    assert record_upload(client, response["Location"]).status_code == 302
+
+    recorded = action("5.3").progress_updates.get(entered_by=officer)
+    assert recorded.evidence == "=12 of 12 posts filled"
+    assert recorded.working_well == "-3 vacancies since June"
+    assert recorded.worried_about == "'Quoted' words keep their apostrophe"
