@@ -17,6 +17,10 @@ from django.utils.dateparse import parse_datetime
 
 SESSION_KEY = "unsent_form"
 KEPT_FOR = timedelta(hours=1)
+# The most characters kept: more than any form here holds filled to its limits (an
+# update's six narratives of 10,000 characters). Anyone can post to these pages signed
+# out, so without a limit each post could store megabytes in the sessions table.
+KEPT_UP_TO = 100_000
 
 
 def keeping_what_was_sent(view):
@@ -26,14 +30,15 @@ def keeping_what_was_sent(view):
     @wraps(view)
     def page(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            if request.method == "POST":
+            sent = {
+                name: values
+                for name, values in request.POST.lists()
+                if name != "csrfmiddlewaretoken"
+            }
+            if request.method == "POST" and _characters(sent) <= KEPT_UP_TO:
                 request.session[SESSION_KEY] = {
                     "path": request.path,
-                    "data": {
-                        name: values
-                        for name, values in request.POST.lists()
-                        if name != "csrfmiddlewaretoken"
-                    },
+                    "data": sent,
                     "at": timezone.now().isoformat(),
                 }
             return redirect_to_login(
@@ -43,6 +48,10 @@ def keeping_what_was_sent(view):
         return view(request, *args, **kwargs)
 
     return page
+
+
+def _characters(sent):
+    return sum(len(name) + sum(len(value) for value in values) for name, values in sent.items())
 
 
 def _taken_back(request):

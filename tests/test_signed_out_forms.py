@@ -99,3 +99,29 @@ def test_what_was_sent_is_kept_for_an_hour_only(client, officer):
         page = sign_in_again(client, officer, url).content.decode()
 
     assert WRITTEN not in page and "This is what you wrote" not in page
+
+
+def test_a_post_larger_than_any_form_is_not_kept_in_a_signed_out_session(client, db):
+    # Anyone may post to a form's page signed out: what is kept must stay small.
+    item = ItemFactory()
+    url = reverse("scrutiny:item_answer", args=[item.pk])
+
+    sent = client.post(url, {"text": "x" * 60_000, "evidence": "y" * 60_000})
+
+    assert sent["Location"].startswith(reverse("login"))
+    assert "unsent_form" not in client.session
+    sign_in = client.get(sent["Location"]).content.decode()
+    assert "You were signed out before your form was sent" not in sign_in
+
+
+def test_a_form_filled_to_its_limits_is_still_kept(client, officer):
+    action = ActionFactory(lead=LeadFactory(user=officer))
+    client.force_login(officer)
+    url, form = update_form(client, action)
+    client.logout()
+    narratives = ("working_well", "worried_about", "evidence", "rag_change_reason")
+    full = {**form, **dict.fromkeys(narratives, "z" * 10_000)}
+
+    client.post(url, full)
+
+    assert client.session["unsent_form"]["data"]["evidence"] == ["z" * 10_000]
