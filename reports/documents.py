@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
+from actions.templatetags.cypeplan import css_string
 from cypeplan.documents import DOCX_CONTENT_TYPE, CommitteePaper
 
 from .content import long_date
@@ -83,7 +84,9 @@ def running_css(report):
     The app's own print rules give every page a running header too (the page's plan and
     as-at date); the report's header must win over them, wherever the sheets are ordered
     (WeasyPrint ranks the stylesheets passed to it below the document's own)."""
-    head = css_string(report.running_header)
+    # Escaped as the pages' own print header is: every character but letters and digits,
+    # so nothing in a plan's name (a quote, a form feed) can end the string.
+    head = f'"{css_string(report.running_header)}"'
     return (
         "@page {\n"
         f"  @top-left {{ content: {head} !important; font-family: arial, sans-serif; "
@@ -93,13 +96,6 @@ def running_css(report):
         "font-family: arial, sans-serif; font-size: 8pt; }\n"
         "}\n"
     )
-
-
-def css_string(text):
-    """`text` as a CSS string literal: quotes, backslashes and line ends escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", " ").replace("\r", " ").replace("<", "\\3c ")
-    return f'"{escaped}"'
 
 
 def _static_file(url):

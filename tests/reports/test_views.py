@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 import time_machine
+import tinycss2
 from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
@@ -265,3 +266,26 @@ def test_nothing_in_the_pdf_is_drawn_beyond_the_right_margin(report):
     # Tables reach the margin, and nothing goes past it (half a point for rounding).
     assert all(edge <= width - right_margin + 0.5 for edge in edges), edges
     assert max(edges) > width - right_margin - 5
+
+
+def test_no_plan_name_can_end_the_print_headers_css_string(client, plan, people):
+    # A form feed ends a CSS string as a line break does: what followed it would be rules.
+    plan["plan"].name = 'Plan \f" } } main { display: none } @page { x'
+    plan["plan"].save()
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        report = quarterly_report_publish(
+            plan=plan["plan"],
+            quarter_ends_on=QUARTER_END,
+            published_by=people["admin"],
+            report_to="Children and Young People Scrutiny Sub-Committee 7 March 2023",
+            lead_officer="Director of Education",
+        )
+    client.force_login(people["scrutiny"])
+
+    css = client.get(reverse("reports:print_css", args=[report.pk])).content.decode()
+
+    rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
+    assert [rule.type for rule in rules] == ["at-rule"]
+    assert rules[0].lower_at_keyword == "page"
+    margin = [token for token in rules[0].content if token.type == "at-keyword"]
+    assert [token.lower_value for token in margin] == ["top-left", "bottom-right"]
