@@ -2,8 +2,10 @@
 plan written out in it (so a plan can go out to a spreadsheet and come back)."""
 
 import io
+import re
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -179,6 +181,21 @@ def _step_cells(step):
     }
 
 
+# OOXML's escape for a character in a cell's text: _xHHHH_ (reading.py undoes it).
+ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+def cell_text(value):
+    """Text as an .xlsx cell holds it, as Excel writes it: a control character XML can't
+    hold (a vertical tab, Word's manual line break, pasted into the admin) as _xHHHH_, and
+    text that reads as such an escape with its underscore escaped, so that Excel shows, and
+    reading gives back, the text exactly. openpyxl refuses the one and keeps the other."""
+    if not isinstance(value, str):
+        return value
+    value = ESCAPE.sub(lambda match: "_x005F" + match.group(0), value)
+    return ILLEGAL_CHARACTERS_RE.sub(lambda match: f"_x{ord(match.group(0)):04X}_", value)
+
+
 def workbook(rows, columns=PLAN_COLUMNS, *, title="Plan", instructions=INSTRUCTIONS):
     """An .xlsx of the rows under the columns' headings, with an instructions sheet."""
     book = Workbook()
@@ -190,7 +207,7 @@ def workbook(rows, columns=PLAN_COLUMNS, *, title="Plan", instructions=INSTRUCTI
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         # Text cells: a value starting "=" stays text and is never a formula.
-        sheet.append([row.get(column.key, "") for column in columns])
+        sheet.append([cell_text(row.get(column.key, "")) for column in columns])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"

@@ -7,6 +7,7 @@ row numbers as the person sees them in their spreadsheet.
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,6 +59,14 @@ def _cell_text(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _unescaped(text):
+    """A workbook cell's text with OOXML's _xHHHH_ escapes undone, as Excel shows it
+    (openpyxl leaves them): "_x000B_" is a vertical tab, "_x005F_x000B_" the words."""
+    if "_x" not in text:
+        return text
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda match: chr(int(match.group(1), 16)), text)
 
 
 def _heading(text):
@@ -139,7 +148,7 @@ def _xlsx_rows(data, columns):
                 )
                 values.append("")
             else:
-                values.append(_cell_text(cell.value))
+                values.append(_unescaped(_cell_text(cell.value)))
         rows.append(values)
     return rows, problems, sheet.title
 

@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from imports.layout import plan_rows, workbook
+from actions.models import Action
+from imports.layout import PLAN_COLUMNS, plan_rows, workbook
 from imports.models import PlanImport
+from imports.reading import read_table
 from tests.imports.rows import plan_rows as database_rows
 from tests.imports.rows import table_counts
 from tests.imports.test_plan_import import IMPROVEMENT
@@ -78,3 +80,25 @@ def test_a_date_to_be_confirmed_on_another_action_is_still_asked_about(exported,
     assert [(item["row"], item["value"]) for item in record.preview["dates_to_confirm"]] == [
         (2, "31/09/21")
     ]
+
+
+def test_text_xml_cannot_hold_goes_out_and_comes_back_exactly(client, db, administrator):
+    # Word's manual line break is a vertical tab; pasted into the admin, it is kept.
+    call_command("load_plans", verbosity=0)
+    plan = Plan.objects.get(slug=IMPROVEMENT)
+    first, second = Action.objects.filter(theme__plan=plan).order_by("pk")[:2]
+    first.description = "Line one\x0bline two\x0cthree"
+    first.save()
+    second.description = "Typed as it reads: _x000B_ and _x005F_"
+    second.save()
+    client.force_login(administrator)
+
+    download = client.get(reverse("imports:plan_download", args=[IMPROVEMENT]))
+
+    assert download.status_code == 200
+    table = read_table("plan.xlsx", download.content, PLAN_COLUMNS)
+    assert {cells["action"] for _, cells in table} >= {first.description, second.description}
+    response = upload(client, download.content, name="improvement.xlsx", plan=IMPROVEMENT)
+    record = PlanImport.objects.get()
+    assert response.status_code == 302
+    assert not record.preview["changes_anything"]

@@ -19,6 +19,7 @@ from actions import roles
 from actions.models import Action, Lead, ProgressUpdate, Status
 from actions.services import progress_update_record
 from imports.models import PlanImport
+from imports.reading import read_table
 from imports.updates import COLUMNS, propose_updates
 from tests.factories import UserFactory
 
@@ -554,3 +555,16 @@ def test_a_csv_apostrophe_marking_formula_like_text_as_text_is_not_kept_in_the_w
     assert recorded.evidence == "=12 of 12 posts filled"
     assert recorded.working_well == "-3 vacancies since June"
     assert recorded.worried_about == "'Quoted' words keep their apostrophe"
+
+
+def test_an_action_whose_words_hold_a_vertical_tab_downloads_to_update(client, officer):
+    mine = action("5.3")
+    mine.description = "Consult\x0bservice managers"
+    mine.save()
+    client.force_login(officer)
+
+    download = client.get(reverse("imports:my_updates_download"))
+
+    assert download.status_code == 200
+    table = read_table("mine.xlsx", download.content, COLUMNS)
+    assert {cells["action"] for _, cells in table} >= {"Consult\x0bservice managers"}
