@@ -181,6 +181,11 @@ def _step_cells(step):
     }
 
 
+# Excel's "Text" number format: what a person types in the cell stays as typed. In the
+# "General" format Excel reads it first: "Dec 21" and "3/4" become dates, "50%" 0.5, and
+# "01/04/2024" the 4th of January in an American-set Excel (the column reads it day first).
+TEXT = "@"
+
 # OOXML's escape for a character in a cell's text: _xHHHH_ (reading.py undoes it).
 ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
@@ -211,9 +216,14 @@ def workbook(rows, columns=PLAN_COLUMNS, *, title="Plan", instructions=INSTRUCTI
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"
+            if isinstance(cell.value, str):
+                cell.number_format = TEXT
     sheet.freeze_panes = "A2"
     for index in range(1, len(columns) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 30
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = 18 if index > 1 else 30
+        # Rows a person adds too (a plan's new actions).
+        dimension.number_format = TEXT
     guide = book.create_sheet("Instructions")
     for line in instructions:
         guide.append([line])

@@ -14,13 +14,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from actions import roles
 from actions.models import Action, Lead, ProgressUpdate, Status
 from actions.services import progress_update_record
 from imports.models import PlanImport
 from imports.reading import read_table
-from imports.updates import COLUMNS, propose_updates
+from imports.updates import COLUMNS, UPDATE, propose_updates
 from tests.factories import UserFactory
 
 SLUG = "childrens-continuous-improvement-plan-2021-24"
@@ -568,3 +569,19 @@ def test_an_action_whose_words_hold_a_vertical_tab_downloads_to_update(client, o
     assert download.status_code == 200
     table = read_table("mine.xlsx", download.content, COLUMNS)
     assert {cells["action"] for _, cells in table} >= {"Consult\x0bservice managers"}
+
+
+def test_what_an_officer_types_in_the_workbook_stays_as_typed(client, officer):
+    # In Excel's General format "12/12" would become a date, "50%" 0.5 and "01/04/2024"
+    # the 4th of January in an American-set Excel; in the Text format each stays typed.
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+
+    sheet = load_workbook(io.BytesIO(download)).worksheets[0]
+
+    filled_in = [HEADERS.index(column.header) + 1 for column in UPDATE]
+    assert sheet.max_row > 1
+    for row in range(2, sheet.max_row + 1):
+        assert {sheet.cell(row=row, column=index).number_format for index in filled_in} == {"@"}
+    for index in filled_in:
+        assert sheet.column_dimensions[get_column_letter(index)].number_format == "@"
