@@ -115,7 +115,18 @@ def _xlsx_rows(data, columns):
         )
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    # SyntaxError: XML that can't be parsed (lxml's and ElementTree's errors are kinds of
+    # it), including entities that would expand without end or name another file, which
+    # the parser refuses rather than expands; TypeError: openpyxl refusing what it read.
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        SyntaxError,
+    ) as error:
         if data.startswith(OLE_SIGNATURE):
             raise FileProblems(
                 [

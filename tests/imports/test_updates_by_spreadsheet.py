@@ -585,3 +585,41 @@ def test_what_an_officer_types_in_the_workbook_stays_as_typed(client, officer):
         assert {sheet.cell(row=row, column=index).number_format for index in filled_in} == {"@"}
     for index in filled_in:
         assert sheet.column_dimensions[get_column_letter(index)].number_format == "@"
+
+
+BROKEN_SHEETS = {
+    "cut short": '<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1"',
+    "entities without end": (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(8))
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ),
+    "another file": (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ),
+}
+
+
+@pytest.mark.parametrize("sheet", BROKEN_SHEETS.values(), ids=BROKEN_SHEETS.keys())
+def test_a_workbook_whose_sheet_is_not_good_xml_is_said_to_be_damaged(client, officer, sheet):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(download)) as source,
+        zipfile.ZipFile(output, "w") as broken,
+    ):
+        for part in source.infolist():
+            body = sheet if part.filename.endswith("sheet1.xml") else source.read(part)
+            broken.writestr(part.filename, body)
+
+    response = upload(client, output.getvalue())
+
+    assert response.status_code == 400
+    assert "is not an Excel workbook, or is damaged" in response.content.decode()
+    assert not PlanImport.objects.exists()
