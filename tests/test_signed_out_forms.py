@@ -79,8 +79,11 @@ def test_an_update_sent_after_the_session_ended_comes_back_after_signing_in(clie
 def test_an_answer_sent_after_the_session_ended_comes_back_after_signing_in(client, officer):
     item = ItemFactory(answerer=LeadFactory(user=officer))
     url = reverse("scrutiny:item_answer", args=[item.pk])
+    client.force_login(officer)
+    shown = hidden_fields(client.get(url).content.decode())
+    client.logout()
 
-    sent = client.post(url, {"text": WRITTEN, "considers_answered": "on"})
+    sent = client.post(url, {**shown, "text": WRITTEN, "considers_answered": "on"})
     page = sign_in_again(client, officer, url).content.decode()
 
     assert sent["Location"].startswith(reverse("login"))
@@ -101,12 +104,15 @@ def test_what_was_sent_is_kept_for_an_hour_only(client, officer):
     assert WRITTEN not in page and "This is what you wrote" not in page
 
 
-def test_a_post_larger_than_any_form_is_not_kept_in_a_signed_out_session(client, db):
+def test_a_post_larger_than_any_form_is_not_kept_in_a_signed_out_session(client, officer):
     # Anyone may post to a form's page signed out: what is kept must stay small.
-    item = ItemFactory()
+    item = ItemFactory(answerer=LeadFactory(user=officer))
     url = reverse("scrutiny:item_answer", args=[item.pk])
+    client.force_login(officer)
+    shown = hidden_fields(client.get(url).content.decode())
+    client.logout()
 
-    sent = client.post(url, {"text": "x" * 60_000, "evidence": "y" * 60_000})
+    sent = client.post(url, {**shown, "text": "x" * 60_000, "evidence": "y" * 60_000})
 
     assert sent["Location"].startswith(reverse("login"))
     assert "unsent_form" not in client.session
@@ -125,3 +131,38 @@ def test_a_form_filled_to_its_limits_is_still_kept(client, officer):
     client.post(url, full)
 
     assert client.session["unsent_form"]["data"]["evidence"] == ["z" * 10_000]
+
+
+def test_the_next_person_to_sign_in_never_sees_what_someone_else_sent(client, officer):
+    # A shared PC: Kerry's session ended and her update was kept; Sam signs in next.
+    colleague = UserFactory(username="sam")
+    colleague.groups.add(Group.objects.get(name=roles.OFFICERS))
+    action = ActionFactory(lead=LeadFactory(user=officer))
+    action.lead.delegates.add(colleague)
+    client.force_login(officer)
+    url, form = update_form(client, action)
+    client.logout()
+    client.post(url, form)
+
+    page = sign_in_again(client, colleague, url).content.decode()
+
+    assert WRITTEN not in page and "This is what you wrote" not in page
+    assert "unsent_form" not in client.session
+    # And it is gone: Kerry signing in after Sam at the same PC doesn't get it either.
+    client.logout()
+    assert WRITTEN not in sign_in_again(client, officer, url).content.decode()
+
+
+@pytest.mark.parametrize("written_by", [None, "", "1:made-up-signature"])
+def test_a_form_no_one_signed_in_was_shown_is_not_kept(client, officer, written_by):
+    item = ItemFactory(answerer=LeadFactory(user=officer))
+    url = reverse("scrutiny:item_answer", args=[item.pk])
+    sent = {"text": WRITTEN, "considers_answered": "on"}
+    if written_by is not None:
+        sent["written_by"] = written_by
+
+    response = client.post(url, sent)
+
+    assert response["Location"].startswith(reverse("login"))
+    assert "unsent_form" not in client.session
+    assert WRITTEN not in sign_in_again(client, officer, url).content.decode()
