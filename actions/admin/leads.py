@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,6 +23,19 @@ class DivisionAdmin(SimpleHistoryAdmin):
         return division.lead_count
 
 
+class LeadForm(forms.ModelForm):
+    def clean_user(self):
+        # Django's own message ("Lead with this User already exists.") names neither.
+        user = self.cleaned_data["user"]
+        other = user and Lead.objects.filter(user=user).exclude(pk=self.instance.pk).first()
+        if other:
+            raise ValidationError(
+                f"The account {user.username} already signs in as {other}: each account is "
+                f"one person. Choose another account, or first take it off {other}."
+            )
+        return user
+
+
 @admin.register(Lead)
 class LeadAdmin(SimpleHistoryAdmin):
     list_display = ["lead", "job_title", "division", "can_sign_in", "action_count"]
@@ -29,6 +43,7 @@ class LeadAdmin(SimpleHistoryAdmin):
     list_select_related = ["division", "user"]
     search_fields = ["name", "initials", "job_title"]
     fields = ["name", "initials", "job_title", "division", "user", "delegates"]
+    form = LeadForm
     # Tick boxes, not Django's two-list widget (its search icons misuse aria-label).
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 

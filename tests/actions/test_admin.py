@@ -715,3 +715,21 @@ def test_lead_search_finds_a_lead_by_name_initials_or_job_title(plan_admin_clien
     response = plan_admin_client.get(reverse("admin:actions_lead_changelist"), {"q": search})
 
     assert [row["Lead"] for row in rows_shown(response)] == ["Kerry Crichlow (KC)"]
+
+
+@pytest.mark.django_db
+def test_an_account_another_lead_signs_in_with_is_refused_naming_that_lead(plan_admin_client):
+    account = UserFactory(username="kcrichlow")
+    LeadFactory(name="Kerry Crichlow", initials="KC", user=account)
+    other = LeadFactory(name="Shelley Davies", initials="")
+    url = reverse("admin:actions_lead_change", args=[other.pk])
+    form = post_form(plan_admin_client.get(url).content.decode())
+
+    response = plan_admin_client.post(url, {**form, "user": account.pk, "_save": "Save"})
+
+    assert response.context["adminform"].form.errors["user"] == [
+        "The account kcrichlow already signs in as Kerry Crichlow (KC): each account is one "
+        "person. Choose another account, or first take it off Kerry Crichlow (KC)."
+    ]
+    other.refresh_from_db()
+    assert other.user is None
