@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action, Division, Lead
+from actions.models import Action, Division, Lead, people_who_may_record_updates
 
 
 @admin.register(Division)
@@ -34,6 +34,27 @@ class LeadForm(forms.ModelForm):
                 f"one person. Choose another account, or first take it off {other}."
             )
         return user
+
+    def clean_delegates(self):
+        # As on the lead's page: a delegate records progress for the lead, so only someone
+        # who may record progress, other than the lead, is added. Those already delegates
+        # stay (unticking them is how they are taken off).
+        delegates = self.cleaned_data["delegates"]
+        before = set(self.instance.delegates.all()) if self.instance.pk else set()
+        user = self.cleaned_data.get("user")
+        allowed = set(people_who_may_record_updates().filter(pk__in=delegates))
+        refused = [
+            person
+            for person in delegates
+            if person not in before and (person not in allowed or person == user)
+        ]
+        if refused:
+            names = ", ".join(person.get_full_name() or person.username for person in refused)
+            raise ValidationError(
+                f"Can’t be a delegate: {names}. A delegate records progress for this lead, so "
+                "must be an officer or plan administrator who can sign in, and not the lead."
+            )
+        return delegates
 
 
 @admin.register(Lead)

@@ -733,3 +733,31 @@ def test_an_account_another_lead_signs_in_with_is_refused_naming_that_lead(plan_
     ]
     other.refresh_from_db()
     assert other.user is None
+
+
+@pytest.mark.django_db
+def test_only_someone_who_may_record_progress_is_added_as_a_delegate_in_the_admin(
+    plan_admin_client,
+):
+    from actions.roles import OFFICERS, SCRUTINY_MEMBERS
+
+    councillor = UserFactory(username="cllr", first_name="Pat", last_name="Member")
+    councillor.groups.add(Group.objects.get(name=SCRUTINY_MEMBERS))
+    officer = UserFactory(username="deputy")
+    officer.groups.add(Group.objects.get(name=OFFICERS))
+    lead = LeadFactory(name="Kerry Crichlow")
+    url = reverse("admin:actions_lead_change", args=[lead.pk])
+    form = post_form(plan_admin_client.get(url).content.decode())
+
+    refused = plan_admin_client.post(
+        url, {**form, "delegates": [councillor.pk, officer.pk], "_save": "Save"}
+    )
+    added = plan_admin_client.post(url, {**form, "delegates": [officer.pk], "_save": "Save"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["delegates"] == [
+        "Can’t be a delegate: Pat Member. A delegate records progress for this lead, so must "
+        "be an officer or plan administrator who can sign in, and not the lead."
+    ]
+    assert added.status_code == 302
+    assert list(lead.delegates.all()) == [officer]
