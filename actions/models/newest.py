@@ -8,7 +8,7 @@ compares every kept row with the updates and, with --repair, puts it right.
 """
 
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from .action import Action
@@ -135,7 +135,20 @@ def newest_updates_check(*, repair=False):
     return wrong
 
 
+@receiver(post_init, sender=ProgressUpdate, dispatch_uid="newest_update_action_loaded")
+def _remember_action(sender, instance, **kwargs):
+    # The action it was on when read (never a query, even when deferred): a correction
+    # that moves an update to another action leaves this one's newest to work out again.
+    instance._action_when_read = instance.__dict__.get("action_id")
+
+
 @receiver(post_save, sender=ProgressUpdate, dispatch_uid="newest_update_on_save")
+def _keep_on_save(sender, instance, **kwargs):
+    actions = {instance.action_id, getattr(instance, "_action_when_read", None)} - {None}
+    newest_updates_keep(action_ids=sorted(actions))
+    instance._action_when_read = instance.action_id
+
+
 @receiver(post_delete, sender=ProgressUpdate, dispatch_uid="newest_update_on_delete")
-def _keep_on_change(sender, instance, **kwargs):
+def _keep_on_delete(sender, instance, **kwargs):
     newest_updates_keep(action_ids=[instance.action_id])

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from actions.models import RAG, ProgressUpdate, Status, Timeframe
+from actions.models import RAG, Action, ProgressUpdate, Status, Timeframe
 from actions.roles import PLAN_ADMINISTRATORS
 from tests.factories import (
     ActionFactory,
@@ -589,6 +589,28 @@ def test_superuser_can_correct_and_delete_a_progress_update(admin_client, update
     delete = reverse("admin:actions_progressupdate_delete", args=[update.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_update_a_superuser_moves_to_the_right_action_leaves_the_wrong_one_as_it_was(
+    admin_client, update, action
+):
+    right = ActionFactory(theme=action.theme)
+    change = reverse("admin:actions_progressupdate_change", args=[update.pk])
+
+    response = admin_client.post(
+        change,
+        update_form(right, reported_on="2022-06-01") | {"progress_as_written": ""},
+    )
+
+    assert response.status_code == 302
+    states = Action.objects.with_state(TODAY).in_bulk([action.pk, right.pk])
+    wrong, moved = states[action.pk], states[right.pk]
+    assert (wrong.latest_status, wrong.latest_reported_on) == (Status.NOT_STARTED, None)
+    assert (moved.latest_status, moved.latest_reported_on) == (
+        Status.IN_PROGRESS,
+        date(2022, 6, 1),
+    )
 
 
 @pytest.mark.django_db
