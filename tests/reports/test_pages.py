@@ -277,6 +277,26 @@ def test_plan_administrators_read_reports_in_the_admin_but_only_a_superuser_chan
 
 
 @pytest.mark.django_db
+def test_the_report_admin_filters_by_the_quarters_published_newest_first(client, plan, people):
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        for quarter_ends_on in [date(2022, 6, 30), QUARTER_END]:
+            quarterly_report_publish(plan=plan["plan"], quarter_ends_on=quarter_ends_on, **HEADER)
+    client.force_login(people["admin"])
+    url = reverse("admin:reports_quarterlyreport_changelist")
+
+    filters = client.get(url).context["cl"].filter_specs
+    choices = next(spec.lookup_choices for spec in filters if spec.title == "quarter")
+    listed = client.get(url, {"quarter_ends_on": "2022-06-30"}).context["cl"].result_list
+
+    assert choices == [
+        ("2022-09-30", "Quarter 2 2022/23 (July to September 2022)"),
+        ("2022-06-30", "Quarter 1 2022/23 (April to June 2022)"),
+    ]
+    assert [report.quarter_ends_on for report in listed] == [date(2022, 6, 30)]
+    assert client.get(url, {"quarter_ends_on": "2022-02-30"}).url.endswith("?e=1")
+
+
+@pytest.mark.django_db
 def test_the_command_publishes_and_prints_the_reports_address(plan, settings):
     settings.SITE_URL = "https://plans.example.org"
     out = StringIO()
