@@ -115,12 +115,23 @@ class DateConfirmation(models.Model):
         if self.sub_step_id and self.action_id and self.sub_step.action_id != self.action_id:
             raise ValidationError({"sub_step": "That step belongs to another action."})
         # A due date before the plan began is a slip of the keyboard (1800 for 2018), and
-        # would show the action overdue by tens of thousands of days.
-        starts_on = self.action.theme.plan.starts_on if self.action_id else None
-        if self.confirmed_on and starts_on and self.confirmed_on < starts_on:
+        # would show the action overdue by tens of thousands of days; one after it ends
+        # (2031 for 2021) would keep it from ever being overdue. The date the plan meant
+        # falls within it: work that slipped gets a revised due date in an update.
+        plan = self.action.theme.plan if self.action_id else None
+        if self.confirmed_on and plan and self.confirmed_on < plan.starts_on:
             raise ValidationError(
                 {
                     "confirmed_on": "The confirmed due date can’t be before the plan began "
-                    f"({starts_on:%-d %B %Y}). Check the year."
+                    f"({plan.starts_on:%-d %B %Y}). Check the year."
+                }
+            )
+        if self.confirmed_on and plan and self.confirmed_on > plan.ends_on:
+            raise ValidationError(
+                {
+                    "confirmed_on": "The confirmed due date can’t be after the plan ends "
+                    f"({plan.ends_on:%-d %B %Y}). Check the year. If the work has slipped, "
+                    "confirm the date the plan meant and give the new date in a progress "
+                    "update as a revised due date."
                 }
             )

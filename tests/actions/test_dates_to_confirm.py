@@ -145,3 +145,25 @@ def test_a_confirmed_date_before_the_plan_began_is_refused(tbc, confirmed_on):
         action=tbc["action"], confirmed_on=date(2021, 4, 1), reason="x", entered_by=tbc["admin"]
     )
     assert state(tbc["action"], date(2021, 4, 2)).due_on == date(2021, 4, 1)
+
+
+@pytest.mark.parametrize("confirmed_on", [date(2031, 9, 30), date(2024, 4, 1)])
+def test_a_confirmed_date_after_the_plan_ends_is_refused(tbc, confirmed_on):
+    with pytest.raises(ValidationError) as error:
+        date_confirmation_record(
+            action=tbc["action"], confirmed_on=confirmed_on, reason="x", entered_by=tbc["admin"]
+        )
+
+    assert error.value.message_dict == {
+        "confirmed_on": [
+            "The confirmed due date can’t be after the plan ends (31 March 2024). Check the "
+            "year. If the work has slipped, confirm the date the plan meant and give the new "
+            "date in a progress update as a revised due date."
+        ]
+    }
+    assert not tbc["action"].date_confirmations.exists()
+    # The day the plan ends is a due date it may have.
+    date_confirmation_record(
+        action=tbc["action"], confirmed_on=date(2024, 3, 31), reason="x", entered_by=tbc["admin"]
+    )
+    assert state(tbc["action"], date(2024, 4, 1)).is_overdue
