@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from . import hooks
+
 
 class PlanQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
@@ -53,13 +55,19 @@ class Plan(models.Model):
         return (self.slug,)
 
     def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+        if not (self.starts_on and self.ends_on):
+            return
+        if self.ends_on <= self.starts_on:
             raise ValidationError(
                 {
                     "ends_on": f"The plan must end after it starts: it starts on "
                     f"{self.starts_on:%-d %B %Y}."
                 }
             )
+        # A plan already in use keeps the dates what it holds needs (progress reported).
+        problems = hooks.plan_dates_problems(self) if self.pk else {}
+        if problems:
+            raise ValidationError(problems)
 
 
 class ThemeQuerySet(models.QuerySet):

@@ -255,3 +255,21 @@ class ProgressUpdate(models.Model):
         if self.pk:
             earlier = earlier.exclude(pk=self.pk)
         return earlier.order_by(*NEWEST_FIRST).first()
+
+
+def progress_before_plan_starts(plan):
+    """{"starts_on": why} when progress on `plan` reports on a day before the plan's start:
+    an update can't report on a day before its plan started (ProgressUpdate.clean), so a
+    start moved past one would put it outside the plan. One query."""
+    first = (
+        ProgressUpdate.objects.filter(action__theme__plan=plan)
+        .select_related("action")
+        .order_by("reported_on", "pk")
+        .first()
+    )
+    if first is None or first.reported_on >= plan.starts_on:
+        return {}
+    return {
+        "starts_on": f"The plan can’t start after {first.reported_on:%-d %B %Y}: progress is "
+        f"reported on that day (on “{first.action}”). Check the year."
+    }

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -25,3 +27,31 @@ def test_a_theme_stays_in_the_plan_it_was_added_to(client):
     theme.refresh_from_db()
     assert theme.plan == plan
     assert 'name="plan"' not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "starts_on, saved", [("2021-07-02", False), ("2021-07-01", True), ("2021-04-01", True)]
+)
+def test_a_plan_cannot_start_after_progress_reported_on_it(client, starts_on, saved):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=PLAN_ADMINISTRATORS))
+    client.force_login(user)
+    plan = PlanFactory(starts_on=date(2021, 4, 1), ends_on=date(2024, 3, 31))
+    action = ActionFactory(theme__plan=plan, reference="1.1", description="Remove vacant posts")
+    ProgressUpdateFactory(action=action, reported_on=date(2021, 7, 1))
+    url = reverse("admin:themes_plan_change", args=[plan.pk])
+    data = post_form(client.get(url).content.decode())
+
+    response = client.post(url, {**data, "starts_on": starts_on, "_save": "Save"})
+
+    plan.refresh_from_db()
+    if saved:
+        assert response.status_code == 302
+        assert plan.starts_on == date.fromisoformat(starts_on)
+    else:
+        assert response.context["adminform"].form.errors["starts_on"] == [
+            "The plan can’t start after 1 July 2021: progress is reported on that day (on "
+            "“1.1 Remove vacant posts”). Check the year."
+        ]
+        assert plan.starts_on == date(2021, 4, 1)
