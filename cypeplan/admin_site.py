@@ -13,6 +13,7 @@ from django.core.exceptions import BadRequest
 from django.db import models
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
 from .inputs import INTEGER_KEYS, PlainIdChoiceField, PlainIdMultipleChoiceField, plain_number
 
@@ -109,6 +110,28 @@ def step_aside(formset):
             model._default_manager.filter(pk=form.instance.pk).update(**aside)
 
 
+class RevertKeepsReadOnlyFields:
+    """Reverting to an earlier version (the History page) changes only what the page lets
+    a person change: a field the page shows read only (a meeting's date once it has items,
+    an answered item's kind and who must answer) keeps the value it has now, not the one
+    it had in that version."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting_to_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The version's row is what the page shows and saves: give it the values the page
+        # keeps read only before the form is made from it.
+        if getattr(request, "reverting_to_version", False) and obj is not None and obj.pk:
+            current = type(obj)._default_manager.get(pk=obj.pk)
+            names = set(self.get_readonly_fields(request, current))
+            for field in obj._meta.concrete_fields:
+                if field.name in names:
+                    setattr(obj, field.attname, getattr(current, field.attname))
+        return super().get_form(request, obj, change, **kwargs)
+
+
 def _has_integer_key(model_admin):
     return model_admin.model._meta.pk.get_internal_type() in INTEGER_KEYS
 
@@ -116,7 +139,10 @@ def _has_integer_key(model_admin):
 class CouncilAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
-        checked = type(base.__name__, (CheckedInputsAdmin, base), {"__module__": base.__module__})
+        mixins = (CheckedInputsAdmin,)
+        if issubclass(base, SimpleHistoryAdmin):
+            mixins += (RevertKeepsReadOnlyFields,)
+        checked = type(base.__name__, (*mixins, base), {"__module__": base.__module__})
         return super().register(model_or_iterable, checked, **options)
 
     def admin_view(self, view, cacheable=False):

@@ -22,6 +22,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     UserFactory,
 )
+from tests.html_forms import post_form
 from tests.scrutiny import on
 
 RAISED = date(2019, 2, 5)
@@ -883,6 +884,29 @@ def test_an_item_only_raised_may_still_have_its_words_put_right_in_the_admin(cli
     )
     # What it said before is kept in its history.
     assert item.history.earliest("history_date").words.startswith("Monthly performance data that")
+
+
+def test_reverting_an_answered_item_to_an_earlier_version_keeps_its_kind_and_answerer(
+    client, people, item
+):
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_change", args=[item.pk])
+    # While only raised, the clerk puts its kind right: an action, not a request.
+    form = post_form(client.get(url).content.decode())
+    client.post(url, {**form, "kind": Kind.ACTION, "_save": "Save"})
+    answered_then_sent_back(item, answer="Sent", reason="February's data is missing")
+    first = item.history.earliest("history_date")
+    version = reverse("admin:scrutiny_item_simple_history", args=[item.pk, first.history_id])
+
+    page = client.get(version).content.decode()
+    reverted = client.post(version, {**post_form(page), "minute": "12/19", "_save": "Save"})
+
+    assert first.kind == Kind.INFORMATION_REQUEST
+    # The page shows what reverting keeps: the kind and answerer it has now.
+    assert '<div class="readonly">Action</div>' in page
+    assert reverted.status_code == 302
+    item.refresh_from_db()
+    assert (item.kind, item.answerer, item.minute) == (Kind.ACTION, people["lead"], "12/19")
 
 
 def test_an_item_only_raised_may_still_change_its_kind_in_the_admin(client, people, item):
