@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -115,6 +117,10 @@ class Theme(models.Model):
     natural_key.dependencies = ["themes.plan"]
 
 
+# A council financial year as the plans write it: 2021/22.
+FINANCIAL_YEAR = re.compile(r"(?P<start>[0-9]{4})/(?P<end>[0-9]{2})", re.ASCII)
+
+
 class SavingQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_slug, theme_name, year):
         return self.get(theme__plan__slug=plan_slug, theme__name=theme_name, year=year)
@@ -143,6 +149,18 @@ class Saving(models.Model):
 
     def __str__(self):
         return f"{self.year}: £{self.amount_thousands}k"
+
+    def clean(self):
+        # One way of writing a year, so that "2021-22" is not a second 2021/22 beside it
+        # and the years list in order.
+        found = FINANCIAL_YEAR.fullmatch(self.year)
+        if not found or (int(found["start"]) + 1) % 100 != int(found["end"]):
+            raise ValidationError(
+                {
+                    "year": f"“{self.year}” is not a financial year as the plans write one: "
+                    "the year it starts and the next, e.g. 2021/22 (April 2021 to March 2022)."
+                }
+            )
 
     def natural_key(self):
         return (*self.theme.natural_key(), self.year)

@@ -55,3 +55,32 @@ def test_a_plan_cannot_start_after_progress_reported_on_it(client, starts_on, sa
             "“1.1 Remove vacant posts”). Check the year."
         ]
         assert plan.starts_on == date(2021, 4, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "year, saved", [("2021-22", False), ("2021/23", False), ("21/22", False), ("2021/22", True)]
+)
+def test_a_saving_year_is_a_financial_year_written_as_the_plans_write_it(client, year, saved):
+    from tests.factories import ThemeFactory
+    from themes.models import Saving
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=PLAN_ADMINISTRATORS))
+    client.force_login(user)
+    theme = ThemeFactory(name="Reduce Early Help", mtfs_ref="CFE SAV 02")
+
+    response = client.post(
+        reverse("admin:themes_saving_add"),
+        {"theme": theme.pk, "year": year, "amount_thousands": "424.0", "_save": "Save"},
+    )
+
+    if saved:
+        assert response.status_code == 302
+        assert Saving.objects.get().year == "2021/22"
+    else:
+        assert response.context["adminform"].form.errors["year"] == [
+            f"“{year}” is not a financial year as the plans write one: the year it starts and "
+            "the next, e.g. 2021/22 (April 2021 to March 2022)."
+        ]
+        assert not Saving.objects.exists()
