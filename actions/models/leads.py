@@ -52,9 +52,12 @@ class Lead(models.Model):
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="leads"
     )
+    # Deleting the account is refused (the lead is named): emptying this instead would
+    # take away the lead's sign-in with no trace in the lead's history. Unlink it here
+    # first, or switch the account off.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="lead",

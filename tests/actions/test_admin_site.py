@@ -191,6 +191,21 @@ def test_a_lead_who_directs_a_division_cannot_be_deleted_and_the_division_is_nam
     assert Division.objects.get().director == director
 
 
+@pytest.mark.django_db
+def test_an_account_a_lead_signs_in_with_cannot_be_deleted_and_the_lead_is_named(admin_client):
+    account = UserFactory(username="kcrichlow")
+    lead = LeadFactory(name="Kerry Crichlow", user=account)
+    url = reverse("admin:auth_user_delete", args=[account.pk])
+
+    html = admin_client.get(url).content.decode()
+    admin_client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in html
+    assert "Kerry Crichlow" in html
+    lead.refresh_from_db()
+    assert lead.user == account
+
+
 @pytest.fixture
 def confirmed_step(db):
     """A sub-step whose "31/09/22" a person confirmed as 30 September 2022."""
