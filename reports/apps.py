@@ -13,3 +13,9 @@ class ReportsConfig(AppConfig):
 
         hooks.register_panel("dashboard", dashboard_since_last_report)
         hooks.register_navigation("reports", "Reports", "reports:list")
+
+        from themes import hooks as plan_hooks
+
+        from .services import published_quarters_outside
+
+        plan_hooks.register_plan_dates_check(published_quarters_outside)

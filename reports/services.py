@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from actions.changes import updates_in_period, what_changed
@@ -51,6 +52,30 @@ def quarter_for_plan(plan, quarter_ends_on, *, today=None):
             }
         )
     return quarter
+
+
+def published_quarters_outside(plan):
+    """{field: why} for the dates `plan` can't have: every quarter reported on (published)
+    stays within the plan's life, as quarter_for_plan required when it was published.
+    One query."""
+    published = QuarterlyReport.objects.filter(plan=plan).aggregate(
+        first=Min("quarter_ends_on"), last=Max("quarter_ends_on")
+    )
+    problems = {}
+    if published["first"] and published["first"] < plan.starts_on:
+        quarter = Quarter.ending_on(published["first"])
+        problems["starts_on"] = (
+            f"The plan can’t start after {long_date(quarter.ends_on)}: its report for "
+            f"{quarter.name} is published."
+        )
+    if published["last"]:
+        quarter = Quarter.ending_on(published["last"])
+        if quarter.starts_on > plan.ends_on:
+            problems["ends_on"] = (
+                f"The plan can’t end before {long_date(quarter.starts_on)}: its report for "
+                f"{quarter.name} is published."
+            )
+    return problems
 
 
 def previous_report(plan, quarter):

@@ -1,5 +1,6 @@
 """Where apps built on plans add to a plan's own checks, so that arrows run towards
-`themes`: it doesn't know what progress a plan holds (STYLE.md)."""
+`themes`: it doesn't know what progress is reported or which reports are published on a
+plan (STYLE.md)."""
 
 _date_checks = []
 

@@ -66,7 +66,8 @@ class Plan(models.Model):
                     f"{self.starts_on:%-d %B %Y}."
                 }
             )
-        # A plan already in use keeps the dates what it holds needs (progress reported).
+        # A plan already in use keeps the dates what it holds needs (progress reported,
+        # reports published).
         problems = hooks.plan_dates_problems(self) if self.pk else {}
         if problems:
             raise ValidationError(problems)

@@ -297,6 +297,35 @@ def test_the_report_admin_filters_by_the_quarters_published_newest_first(client,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ends_on, saved", [("2022-06-30", False), ("2022-07-01", True), ("2025-03-31", True)]
+)
+def test_a_plan_cannot_end_before_a_quarter_reported_on(client, plan, people, ends_on, saved):
+    from tests.html_forms import post_form
+
+    with time_machine.travel(PUBLISHED_AT, tick=False):
+        quarterly_report_publish(plan=plan["plan"], quarter_ends_on=QUARTER_END, **HEADER)
+    people["admin"].is_staff = True
+    people["admin"].save()
+    client.force_login(people["admin"])
+    url = reverse("admin:themes_plan_change", args=[plan["plan"].pk])
+    data = post_form(client.get(url).content.decode())
+
+    response = client.post(url, {**data, "ends_on": ends_on, "_save": "Save"})
+
+    plan["plan"].refresh_from_db()
+    if saved:
+        assert response.status_code == 302
+        assert plan["plan"].ends_on == date.fromisoformat(ends_on)
+    else:
+        assert response.context["adminform"].form.errors["ends_on"] == [
+            "The plan can’t end before 1 July 2022: its report for Quarter 2 2022/23 (July to "
+            "September 2022) is published."
+        ]
+        assert plan["plan"].ends_on == date(2024, 3, 31)
+
+
+@pytest.mark.django_db
 def test_the_command_publishes_and_prints_the_reports_address(plan, settings):
     settings.SITE_URL = "https://plans.example.org"
     out = StringIO()
