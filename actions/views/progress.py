@@ -84,6 +84,14 @@ def _says_what_was_saved(form, saved):
     )
 
 
+def _repeated(user, action, form):
+    """The newest update this person entered on the action, if the form says exactly what
+    it says (the same day reported on, status, rating and words): sending it would record
+    the same update twice. None otherwise."""
+    newest = action.progress_updates.filter(entered_by=user).order_by("-pk").first()
+    return newest if newest is not None and _says_what_was_saved(form, newest) else None
+
+
 def _form_to_send_again(request, action, written):
     """The posted form under a new key, as if opened now: nothing is recorded from it."""
     data = request.POST.copy()
@@ -137,6 +145,10 @@ def record_update(request, pk):
             # form, not recorded, to send as a new update with a new key.
             resent = saved
             form = _form_to_send_again(request, action, written)
+        elif form.is_valid() and (repeated := _repeated(request.user, action, form)):
+            # Recorded, then Back (which opens the form afresh, under a new key, with what
+            # was typed restored) and sent again: the same update is not recorded twice.
+            return _recorded_page(action, repeated, again=True)
         elif form.is_valid():
             fields = {
                 name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields

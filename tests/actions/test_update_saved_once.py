@@ -101,12 +101,43 @@ def test_a_form_changed_after_it_was_recorded_keeps_the_changes_to_send_as_a_new
 def test_two_forms_opened_separately_record_two_updates(client, officer, action):
     client.force_login(officer)
     first, second = opened_form(client, action), opened_form(client, action)
+    second["working_well"] = "The board met again on 12 May."
 
     for form in (first, second):
         client.post(reverse("actions:record_update", args=[action.pk]), form)
 
     assert first["key"] != second["key"]
     assert ProgressUpdate.objects.filter(action=action).count() == 2
+
+
+def test_back_then_send_again_records_one_update_and_says_it_was_saved(client, officer, action):
+    # Back re-opens the form (pages are never cached), under a new key, and the browser
+    # puts back what was typed: the same update sent again is not recorded twice.
+    client.force_login(officer)
+    url = reverse("actions:record_update", args=[action.pk])
+    client.post(url, opened_form(client, action))
+
+    again = client.post(url, opened_form(client, action), follow=True)
+
+    assert ProgressUpdate.objects.filter(action=action).count() == 1
+    assert "the update was already saved, so nothing new was recorded" in again.content.decode()
+
+
+def test_the_same_words_from_another_person_or_for_another_day_are_recorded(
+    client, officer, action
+):
+    delegate = UserFactory(username="sam")
+    delegate.groups.add(Group.objects.get(name=roles.OFFICERS))
+    action.lead.delegates.add(delegate)
+    url = reverse("actions:record_update", args=[action.pk])
+    client.force_login(officer)
+    client.post(url, opened_form(client, action))
+    client.post(url, {**opened_form(client, action), "reported_on_day": "14"})
+    client.force_login(delegate)
+
+    client.post(url, opened_form(client, action))
+
+    assert ProgressUpdate.objects.filter(action=action).count() == 3
 
 
 def test_a_key_belonging_to_another_actions_update_is_not_taken_as_saved(client, officer, action):
