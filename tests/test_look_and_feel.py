@@ -735,3 +735,18 @@ def test_front_end_packages_are_pinned_exactly():
     for name, version in {**package["dependencies"], **package["devDependencies"]}.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), name
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
+
+
+def test_no_template_holds_a_control_character():
+    # A "\a\t" typed into a date format once became a real BEL and tab, shown as a gap in
+    # "Entered 1 December 2026  00:39" where "at" belonged.
+    control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+    found = [
+        f"{path}:{number}"
+        for path in sorted(Path(__file__).resolve().parent.parent.joinpath("templates").rglob("*"))
+        if path.is_file() and path.suffix in {".html", ".txt", ".css", ".xml"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if control.search(line)
+    ]
+
+    assert found == []

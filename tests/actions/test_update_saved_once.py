@@ -63,6 +63,7 @@ def test_the_same_form_sent_twice_records_one_update_and_says_it_was_saved(clien
     page = again.content.decode()
     assert "Your update reporting on 15 May 2023 has been recorded." in page
     assert "the update was already saved, so nothing new was recorded" in page
+    assert re.search(r"Entered 15 May 2023 at \d\d:\d\d\.", page)
 
 
 def test_a_form_changed_after_it_was_recorded_keeps_the_changes_to_send_as_a_new_update(
