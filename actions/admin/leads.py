@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, Division, Lead, people_who_may_record_updates
@@ -24,6 +24,22 @@ class DivisionAdmin(SimpleHistoryAdmin):
 
 
 class LeadForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The account a lead signs in with records their progress: offer only those who may
+        # (never a councillor's, a scrutiny officer's or a closed account), and keep the one
+        # it has. One query for the choices.
+        kept = [self.instance.user_id] if self.instance.user_id else []
+        user = self.fields["user"]
+        user.queryset = user.queryset.model._default_manager.filter(
+            Q(pk__in=people_who_may_record_updates().values("pk")) | Q(pk__in=kept)
+        ).order_by("username")
+        user.label = "Account they sign in with"
+        user.help_text = (
+            "Only officers and plan administrators whose accounts are open are offered: the "
+            "lead records progress on their actions with it."
+        )
+
     def clean_user(self):
         # Django's own message ("Lead with this User already exists.") names neither.
         user = self.cleaned_data["user"]

@@ -741,7 +741,10 @@ def test_lead_search_finds_a_lead_by_name_initials_or_job_title(plan_admin_clien
 
 @pytest.mark.django_db
 def test_an_account_another_lead_signs_in_with_is_refused_naming_that_lead(plan_admin_client):
+    from actions.roles import OFFICERS
+
     account = UserFactory(username="kcrichlow")
+    account.groups.add(Group.objects.get(name=OFFICERS))
     LeadFactory(name="Kerry Crichlow", initials="KC", user=account)
     other = LeadFactory(name="Shelley Davies", initials="")
     url = reverse("admin:actions_lead_change", args=[other.pk])
@@ -783,3 +786,30 @@ def test_only_someone_who_may_record_progress_is_added_as_a_delegate_in_the_admi
     ]
     assert added.status_code == 302
     assert list(lead.delegates.all()) == [officer]
+
+
+@pytest.mark.django_db
+def test_a_leads_account_is_chosen_from_those_who_may_record_progress(plan_admin_client):
+    from actions.roles import OFFICERS, SCRUTINY_MEMBERS
+
+    councillor = UserFactory(username="cllr-pat")
+    councillor.groups.add(Group.objects.get(name=SCRUTINY_MEMBERS))
+    closed = UserFactory(username="left-in-2023", is_active=False)
+    closed.groups.add(Group.objects.get(name=OFFICERS))
+    officer = UserFactory(username="kerry-c")
+    officer.groups.add(Group.objects.get(name=OFFICERS))
+    lead = LeadFactory(name="Kerry Crichlow")
+    url = reverse("admin:actions_lead_change", args=[lead.pk])
+
+    page = plan_admin_client.get(url)
+    offered = [person.username for person in page.context["adminform"].form.fields["user"].queryset]
+    refused = plan_admin_client.post(
+        url, {**post_form(page.content.decode()), "user": councillor.pk, "_save": "Save"}
+    )
+
+    assert "kerry-c" in offered
+    assert "cllr-pat" not in offered and "left-in-2023" not in offered
+    assert "Account they sign in with" in page.content.decode()
+    assert refused.status_code == 200 and "user" in refused.context["adminform"].form.errors
+    lead.refresh_from_db()
+    assert lead.user is None
