@@ -1,7 +1,7 @@
 """What a page's "entered later" notice and the late-entries listing are about: one action,
-a theme, a lead's actions, a plan or every plan. A notice counts only the updates and
-confirmed due dates of the actions its page shows, so it never claims a change the page
-does not have."""
+a theme, a lead's actions, a plan or every plan. A notice counts only the updates, confirmed
+due dates and timeframe changes of the actions its page shows, so it never claims a change
+the page does not have."""
 
 from dataclasses import dataclass
 
@@ -50,6 +50,9 @@ class About:
 
     def confirmed_late(self, as_at):
         return DateConfirmation.objects.entered_late(as_at, actions=self.actions)
+
+    def timeframes_changed_late(self, as_at):
+        return Action.history.timeframe_changed_late(as_at, actions=self.actions)
 
 
 def about_in_link(params):

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 
 from .content import change_words
 from .models import QuarterlyReport
-from .services import changed_since_publication
+from .services import LateCounts, changed_since_publication
 
 # The dashboard's counts, as the panel words them, in its order.
 COUNT_WORDS = (
@@ -23,7 +23,8 @@ def dashboard_since_last_report(request, *, plan, as_at, counts, **context):
     for a quarter ending on or before the as-at date, a link to it, and, when the as-at
     date is that report's quarter end and later entries changed positions, a notice that
     the position changed after publication. Queries: the report; the live counts; at a
-    published quarter end, the late updates (and, only if any, those actions' positions).
+    published quarter end, the late updates, confirmed due dates and timeframe changes (and,
+    only if any, those actions' positions).
     `counts` are the dashboard's own live counts as at `as_at`."""
     if plan is None or not request.user.has_perm("reports.view_quarterlyreport"):
         return ""
@@ -46,9 +47,9 @@ def dashboard_since_last_report(request, *, plan, as_at, counts, **context):
         for key, words in COUNT_WORDS
         if key in counts and key in report.counts
     ]
-    late_changes, late_count, late_confirmed = [], 0, 0
+    late_changes, late_counts = [], LateCounts()
     if report.quarter_ends_on == as_at:
-        late_changes, late_count, late_confirmed = changed_since_publication(report)
+        late_changes, late_counts = changed_since_publication(report)
     return render_to_string(
         "reports/dashboard_panel.html",
         {
@@ -57,9 +58,7 @@ def dashboard_since_last_report(request, *, plan, as_at, counts, **context):
             "as_at": as_at,
             "at_quarter_end": report.quarter_ends_on == as_at,
             "late_changes": late_changes,
-            "late_count": late_count,
-            "late_updates": late_count - late_confirmed,
-            "late_confirmed": late_confirmed,
+            "late": late_counts,
         },
         request=request,
     )

@@ -289,20 +289,48 @@ def report_document_make(*, report, kind):
 @dataclass(frozen=True)
 class LateChange:
     """An action whose position as at the quarter end is no longer what was published,
-    because of updates entered or due dates confirmed after publication."""
+    because of updates entered, due dates confirmed or timeframes changed after publication."""
 
     published: Position
     now: Position
     entries: list  # ProgressUpdate, oldest entry first
     confirmations: list = field(default_factory=list)  # DateConfirmation, oldest first
+    timeframes: list = field(default_factory=list)  # Action.history rows, oldest first
+
+
+@dataclass(frozen=True)
+class LateCounts:
+    """How many of each kind of later entry there are, changing a position or not."""
+
+    updates: int = 0
+    confirmed: int = 0
+    timeframes: int = 0
+
+    @property
+    def total(self):
+        return self.updates + self.confirmed + self.timeframes
+
+    @property
+    def words(self):
+        """ "1 update entered later and 2 due dates confirmed later", for the notices."""
+        parts = [
+            f"{count} {noun}{'' if count == 1 else 's'} {done} later"
+            for count, noun, done in (
+                (self.updates, "update", "entered"),
+                (self.confirmed, "due date", "confirmed"),
+                (self.timeframes, "timeframe", "changed"),
+            )
+            if count
+        ]
+        return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
 def changed_since_publication(report, frozen=None):
-    """The positions that updates entered, or due dates confirmed, after publication changed,
-    each with those later entries (who entered them and when); how many later entries there
-    are; and how many of them are confirmed due dates. `frozen` are the report's published
-    Positions if the caller has them. A fixed number of queries: the late updates; the late
-    confirmations; then, only if there are any, those actions' live positions."""
+    """The positions that updates entered, due dates confirmed or timeframes changed after
+    publication changed, each with those later entries (who entered them and when), and the
+    LateCounts of the later entries. `frozen` are the report's published Positions if the
+    caller has them. A fixed number of queries: the late updates; the late confirmations;
+    the timeframe changes; then, only if there are any, those actions' live positions."""
     actions = report.positions.values("action_id")
     late = list(
         ProgressUpdate.objects.filter(
@@ -319,37 +347,45 @@ def changed_since_publication(report, frozen=None):
         .select_related("entered_by")
         .order_by("entered_at", "pk")
     )
-    if not late and not confirmed:
-        return [], 0, 0
-    by_action, confirmed_by_action = {}, {}
-    for update in late:
-        by_action.setdefault(update.action_id, []).append(update)
-    for confirmation in confirmed:
-        confirmed_by_action.setdefault(confirmation.action_id, []).append(confirmation)
+    timeframes = list(
+        Action.history.timeframe_changed_since(report.published_at)
+        .filter(id__in=actions)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    counts = LateCounts(len(late), len(confirmed), len(timeframes))
+    if not counts.total:
+        return [], counts
+    by_kind = {"entries": {}, "confirmations": {}, "timeframes": {}}
+    for kind, rows, of_action in (
+        ("entries", late, "action_id"),
+        ("confirmations", confirmed, "action_id"),
+        ("timeframes", timeframes, "id"),
+    ):
+        for row in rows:
+            by_kind[kind].setdefault(getattr(row, of_action), []).append(row)
+    action_ids = set().union(*by_kind.values())
     live = positions(
-        Action.objects.filter(pk__in=by_action.keys() | confirmed_by_action.keys()),
-        as_at=report.quarter_ends_on,
-        known_at=None,
+        Action.objects.filter(pk__in=action_ids), as_at=report.quarter_ends_on, known_at=None
     )
     if frozen is None:
         frozen = [
             Position.from_dict(data)
-            for data in report.positions.filter(
-                action_id__in=by_action.keys() | confirmed_by_action.keys()
-            ).values_list("data", flat=True)
+            for data in report.positions.filter(action_id__in=action_ids).values_list(
+                "data", flat=True
+            )
         ]
     published = {position.action_id: position for position in frozen}
     changes = [
         LateChange(
             published[now.action_id],
             now,
-            by_action.get(now.action_id, []),
-            confirmed_by_action.get(now.action_id, []),
+            **{kind: rows.get(now.action_id, []) for kind, rows in by_kind.items()},
         )
         for now in live
         if now.action_id in published and _differs(published[now.action_id], now)
     ]
-    return changes, len(late) + len(confirmed), len(confirmed)
+    return changes, counts
 
 
 # What a reader of the report would see change in a position.

@@ -83,9 +83,7 @@ def _published(pk):
 def report_detail(request, pk):
     report = _published(pk)
     content = report_content(report)
-    late_changes, late_count, late_confirmed = changed_since_publication(
-        report, frozen=content.positions
-    )
+    late_changes, late_counts = changed_since_publication(report, frozen=content.positions)
     later_versions = list(
         QuarterlyReport.objects.filter(
             plan_id=report.plan_id,
@@ -100,9 +98,7 @@ def report_detail(request, pk):
             "report": content,
             "published": report,
             "late_changes": late_changes,
-            "late_count": late_count,
-            "late_updates": late_count - late_confirmed,
-            "late_confirmed": late_confirmed,
+            "late": late_counts,
             "later_versions": later_versions,
             "nav_section": "reports",
         },

@@ -1,6 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from themes.models import Theme
@@ -13,9 +16,42 @@ from .rules import (
     _days_since_update,
     _exception_reasons,
     _risk_reasons,
+    end_of_day,
     has_no_concerns,
 )
 from .timeframe import Timeframe
+
+
+class ActionHistoryQuerySet(HistoricalQuerySet):
+    def timeframe_changed_since(self, moment, actions=None):
+        """Records of an action given other timeframe words (an import's correction, the
+        admin's) after `moment`, of the `actions` queryset or every plan's, each with the words
+        it had before (`timeframe_before`) and has after (`timeframe_after`): every rule reads
+        an action's timeframe as it is now, so such a change moves the action's position as
+        at any day, even as known at a moment before it."""
+        # The record before, by the order they were written in (a bulk import writes many
+        # with one moment).
+        earlier = self.model.objects.filter(
+            id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+        ).order_by("-history_id")
+        changed = (
+            self.filter(history_date__gt=moment, history_type="~")
+            .annotate(
+                timeframe_id_before=Subquery(earlier.values("timeframe_id")[:1]),
+                timeframe_before=Subquery(earlier.values("timeframe__label")[:1]),
+                timeframe_after=F("timeframe__label"),
+            )
+            .filter(~Q(timeframe_id_before=F("timeframe_id")), timeframe_id_before__isnull=False)
+        )
+        return changed if actions is None else changed.filter(id__in=actions.values("pk"))
+
+    def timeframe_changed_late(self, as_at, actions=None):
+        """timeframe_changed_since the end of the `as_at` day: beside
+        ProgressUpdate.entered_late, what has changed the position as at `as_at` since the
+        day itself."""
+        if as_at >= timezone.localdate():
+            return self.none()  # nothing is entered after today (and 31-12-9999 has no end)
+        return self.timeframe_changed_since(end_of_day(as_at), actions=actions)
 
 
 class Action(models.Model):
@@ -48,7 +84,9 @@ class Action(models.Model):
     delivered_through = models.TextField(
         blank=True, help_text="The service plan(s) it is delivered through."
     )
-    history = HistoricalRecords(m2m_fields=[supporting_leads])
+    history = HistoricalRecords(
+        m2m_fields=[supporting_leads], historical_queryset=ActionHistoryQuerySet
+    )
 
     objects = ActionQuerySet.as_manager()
 

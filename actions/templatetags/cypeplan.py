@@ -38,7 +38,15 @@ from django.utils.translation import get_language
 
 from actions import hooks
 from actions.late_entries import About
-from actions.models import FINISHED, RAG, DateConfirmation, ProgressUpdate, Status, rag_words
+from actions.models import (
+    FINISHED,
+    RAG,
+    Action,
+    DateConfirmation,
+    ProgressUpdate,
+    Status,
+    rag_words,
+)
 from actions.positions import POSITION_WORDS
 from cypeplan.links import web_address_pieces
 
@@ -469,10 +477,11 @@ def _page_about(context):
 @register.simple_tag(takes_context=True)
 def late_entries(context):
     """How many updates reporting on or before the page's past as-at date were entered after
-    that day (ProgressUpdate.entered_late), and how many due dates were confirmed after it
-    (DateConfirmation.entered_late), on the actions the page shows, with the link to them;
-    None when there are none or the page answers for today. Two COUNT queries, only on a
-    past date."""
+    that day (ProgressUpdate.entered_late), how many due dates were confirmed after it
+    (DateConfirmation.entered_late) and how many timeframes changed after it
+    (timeframe_changed_late), on the actions the page shows, with the link to them; None
+    when there are none or the page answers for today. Three COUNT queries, only on a past
+    date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
@@ -480,17 +489,23 @@ def late_entries(context):
     if about:
         late = about.entered_late(scope.as_at)
         confirmed = about.confirmed_late(scope.as_at)
+        timeframes = about.timeframes_changed_late(scope.as_at)
     else:
         late = ProgressUpdate.objects.entered_late(scope.as_at)
         confirmed = DateConfirmation.objects.entered_late(scope.as_at)
-    count, confirmed_count = late.count(), confirmed.count()
-    if not count and not confirmed_count:
+        timeframes = Action.history.timeframe_changed_late(scope.as_at)
+    counts = {
+        "count": late.count(),
+        "confirmed": confirmed.count(),
+        "timeframes": timeframes.count(),
+    }
+    total = sum(counts.values())
+    if not total:
         return None
     query = {"as_at": scope.as_at.isoformat(), **(about.query if about else {})}
     return {
-        "count": count,
-        "confirmed": confirmed_count,
-        "total": count + confirmed_count,
+        **counts,
+        "total": total,
         "within": about.within if about else "",
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
     }

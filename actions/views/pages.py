@@ -231,10 +231,10 @@ def theme_detail(request, pk):
 
 @reader_page
 def late_entries(request):
-    """The updates entered after the as-at date that report on or before it, and the due dates
-    confirmed after it (of the action, theme or lead in ?action=, ?theme= or ?lead=, or the
-    plan in ?plan=, or of every plan): why a past date's position now differs from that
-    day's."""
+    """The updates entered after the as-at date that report on or before it, the due dates
+    confirmed and the timeframes changed after it (of the action, theme or lead in ?action=,
+    ?theme= or ?lead=, or the plan in ?plan=, or of every plan): why a past date's position
+    now differs from that day's."""
     scope = Scope.from_request(request)
     about, about_error = about_in_link(request.GET)
     plan = scope.plan if request.GET.get("plan") and not scope.plan_error else None
@@ -243,9 +243,11 @@ def late_entries(request):
     if about:
         late = about.entered_late(scope.as_at)
         confirmed = about.confirmed_late(scope.as_at)
+        timeframes = about.timeframes_changed_late(scope.as_at)
     else:
         late = ProgressUpdate.objects.entered_late(scope.as_at)
         confirmed = DateConfirmation.objects.entered_late(scope.as_at)
+        timeframes = Action.history.timeframe_changed_late(scope.as_at)
     updates = late.select_related("action__theme__plan", "entered_by").order_by(
         "-entered_at", "-pk"
     )
@@ -264,6 +266,12 @@ def late_entries(request):
             "updates": page,
             "page": page,
             "confirmations": list(confirmations),
+            # Timeframes change by import or in the admin, rarely: not paged either.
+            "timeframes": list(
+                timeframes.select_related("theme__plan", "history_user").order_by(
+                    "-history_date", "-history_id"
+                )
+            ),
             "nav_section": "dashboard",
         },
     )

@@ -27,6 +27,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.html_forms import post_form
 
 LONDON = ZoneInfo("Europe/London")
 AS_AT = date(2022, 9, 30)
@@ -368,8 +369,9 @@ def test_the_listing_runs_the_same_queries_however_many_updates(
     client.force_login(officer)
 
     # session, user, permissions x2, plans (Scope); COUNT for the paginator; a page of
-    # updates with their action, theme, plan and who entered them; the confirmed due dates
-    with django_assert_num_queries(8):
+    # updates with their action, theme, plan and who entered them; the confirmed due dates;
+    # the timeframe changes
+    with django_assert_num_queries(9):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -546,10 +548,132 @@ def test_the_listing_runs_the_same_queries_however_many_dates_were_confirmed(
     client.force_login(officer)
 
     # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
-    # so no page of them); every confirmation with its action, theme, plan and who entered it
-    with django_assert_num_queries(7):
+    # so no page of them); every confirmation with its action, theme, plan and who entered
+    # it; the timeframe changes (none)
+    with django_assert_num_queries(8):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
 
     assert f"{count} due dates confirmed later" in text(response)
+
+
+# Timeframes changed later: every rule reads an action's timeframe as it is now, so other
+# words given after the day (an import's correction, the admin's) move that day's position.
+
+
+def changed_in_the_admin(client, when, action, words):
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    with time_machine.travel(when, tick=False):
+        data = post_form(client.get(url).content.decode())
+        data["timeframe_label"] = words
+        response = client.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def administrator(db):
+    admin = UserFactory(username="pat", first_name="Pat", last_name="Admin", is_staff=True)
+    admin.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    return admin
+
+
+def test_a_timeframe_changed_after_the_day_is_late_and_one_before_midnight_is_not(
+    client, administrator, action
+):
+    client.force_login(administrator)
+    changed_in_the_admin(client, at(2022, 9, 30, 23, 59, 59), action, "October 2022")
+    changed_in_the_admin(client, at(2022, 10, 1, 0, 0, 1), action, "August 2022")
+    action.refresh_from_db()
+    action.description = "Publish the SEND strategy, edited"
+    action.save()  # a change to other words than the timeframe's is not one
+
+    late = list(Action.history.timeframe_changed_late(AS_AT))
+
+    assert [(row.timeframe_before, row.timeframe_after) for row in late] == [
+        ("October 2022", "August 2022")
+    ]
+    assert late[0].history_user == administrator
+    assert late[0].history_date == at(2022, 10, 1, 0, 0, 1)
+    # The position as at the day has changed: due 31 August, so overdue.
+    now = Action.objects.with_state(AS_AT).get(pk=action.pk)
+    assert (now.due_on, now.is_overdue) == (date(2022, 8, 31), True)
+
+
+@pytest.mark.parametrize(
+    "page, within",
+    [
+        (lambda a: reverse("actions:dashboard") + "?plan=cype&as_at=2022-09-30", "in this plan"),
+        (
+            lambda a: reverse("actions:detail", args=[a.pk]) + "?as_at=2022-09-30",
+            "on this action",
+        ),
+        (
+            lambda a: reverse("actions:theme", args=[a.theme_id]) + "?as_at=2022-09-30",
+            "in this theme",
+        ),
+        (
+            lambda a: reverse("actions:lead", args=[a.lead_id]) + "?as_at=2022-09-30",
+            "on these actions",
+        ),
+    ],
+    ids=["dashboard", "action", "theme", "lead"],
+)
+def test_pages_for_a_past_date_say_a_timeframe_was_changed_after_it(
+    client, administrator, officer, action, page, within
+):
+    client.force_login(administrator)
+    changed_in_the_admin(client, at(2022, 10, 20, 14, 5), action, "August 2022")
+    client.force_login(officer)
+
+    shown = text(client.get(page(action)))
+
+    assert (
+        f"1 timeframe was changed after that day {within}. This position includes it, so it "
+        "has changed since 30 September 2022" in shown
+    )
+    assert "See what was entered later" in shown
+
+
+def test_the_listing_names_the_words_before_and_after_how_and_who_changed_them_when(
+    client, administrator, officer, action
+):
+    client.force_login(administrator)
+    changed_in_the_admin(client, at(2022, 10, 20, 14, 5), action, "August 2022")
+    client.force_login(officer)
+
+    page = text(
+        client.get(reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+
+    assert "that report on or before it, and timeframes changed since" in page
+    assert "1 timeframe changed later, most recently changed first" in page
+    assert (
+        "1.4 Publish the SEND strategy September 2022 August 2022 Changed in the admin "
+        "Pat Admin 20 Oct 2022, 14:05" in page
+    )
+    assert "is what the tracker showed then" not in page
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_listing_runs_the_same_queries_however_many_timeframes_changed(
+    client, officer, plan, count, django_assert_num_queries
+):
+    theme = ThemeFactory(plan=plan)
+    august = Timeframe.objects.create(label="August 2022")
+    for number in range(count):
+        one = ActionFactory(theme=theme, timeframe__label=f"{number % 28 + 1}/12/22 ({number})")
+        with time_machine.travel(at(2022, 10, 20) + timedelta(minutes=number), tick=False):
+            one.timeframe = august
+            one.save()
+    client.force_login(officer)
+
+    # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
+    # so no page of them); the confirmed due dates (none); every timeframe change with its
+    # action's theme and plan, the words before and after, and who changed it
+    with django_assert_num_queries(8):
+        response = client.get(
+            reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
+        )
+
+    assert f"{count} timeframes changed later" in text(response)

@@ -117,9 +117,9 @@ def test_a_confirmation_is_late_only_if_entered_after_the_moment_of_publication(
 ):
     confirmation = confirm(entered, to_confirm, people)
 
-    changes, count, confirmed = changed_since_publication(report)
+    changes, counts = changed_since_publication(report)
 
-    assert (count, confirmed) == ((1, 1) if late else (0, 0))
+    assert (counts.total, counts.confirmed) == ((1, 1) if late else (0, 0))
     assert [change.confirmations for change in changes] == ([[confirmation]] if late else [])
     # The rule the report was published by reads it the same way: known then, or not.
     then = Action.objects.with_state(QUARTER_END, report.published_at).get(pk=to_confirm.pk)

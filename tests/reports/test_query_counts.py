@@ -12,10 +12,12 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from simple_history.utils import bulk_update_with_history
 
 from actions import roles
 from actions.demo import demo_plan_generate
 from actions.models import Action, DateConfirmation, ProgressUpdate, Status, Timeframe
+from cypeplan.history import record_starting_history
 from reports.services import quarterly_report_publish
 from tests.factories import UserFactory
 
@@ -30,10 +32,11 @@ PUBLISHED_AT = datetime(2025, 7, 3, 9, tzinfo=ZoneInfo("Europe/London"))
 # history row; the positions, in one statement run for each (executemany).
 PUBLISH = 17
 # Session, user, permissions x2; the report; its frozen positions; the updates entered
-# after publication; the due dates confirmed after it; later versions.
-REPORT_PAGE = 9
-# ...and, when later updates or confirmed due dates exist, those actions' live positions (3).
-REPORT_PAGE_WITH_LATE_UPDATES = 12
+# after publication; the due dates confirmed and the timeframes changed after it; later
+# versions.
+REPORT_PAGE = 10
+# ...and, when any of those later entries exist, those actions' live positions (3).
+REPORT_PAGE_WITH_LATE_UPDATES = 13
 # Session, user, permissions x2; the report; its stored file (none yet); its frozen
 # positions; storing the file made from them (a savepoint, the insert, its release).
 DOWNLOAD = 10
@@ -136,11 +139,32 @@ def test_the_report_page_with_dates_confirmed_later_runs_a_fixed_number_of_queri
     assert f"have changed {len(actions)} positions as at that date" in response.content.decode()
 
 
+def test_the_report_page_with_timeframes_changed_later_runs_a_fixed_number_of_queries(
+    plan, reader, client, django_assert_num_queries
+):
+    record_starting_history("Generated")  # as load_plans and imports do
+    report = publish(plan)
+    # A tenth of the plan given other words since, as an import does it.
+    actions = list(Action.objects.filter(theme__plan=plan).order_by("pk")[3::10])
+    earlier = Timeframe.objects.create(label="Corrected: 31/01/25")
+    for action in actions:
+        action.timeframe = earlier
+    with time_machine.travel(PUBLISHED_AT + timedelta(days=30), tick=False):
+        bulk_update_with_history(actions, Action, ["timeframe"], default_user=reader)
+    client.force_login(reader)
+
+    with django_assert_num_queries(REPORT_PAGE_WITH_LATE_UPDATES):
+        response = client.get(reverse("reports:detail", args=[report.pk]))
+
+    assert "1 timeframe changed later" not in response.content.decode()
+    assert f"{len(actions)} timeframes changed later" in response.content.decode()
+
+
 # Session, user, permissions x2, plans; rag_by_theme() (counts and RAG by theme in one
 # grouped query, whose counts the panel reads too); late entries (the scope's notice: updates,
-# confirmed due dates); the latest report; at the report's quarter end, the updates entered
-# and the due dates confirmed since.
-DASHBOARD_AFTER_A_REPORT = 11
+# confirmed due dates, changed timeframes); the latest report; at the report's quarter end,
+# the updates entered, the due dates confirmed and the timeframes changed since.
+DASHBOARD_AFTER_A_REPORT = 13
 
 
 def test_the_dashboards_report_panel_runs_a_fixed_number_of_queries(
