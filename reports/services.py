@@ -5,7 +5,7 @@ the publish_quarterly_report command and the tests all call it.
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -300,11 +300,13 @@ class LateChange:
 
 @dataclass(frozen=True)
 class LateCounts:
-    """How many of each kind of later entry there are, changing a position or not."""
+    """How many of each kind of later entry there are, changing a position or not, and how
+    many of them are listed beside a position they changed (`listed`)."""
 
     updates: int = 0
     confirmed: int = 0
     timeframes: int = 0
+    listed: int = 0
 
     @property
     def total(self):
@@ -385,7 +387,11 @@ def changed_since_publication(report, frozen=None):
         for now in live
         if now.action_id in published and _differs(published[now.action_id], now)
     ]
-    return changes, counts
+    listed = sum(
+        len(change.entries) + len(change.confirmations) + len(change.timeframes)
+        for change in changes
+    )
+    return changes, replace(counts, listed=listed)
 
 
 # What a reader of the report would see change in a position.

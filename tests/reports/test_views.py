@@ -20,6 +20,7 @@ from cypeplan.documents import table_rows
 from reports import documents
 from reports.models import QuarterlyReport
 from reports.services import quarterly_report_publish, report_content
+from tests.factories import ProgressUpdateFactory
 
 from .conftest import LONDON, PUBLISHED_AT, QUARTER_END
 
@@ -289,3 +290,29 @@ def test_no_plan_name_can_end_the_print_headers_css_string(client, plan, people)
     assert rules[0].lower_at_keyword == "page"
     margin = [token for token in rules[0].content if token.type == "at-keyword"]
     assert [token.lower_value for token in margin] == ["top-left", "bottom-right"]
+
+
+@pytest.mark.django_db
+def test_later_entries_are_called_other_only_when_they_change_no_position_shown(
+    client, plan, people, report
+):
+    """Two later updates of one action, both listed beside the position they changed, are not
+    "other entries"; an update of another action reporting before its latest one is."""
+    client.force_login(people["scrutiny"])
+    url = reverse("reports:detail", args=[report.pk])
+    with time_machine.travel(LATER, tick=False):
+        for reported_on in (date(2022, 9, 29), date(2022, 9, 28)):
+            ProgressUpdateFactory(
+                action=plan["overdue"], reported_on=reported_on, status=Status.COMPLETE, rag=""
+            )
+
+    late = page_text(client.get(url))
+    late = late[late.index("Changed since publication") : late.index("1. Summary")]
+    assert "Reporting on 28 September 2022" in late and "Reporting on 29 September 2022" in late
+    assert "Other " not in late
+
+    with time_machine.travel(LATER, tick=False):
+        ProgressUpdateFactory(action=plan["fine"], reported_on=date(2022, 8, 31), rag="green")
+
+    late = page_text(client.get(url))
+    assert "Other entries made since publication change no position shown here." in late
