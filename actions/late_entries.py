@@ -4,13 +4,16 @@ due dates and timeframe changes of the actions its page shows, so it never claim
 the page does not have."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from cypeplan.inputs import plain_number
 
-from .models import Action, DateConfirmation, Lead
+from .models import Action, DateConfirmation, Lead, Timeframe
 from .models.progress import ProgressUpdate
+from .models.rules import end_of_day
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,11 @@ class About:
     def confirmed_late(self, as_at):
         return DateConfirmation.objects.entered_late(as_at, actions=self.actions)
 
-    def timeframes_changed_late(self, as_at):
-        return Action.history.timeframe_changed_late(as_at, actions=self.actions)
+    def timeframe_changes_late(self, as_at):
+        return timeframe_changes_late(as_at, actions=self.actions)
+
+    def timeframe_changes_late_count(self, as_at):
+        return timeframe_changes_late_count(as_at, actions=self.actions)
 
 
 def about_in_link(params):
@@ -72,3 +78,107 @@ def about_in_link(params):
             return None, f"There is no {kind} numbered “{params[kind][:40]}” in the link"
         return About(kind, found), ""
     return None, ""
+
+
+@dataclass(frozen=True)
+class TimeframeChange:
+    """One action's timeframe given other words: its own (on its page, or by an import, as
+    `how` says) or the shared timeframe's, on the timeframe's own page."""
+
+    action_id: int
+    reference: str
+    description: str
+    plan_name: str
+    before: str
+    after: str
+    how: str
+    by: Model | None  # the user who made the change, if recorded
+    at: datetime
+
+
+SHARED = "Changed on the timeframe’s own page, for every action it times"
+
+
+def timeframe_changes_since(moment, actions=None):
+    """Every change of timeframe words after `moment` that moves one of `actions` (a
+    queryset; None: every action), most recent first: Action.history.timeframe_changed_since
+    and Timeframe.history.words_changed_since, for each action they move. Two queries, and a
+    third only when a shared timeframe's words changed (the actions it times)."""
+    actions = Action.objects.all() if actions is None else actions
+    own = Action.history.timeframe_changed_since(moment, actions=actions).select_related(
+        "theme__plan", "history_user"
+    )
+    changes = [
+        TimeframeChange(
+            action_id=row.id,
+            reference=row.reference,
+            description=row.description,
+            plan_name=row.theme.plan.name,
+            before=row.timeframe_before,
+            after=row.timeframe_after,
+            how=row.history_change_reason or "Changed on the action’s page",
+            by=row.history_user,
+            at=row.history_date,
+        )
+        for row in own
+    ]
+    shared = {}
+    for row in (
+        Timeframe.history.words_changed_since(moment)
+        .filter(id__in=actions.values("timeframe_id"))
+        .select_related("history_user")
+    ):
+        shared.setdefault(row.id, []).append(row)
+    if shared:
+        for action in actions.filter(timeframe_id__in=shared).select_related("theme__plan"):
+            changes.extend(
+                TimeframeChange(
+                    action_id=action.pk,
+                    reference=action.reference,
+                    description=action.description,
+                    plan_name=action.theme.plan.name,
+                    before=row.label_before,
+                    after=row.label,
+                    how=SHARED,
+                    by=row.history_user,
+                    at=row.history_date,
+                )
+                for row in shared[action.timeframe_id]
+            )
+    return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+def timeframe_changes_count(moment, actions=None):
+    """How many changes of timeframe words after `moment` move any of `actions` (a shared
+    timeframe's counted once however many it moves): one query."""
+    actions = Action.objects.all() if actions is None else actions
+    own = (
+        Action.history.timeframe_changed_since(moment, actions=actions)
+        .order_by()
+        .values_list("history_id")
+    )
+    shared = (
+        Timeframe.history.words_changed_since(moment)
+        .filter(id__in=actions.values("timeframe_id"))
+        .order_by()
+        .values_list("history_id")
+    )
+    return own.union(shared, all=True).count()
+
+
+def _late_moment(as_at):
+    """When an entry for `as_at` is late: after the day ends; None for today or later
+    (nothing is entered after today, and 31-12-9999 has no end)."""
+    return end_of_day(as_at) if as_at < timezone.localdate() else None
+
+
+def timeframe_changes_late(as_at, actions=None):
+    """timeframe_changes_since the end of the `as_at` day: beside
+    ProgressUpdate.entered_late, what has changed the position as at `as_at` since the day."""
+    moment = _late_moment(as_at)
+    return [] if moment is None else timeframe_changes_since(moment, actions)
+
+
+def timeframe_changes_late_count(as_at, actions=None):
+    moment = _late_moment(as_at)
+    return 0 if moment is None else timeframe_changes_count(moment, actions)

@@ -14,6 +14,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from actions.changes import updates_in_period, what_changed
+from actions.late_entries import timeframe_changes_since
 from actions.models import Action, DateConfirmation, ProgressUpdate
 from actions.positions import Position, positions
 from themes.models import Plan
@@ -295,7 +296,7 @@ class LateChange:
     now: Position
     entries: list  # ProgressUpdate, oldest entry first
     confirmations: list = field(default_factory=list)  # DateConfirmation, oldest first
-    timeframes: list = field(default_factory=list)  # Action.history rows, oldest first
+    timeframes: list = field(default_factory=list)  # late_entries.TimeframeChange, oldest first
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,8 @@ def changed_since_publication(report, frozen=None):
     publication changed, each with those later entries (who entered them and when), and the
     LateCounts of the later entries. `frozen` are the report's published Positions if the
     caller has them. A fixed number of queries: the late updates; the late confirmations;
-    the timeframe changes; then, only if there are any, those actions' live positions."""
+    the timeframe changes (two, and the actions a shared timeframe times if one changed);
+    then, only if there are any, those actions' live positions."""
     actions = report.positions.values("action_id")
     late = list(
         ProgressUpdate.objects.filter(
@@ -349,12 +351,9 @@ def changed_since_publication(report, frozen=None):
         .select_related("entered_by")
         .order_by("entered_at", "pk")
     )
-    timeframes = list(
-        Action.history.timeframe_changed_since(report.published_at)
-        .filter(id__in=actions)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
+    timeframes = timeframe_changes_since(
+        report.published_at, Action.objects.filter(pk__in=actions)
+    )[::-1]
     counts = LateCounts(len(late), len(confirmed), len(timeframes))
     if not counts.total:
         return [], counts
@@ -362,7 +361,7 @@ def changed_since_publication(report, frozen=None):
     for kind, rows, of_action in (
         ("entries", late, "action_id"),
         ("confirmations", confirmed, "action_id"),
-        ("timeframes", timeframes, "id"),
+        ("timeframes", timeframes, "action_id"),
     ):
         for row in rows:
             by_kind[kind].setdefault(getattr(row, of_action), []).append(row)

@@ -68,8 +68,8 @@ QUERIES = {
     # session, user, permissions x2, plans; COUNT for the paginator (the demo enters each
     # update on the day it reports on, so there are none: tests/actions/test_late_entries.py
     # counts a page of them, with their action, theme, plan and who entered them); the due
-    # dates confirmed later; the timeframes changed later
-    "late entries": 8,
+    # dates confirmed later; the timeframes changed later (the actions' own; shared ones')
+    "late entries": 9,
     # session, user, permissions x2, plans; the leads the officer is; the leads they are
     # a delegate for; a page of their actions with state, plan, lead and timeframe, each
     # row with the list's length; scrutiny's panel: the items they owe an answer to

@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
@@ -16,7 +15,6 @@ from .rules import (
     _days_since_update,
     _exception_reasons,
     _risk_reasons,
-    end_of_day,
     has_no_concerns,
 )
 from .timeframe import Timeframe
@@ -44,14 +42,6 @@ class ActionHistoryQuerySet(HistoricalQuerySet):
             .filter(~Q(timeframe_id_before=F("timeframe_id")), timeframe_id_before__isnull=False)
         )
         return changed if actions is None else changed.filter(id__in=actions.values("pk"))
-
-    def timeframe_changed_late(self, as_at, actions=None):
-        """timeframe_changed_since the end of the `as_at` day: beside
-        ProgressUpdate.entered_late, what has changed the position as at `as_at` since the
-        day itself."""
-        if as_at >= timezone.localdate():
-            return self.none()  # nothing is entered after today (and 31-12-9999 has no end)
-        return self.timeframe_changed_since(end_of_day(as_at), actions=actions)
 
 
 class Action(models.Model):

@@ -1,8 +1,10 @@
 from datetime import date
 
 from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from actions.timeframes import TimeframeError, parse_timeframe
@@ -11,6 +13,21 @@ from actions.timeframes import TimeframeError, parse_timeframe
 class TimeframeQuerySet(models.QuerySet):
     def get_by_natural_key(self, label):
         return self.get(label=label)
+
+
+class TimeframeHistoryQuerySet(HistoricalQuerySet):
+    def words_changed_since(self, moment):
+        """Records of a timeframe given other words on its own page after `moment`, each with
+        the words it had before (`label_before`; `label` is the words after): every action
+        it times moves with it, and every rule reads an action's timeframe as it is now."""
+        earlier = self.model.objects.filter(
+            id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+        ).order_by("-history_id")
+        return (
+            self.filter(history_date__gt=moment, history_type="~")
+            .annotate(label_before=Subquery(earlier.values("label")[:1]))
+            .filter(~Q(label_before=F("label")), label_before__isnull=False)
+        )
 
 
 class Timeframe(models.Model):
@@ -49,7 +66,7 @@ class Timeframe(models.Model):
         editable=False,
         help_text="Why the label can’t be read as dates, in the parser’s words.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=TimeframeHistoryQuerySet)
 
     objects = TimeframeQuerySet.as_manager()
 

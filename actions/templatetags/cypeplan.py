@@ -37,11 +37,10 @@ from django.utils.text import Truncator, normalize_newlines
 from django.utils.translation import get_language
 
 from actions import hooks
-from actions.late_entries import About
+from actions.late_entries import About, timeframe_changes_late_count
 from actions.models import (
     FINISHED,
     RAG,
-    Action,
     DateConfirmation,
     ProgressUpdate,
     Status,
@@ -479,9 +478,9 @@ def late_entries(context):
     """How many updates reporting on or before the page's past as-at date were entered after
     that day (ProgressUpdate.entered_late), how many due dates were confirmed after it
     (DateConfirmation.entered_late) and how many timeframes changed after it
-    (timeframe_changed_late), on the actions the page shows, with the link to them; None
-    when there are none or the page answers for today. Three COUNT queries, only on a past
-    date."""
+    (late_entries.timeframe_changes_late_count), on the actions the page shows, with the
+    link to them; None when there are none or the page answers for today. Three COUNT
+    queries, only on a past date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
@@ -489,16 +488,12 @@ def late_entries(context):
     if about:
         late = about.entered_late(scope.as_at)
         confirmed = about.confirmed_late(scope.as_at)
-        timeframes = about.timeframes_changed_late(scope.as_at)
+        timeframes = about.timeframe_changes_late_count(scope.as_at)
     else:
         late = ProgressUpdate.objects.entered_late(scope.as_at)
         confirmed = DateConfirmation.objects.entered_late(scope.as_at)
-        timeframes = Action.history.timeframe_changed_late(scope.as_at)
-    counts = {
-        "count": late.count(),
-        "confirmed": confirmed.count(),
-        "timeframes": timeframes.count(),
-    }
+        timeframes = timeframe_changes_late_count(scope.as_at)
+    counts = {"count": late.count(), "confirmed": confirmed.count(), "timeframes": timeframes}
     total = sum(counts.values())
     if not total:
         return None

@@ -15,7 +15,7 @@ from themes.models import Theme
 from .. import hooks
 from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
-from ..late_entries import About, about_in_link
+from ..late_entries import About, about_in_link, timeframe_changes_late
 from ..models import Action, DateConfirmation, Lead, ProgressUpdate, SubStep
 from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable
@@ -243,11 +243,11 @@ def late_entries(request):
     if about:
         late = about.entered_late(scope.as_at)
         confirmed = about.confirmed_late(scope.as_at)
-        timeframes = about.timeframes_changed_late(scope.as_at)
+        timeframes = about.timeframe_changes_late(scope.as_at)
     else:
         late = ProgressUpdate.objects.entered_late(scope.as_at)
         confirmed = DateConfirmation.objects.entered_late(scope.as_at)
-        timeframes = Action.history.timeframe_changed_late(scope.as_at)
+        timeframes = timeframe_changes_late(scope.as_at)
     updates = late.select_related("action__theme__plan", "entered_by").order_by(
         "-entered_at", "-pk"
     )
@@ -267,11 +267,7 @@ def late_entries(request):
             "page": page,
             "confirmations": list(confirmations),
             # Timeframes change by import or in the admin, rarely: not paged either.
-            "timeframes": list(
-                timeframes.select_related("theme__plan", "history_user").order_by(
-                    "-history_date", "-history_id"
-                )
-            ),
+            "timeframes": timeframes,
             "nav_section": "dashboard",
         },
     )

@@ -16,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from actions import roles
+from actions.late_entries import timeframe_changes_late
 from actions.models import Action, DateConfirmation, ProgressUpdate, Status, Timeframe
 from actions.models.rules import end_of_day
 from actions.services import date_confirmation_record
@@ -370,8 +371,8 @@ def test_the_listing_runs_the_same_queries_however_many_updates(
 
     # session, user, permissions x2, plans (Scope); COUNT for the paginator; a page of
     # updates with their action, theme, plan and who entered them; the confirmed due dates;
-    # the timeframe changes
-    with django_assert_num_queries(9):
+    # the timeframe changes: the actions' own, and shared timeframes' (none)
+    with django_assert_num_queries(10):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -549,8 +550,8 @@ def test_the_listing_runs_the_same_queries_however_many_dates_were_confirmed(
 
     # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
     # so no page of them); every confirmation with its action, theme, plan and who entered
-    # it; the timeframe changes (none)
-    with django_assert_num_queries(8):
+    # it; the timeframe changes (none): the actions' own, and shared timeframes'
+    with django_assert_num_queries(9):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -588,13 +589,11 @@ def test_a_timeframe_changed_after_the_day_is_late_and_one_before_midnight_is_no
     action.description = "Publish the SEND strategy, edited"
     action.save()  # a change to other words than the timeframe's is not one
 
-    late = list(Action.history.timeframe_changed_late(AS_AT))
+    late = timeframe_changes_late(AS_AT)
 
-    assert [(row.timeframe_before, row.timeframe_after) for row in late] == [
-        ("October 2022", "August 2022")
-    ]
-    assert late[0].history_user == administrator
-    assert late[0].history_date == at(2022, 10, 1, 0, 0, 1)
+    assert [(change.before, change.after) for change in late] == [("October 2022", "August 2022")]
+    assert late[0].by == administrator
+    assert late[0].at == at(2022, 10, 1, 0, 0, 1)
     # The position as at the day has changed: due 31 August, so overdue.
     now = Action.objects.with_state(AS_AT).get(pk=action.pk)
     assert (now.due_on, now.is_overdue) == (date(2022, 8, 31), True)
@@ -649,7 +648,7 @@ def test_the_listing_names_the_words_before_and_after_how_and_who_changed_them_w
     assert "that report on or before it, and timeframes changed since" in page
     assert "1 timeframe changed later, most recently changed first" in page
     assert (
-        "1.4 Publish the SEND strategy September 2022 August 2022 Changed in the admin "
+        "1.4 Publish the SEND strategy September 2022 August 2022 Changed on the action’s page "
         "Pat Admin 20 Oct 2022, 14:05" in page
     )
     assert "is what the tracker showed then" not in page
@@ -670,10 +669,45 @@ def test_the_listing_runs_the_same_queries_however_many_timeframes_changed(
 
     # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
     # so no page of them); the confirmed due dates (none); every timeframe change with its
-    # action's theme and plan, the words before and after, and who changed it
-    with django_assert_num_queries(8):
+    # action's theme and plan, the words before and after, and who changed it; shared
+    # timeframes' changes (none)
+    with django_assert_num_queries(9):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
 
     assert f"{count} timeframes changed later" in text(response)
+
+
+def test_a_shared_timeframe_changed_on_its_own_page_is_listed_for_every_action_it_moves(
+    client, administrator, officer, action
+):
+    other = ActionFactory(theme=action.theme, reference="1.5", timeframe=action.timeframe)
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    url = reverse("admin:actions_timeframe_change", args=[action.timeframe_id])
+    with time_machine.travel(at(2022, 10, 20, 14, 5), tick=False):
+        data = post_form(client.get(url).content.decode())
+        data.update(label="August 2022", move_all="on")
+        assert client.post(url, {**data, "_save": "Save"}).status_code == 302
+    client.force_login(officer)
+
+    dashboard = text(
+        client.get(reverse("actions:dashboard"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+    listing = text(
+        client.get(reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+
+    # One change of words, moving two actions: both now overdue as at 30 September.
+    assert "1 timeframe was changed after that day in this plan." in dashboard
+    assert "2 timeframes changed later" in listing
+    for reference in ("1.4", "1.5"):
+        assert (
+            f"{reference} " in listing
+            and "September 2022 August 2022 Changed on the timeframe’s own page, for every "
+            "action it times Pat Admin 20 Oct 2022, 14:05"
+            in listing
+        )
+    assert Action.objects.filter(pk__in=[action.pk, other.pk]).overdue(AS_AT).count() == 2

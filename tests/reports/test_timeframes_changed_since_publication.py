@@ -15,6 +15,7 @@ from django.urls import reverse
 from imports.layout import plan_rows, workbook
 from imports.services import plan_import_confirm, plan_import_preview
 from reports.services import changed_since_publication, quarterly_report_publish, report_content
+from tests.html_forms import post_form
 
 from .conftest import LONDON, PUBLISHED_AT, QUARTER_END
 from .test_views import page_text
@@ -122,3 +123,29 @@ def test_the_dashboard_at_the_quarter_end_says_a_timeframe_changed_later_changed
     text = page_text(client.get(reverse("actions:dashboard"), {"as_at": "2022-09-30"}))
     assert "1 timeframe changed later changed 1 action’s position." in text
     assert "2 overdue, 1 more than at Quarter 2 2022/23" in text
+
+
+@pytest.mark.django_db
+def test_a_shared_timeframe_changed_on_its_own_page_after_publication_is_listed(
+    client, plan, people, report
+):
+    people["admin"].is_superuser = True
+    people["admin"].save()
+    client.force_login(people["admin"])
+    timeframe = plan["fine"].timeframe
+    url = reverse("admin:actions_timeframe_change", args=[timeframe.pk])
+    with time_machine.travel(LATER, tick=False):
+        data = post_form(client.get(url).content.decode())
+        data.update(label="August 2022", move_all="on")
+        assert client.post(url, {**data, "_save": "Save"}).status_code == 302
+
+    late = changed_part(client.get(reverse("reports:detail", args=[report.pk])))
+
+    assert (
+        "1.2 Hold termly partnership meetings In progress; Green; due 31 March 2023 "
+        "In progress; Green; due 31 August 2022; overdue" in late
+    )
+    assert (
+        "Timeframe changed from “March 2023” to “August 2022” by Pat Admin on 1 November "
+        "2022 at 09:00 (Changed on the timeframe’s own page, for every action it times)." in late
+    )
