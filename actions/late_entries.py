@@ -116,7 +116,7 @@ def timeframe_changes_since(moment, actions=None):
             plan_name=row.theme.plan.name,
             before=row.timeframe_before,
             after=row.timeframe_after,
-            how=row.history_change_reason or "Changed on the action’s page",
+            how=row.history_change_reason or "Changed for this action alone",
             by=row.history_user,
             at=row.history_date,
         )

@@ -648,7 +648,7 @@ def test_the_listing_names_the_words_before_and_after_how_and_who_changed_them_w
     assert "that report on or before it, and timeframes changed since" in page
     assert "1 timeframe changed later, most recently changed first" in page
     assert (
-        "1.4 Publish the SEND strategy September 2022 August 2022 Changed on the action’s page "
+        "1.4 Publish the SEND strategy September 2022 August 2022 Changed for this action alone "
         "Pat Admin 20 Oct 2022, 14:05" in page
     )
     assert "is what the tracker showed then" not in page

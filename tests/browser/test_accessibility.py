@@ -48,6 +48,39 @@ def late_entry(then):
     return path
 
 
+def later_changes(then):
+    """Action 5.3 given a date to be confirmed (“31/09/21”, as section 2 of the plan has
+    it) and the date confirmed, and 1.2 given other words, all today: each changed the
+    position as at 1 August 2021 after that day. Returns the path `then`."""
+
+    def path():
+        from django.contrib.auth import get_user_model
+
+        from actions.models import DateConfirmation, Timeframe
+        from cypeplan.history import record_starting_history
+
+        record_starting_history("Loaded")  # as load_plans does
+        admin = get_user_model().objects.create_user("late-admin", password=PASSWORD)
+        to_confirm = Timeframe(label="31/09/21", to_be_confirmed=True)
+        to_confirm.save()
+        for reference, timeframe in (
+            ("5.3", to_confirm),
+            ("1.2", Timeframe.objects.get_or_create(label="July 2021")[0]),
+        ):
+            action = Action.objects.get(pk=action_pk(reference))
+            action.timeframe = timeframe
+            action.save()
+        DateConfirmation.objects.create(
+            action_id=action_pk("5.3"),
+            confirmed_on=date(2021, 9, 30),
+            reason="Confirmed with the Head of Service.",
+            entered_by=admin,
+        )
+        return then
+
+    return path
+
+
 # --- How to reach each page: (who, how), where how(page) opens it --------------------
 
 
@@ -143,6 +176,13 @@ PAGES = {
         visit(
             late_entry("/late-entries/" + query(**AS_AT)),
             "1 update entered later, most recently entered first",
+        ),
+    ),
+    "due dates confirmed and timeframes changed later": (
+        "scrutiny_member",
+        visit(
+            later_changes("/late-entries/" + query(**AS_AT)),
+            "2 timeframes changed later, most recently changed first",
         ),
     ),
     "my actions": ("officer", visit("/my-actions/", "7 actions")),
