@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
@@ -34,14 +35,29 @@ class ActionHistoryQuerySet(HistoricalQuerySet):
         ).order_by("-history_id")
         changed = (
             self.filter(history_date__gt=moment, history_type="~")
-            .annotate(
-                timeframe_id_before=Subquery(earlier.values("timeframe_id")[:1]),
-                timeframe_before=Subquery(earlier.values("timeframe__label")[:1]),
-                timeframe_after=F("timeframe__label"),
-            )
+            .annotate(timeframe_id_before=Subquery(earlier.values("timeframe_id")[:1]))
             .filter(~Q(timeframe_id_before=F("timeframe_id")), timeframe_id_before__isnull=False)
+            .annotate(
+                timeframe_before=_words_then("timeframe_id_before"),
+                timeframe_after=_words_then("timeframe_id"),
+            )
         )
         return changed if actions is None else changed.filter(id__in=actions.values("pk"))
+
+
+def _words_then(timeframe_id):
+    """The words of the timeframe in the action record's field `timeframe_id` as they read
+    when the record was written (a shared timeframe's words may have changed since on its
+    own page), or as they read now if the timeframe has no history that old."""
+    then = (
+        Timeframe.history.filter(
+            id=OuterRef(timeframe_id), history_date__lte=OuterRef("history_date")
+        )
+        .order_by("-history_date", "-history_id")
+        .values("label")[:1]
+    )
+    now = Timeframe.objects.filter(pk=OuterRef(timeframe_id)).values("label")[:1]
+    return Coalesce(Subquery(then), Subquery(now))
 
 
 class Action(models.Model):

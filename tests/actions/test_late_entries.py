@@ -711,3 +711,33 @@ def test_a_shared_timeframe_changed_on_its_own_page_is_listed_for_every_action_i
             in listing
         )
     assert Action.objects.filter(pk__in=[action.pk, other.pk]).overdue(AS_AT).count() == 2
+
+
+def test_a_timeframe_change_names_the_words_as_they_read_when_it_was_made(
+    client, administrator, officer, action
+):
+    """1.4 moved to “August 2022” on 20 October; on 25 October that timeframe's own words
+    became “July 2022”. The first change still reads “September 2022” to “August 2022”."""
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    changed_in_the_admin(client, at(2022, 10, 20, 14, 5), action, "August 2022")
+    url = reverse(
+        "admin:actions_timeframe_change", args=[Timeframe.objects.get(label="August 2022").pk]
+    )
+    with time_machine.travel(at(2022, 10, 25, 9), tick=False):
+        data = post_form(client.get(url).content.decode())
+        data.update(label="July 2022", move_all="on")
+        assert client.post(url, {**data, "_save": "Save"}).status_code == 302
+    client.force_login(officer)
+
+    listing = text(
+        client.get(reverse("actions:late_entries"), {"action": action.pk, "as_at": "2022-09-30"})
+    )
+
+    assert (
+        "1.4 Publish the SEND strategy August 2022 July 2022 Changed on the timeframe’s own "
+        "page, for every action it times Pat Admin 25 Oct 2022, 09:00 "
+        "1.4 Publish the SEND strategy September 2022 August 2022 Changed for this action "
+        "alone Pat Admin 20 Oct 2022, 14:05" in listing
+    )
