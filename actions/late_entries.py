@@ -123,10 +123,8 @@ def timeframe_changes_since(moment, actions=None):
         for row in own
     ]
     shared = {}
-    for row in (
-        Timeframe.history.words_changed_since(moment)
-        .filter(id__in=actions.values("timeframe_id"))
-        .select_related("history_user")
+    for row in Timeframe.history.words_changed_since(moment, actions=actions).select_related(
+        "history_user"
     ):
         shared.setdefault(row.id, []).append(row)
     if shared:
@@ -158,8 +156,7 @@ def timeframe_changes_count(moment, actions=None):
         .values_list("history_id")
     )
     shared = (
-        Timeframe.history.words_changed_since(moment)
-        .filter(id__in=actions.values("timeframe_id"))
+        Timeframe.history.words_changed_since(moment, actions=actions)
         .order_by()
         .values_list("history_id")
     )

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.manager import HistoricalQuerySet
@@ -42,7 +42,18 @@ class ActionHistoryQuerySet(HistoricalQuerySet):
                 timeframe_after=_words_then("timeframe_id"),
             )
         )
-        return changed if actions is None else changed.filter(id__in=actions.values("pk"))
+        if actions is None:
+            return changed
+        # Checked against the actions' ids as `+id`, which no index answers, so the planner
+        # starts from the few records written since (the history_date index), not from every
+        # record of each of the plan's actions (8 ms at 10,000 actions on SQLite, on every
+        # page as at a past date): as ProgressUpdate.entered_late does.
+        return changed.alias(_of_action=unindexed("id")).filter(_of_action__in=actions.values("pk"))
+
+
+def unindexed(field):
+    """`field` written `+field`: the same value, but no index answers a condition on it."""
+    return Func(F(field), template="+%(expressions)s", output_field=models.IntegerField())
 
 
 def _words_then(timeframe_id):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .action import Action, SubStep
+from .action import Action, SubStep, unindexed
 from .rules import end_of_day
 
 
@@ -31,7 +31,14 @@ class DateConfirmationQuerySet(models.QuerySet):
             action__timeframe__to_be_confirmed=True,
             timeframe_label=models.F("action__timeframe__label"),
         )
-        return since if actions is None else since.filter(action__in=actions)
+        if actions is None:
+            return since
+        # As `+action_id`, which no index answers: SQLite then reads the few confirmations,
+        # not every action of the plan first (6 ms at 10,000 actions, on every page as at a
+        # past date), as ProgressUpdate.entered_late does.
+        return since.alias(_of_action=unindexed("action_id")).filter(
+            _of_action__in=actions.values("pk")
+        )
 
     def entered_late(self, as_at, actions=None):
         """entered_since the end of the `as_at` day: beside ProgressUpdate.entered_late, what

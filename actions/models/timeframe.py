@@ -16,17 +16,26 @@ class TimeframeQuerySet(models.QuerySet):
 
 
 class TimeframeHistoryQuerySet(HistoricalQuerySet):
-    def words_changed_since(self, moment):
-        """Records of a timeframe given other words on its own page after `moment`, each with
-        the words it had before (`label_before`; `label` is the words after): every action
-        it times moves with it, and every rule reads an action's timeframe as it is now."""
+    def words_changed_since(self, moment, actions=None):
+        """Records of a timeframe given other words on its own page after `moment` (of the
+        timeframes the `actions` queryset has, or all), each with the words it had before
+        (`label_before`; `label` is the words after): every action it times moves with it,
+        and every rule reads an action's timeframe as it is now."""
+        from .action import unindexed
+
         earlier = self.model.objects.filter(
             id=OuterRef("id"), history_id__lt=OuterRef("history_id")
         ).order_by("-history_id")
-        return (
+        changed = (
             self.filter(history_date__gt=moment, history_type="~")
             .annotate(label_before=Subquery(earlier.values("label")[:1]))
             .filter(~Q(label_before=F("label")), label_before__isnull=False)
+        )
+        if actions is None:
+            return changed
+        # From the few records written since, as Action.history.timeframe_changed_since.
+        return changed.alias(_of_timeframe=unindexed("id")).filter(
+            _of_timeframe__in=actions.values("timeframe_id")
         )
 
 
