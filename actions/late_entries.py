@@ -12,6 +12,7 @@ from django.utils import timezone
 from cypeplan.inputs import plain_number
 
 from .models import Action, DateConfirmation, Lead, Timeframe
+from .models.action import unindexed
 from .models.progress import ProgressUpdate
 from .models.rules import end_of_day
 
@@ -147,18 +148,23 @@ def timeframe_changes_since(moment, actions=None):
 
 
 def timeframe_changes_count(moment, actions=None):
-    """How many changes of timeframe words after `moment` move any of `actions` (a shared
-    timeframe's counted once however many it moves): one query."""
+    """How many of `actions` (a queryset; None: every action) changes of timeframe words
+    after `moment` moved, counted per action as timeframe_changes_since lists them (an
+    action moved twice by one shared timeframe's changes counted once): one query."""
     actions = Action.objects.all() if actions is None else actions
     own = (
-        Action.history.timeframe_changed_since(moment, actions=actions)
-        .order_by()
-        .values_list("history_id")
+        Action.history.timeframe_changed_since(moment, actions=actions).order_by().values_list("id")
     )
+    # The actions the changed timeframes time, found from those timeframes (few), each
+    # checked against `actions` as `+id`, which no index answers.
     shared = (
-        Timeframe.history.words_changed_since(moment, actions=actions)
+        Action.objects.filter(
+            timeframe_id__in=Timeframe.history.words_changed_since(moment).values("id")
+        )
+        .alias(_of_action=unindexed("id"))
+        .filter(_of_action__in=actions.values("pk"))
         .order_by()
-        .values_list("history_id")
+        .values_list("id")
     )
     return own.union(shared, all=True).count()
 

@@ -701,7 +701,7 @@ def test_a_shared_timeframe_changed_on_its_own_page_is_listed_for_every_action_i
     )
 
     # One change of words, moving two actions: both now overdue as at 30 September.
-    assert "1 timeframe was changed after that day in this plan." in dashboard
+    assert "2 timeframes were changed after that day in this plan." in dashboard
     assert "2 timeframes changed later" in listing
     for reference in ("1.4", "1.5"):
         assert (
