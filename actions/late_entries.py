@@ -1,7 +1,7 @@
 """What a page's "entered later" notice and the late-entries listing are about: one action,
-a theme, a lead's actions, a plan or every plan. A notice counts only the updates, confirmed
-due dates and timeframe changes of the actions its page shows, so it never claims a change
-the page does not have."""
+a theme, a lead's actions, a plan or every plan. A notice counts only the updates (entered or
+corrected), confirmed due dates and timeframe changes of the actions its page shows, so it
+never claims a change the page does not have."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,6 +51,9 @@ class About:
 
     def entered_late(self, as_at):
         return ProgressUpdate.objects.entered_late(as_at, actions=self.actions)
+
+    def corrected_late(self, as_at):
+        return ProgressUpdate.history.corrected_late(as_at, actions=self.actions)
 
     def confirmed_late(self, as_at):
         return DateConfirmation.objects.entered_late(as_at, actions=self.actions)
@@ -185,3 +188,34 @@ def timeframe_changes_late(as_at, actions=None):
 def timeframe_changes_late_count(as_at, actions=None):
     moment = _late_moment(as_at)
     return 0 if moment is None else timeframe_changes_count(moment, actions)
+
+
+def correction_words(record):
+    """What a correction changed that a position reads, in words: "Status: Complete → In
+    progress; RAG: not rated → Red"; "Deleted" for a deleted update."""
+    from .models import RAG, Status
+
+    if record.history_type == "-":
+        return "Deleted"
+
+    def status(value):
+        return Status(value).label if value in Status.values else value
+
+    def rag(value):
+        return RAG(value).label if value in RAG.values else "not rated"
+
+    def day(value):
+        return f"{value:%-d %B %Y}" if value else "none"
+
+    words = []
+    for label, field, say in (
+        ("Action", "action_id", str),
+        ("Reports on", "reported_on", day),
+        ("Status", "status", status),
+        ("RAG", "rag", rag),
+        ("Revised due date", "revised_due_on", day),
+    ):
+        was, now = getattr(record, f"{field}_before"), getattr(record, field)
+        if was != now:
+            words.append(f"{label}: {say(was)} → {say(now)}")
+    return "; ".join(words)

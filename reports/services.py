@@ -14,7 +14,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from actions.changes import updates_in_period, what_changed
-from actions.late_entries import timeframe_changes_since
+from actions.late_entries import correction_words, timeframe_changes_since
 from actions.models import Action, DateConfirmation, ProgressUpdate
 from actions.positions import Position, positions
 from themes.models import Plan
@@ -296,6 +296,7 @@ class LateChange:
     now: Position
     entries: list  # ProgressUpdate, oldest entry first
     confirmations: list = field(default_factory=list)  # DateConfirmation, oldest first
+    corrections: list = field(default_factory=list)  # (history record, words), oldest first
     timeframes: list = field(default_factory=list)  # late_entries.TimeframeChange, oldest first
 
 
@@ -305,13 +306,14 @@ class LateCounts:
     many of them are listed beside a position they changed (`listed`)."""
 
     updates: int = 0
+    corrected: int = 0
     confirmed: int = 0
     timeframes: int = 0
     listed: int = 0
 
     @property
     def total(self):
-        return self.updates + self.confirmed + self.timeframes
+        return self.updates + self.corrected + self.confirmed + self.timeframes
 
     @property
     def words(self):
@@ -320,6 +322,7 @@ class LateCounts:
             f"{count} {noun}{'' if count == 1 else 's'} {done} later"
             for count, noun, done in (
                 (self.updates, "update", "entered"),
+                (self.corrected, "update", "corrected"),
                 (self.confirmed, "due date", "confirmed"),
                 (self.timeframes, "timeframe", "changed"),
             )
@@ -329,12 +332,13 @@ class LateCounts:
 
 
 def changed_since_publication(report, frozen=None):
-    """The positions that updates entered, due dates confirmed or timeframes changed after
-    publication changed, each with those later entries (who entered them and when), and the
-    LateCounts of the later entries. `frozen` are the report's published Positions if the
-    caller has them. A fixed number of queries: the late updates; the late confirmations;
-    the timeframe changes (two, and the actions a shared timeframe times if one changed);
-    then, only if there are any, those actions' live positions."""
+    """The positions that updates entered or corrected, due dates confirmed or timeframes
+    changed after publication changed, each with those later entries (who entered them and
+    when), and the LateCounts of the later entries. `frozen` are the report's published
+    Positions if the caller has them. A fixed number of queries: the late updates; the
+    corrected updates; the late confirmations; the timeframe changes (two, and the actions
+    a shared timeframe times if one changed); then, only if there are any, those actions'
+    live positions."""
     actions = report.positions.values("action_id")
     late = list(
         ProgressUpdate.objects.filter(
@@ -345,6 +349,15 @@ def changed_since_publication(report, frozen=None):
         .select_related("entered_by")
         .order_by("entered_at", "pk")
     )
+    corrected = [
+        (record, correction_words(record))
+        for record in ProgressUpdate.history.corrected_since(
+            report.published_at, report.quarter_ends_on
+        )
+        .filter(action_id__in=actions)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ]
     confirmed = list(
         DateConfirmation.objects.entered_since(report.published_at)
         .filter(action_id__in=actions)
@@ -354,17 +367,19 @@ def changed_since_publication(report, frozen=None):
     timeframes = timeframe_changes_since(
         report.published_at, Action.objects.filter(pk__in=actions)
     )[::-1]
-    counts = LateCounts(len(late), len(confirmed), len(timeframes))
+    counts = LateCounts(len(late), len(corrected), len(confirmed), len(timeframes))
     if not counts.total:
         return [], counts
-    by_kind = {"entries": {}, "confirmations": {}, "timeframes": {}}
+    by_kind = {"entries": {}, "corrections": {}, "confirmations": {}, "timeframes": {}}
     for kind, rows, of_action in (
         ("entries", late, "action_id"),
+        ("corrections", corrected, None),
         ("confirmations", confirmed, "action_id"),
         ("timeframes", timeframes, "action_id"),
     ):
         for row in rows:
-            by_kind[kind].setdefault(getattr(row, of_action), []).append(row)
+            action_id = row[0].action_id if of_action is None else getattr(row, of_action)
+            by_kind[kind].setdefault(action_id, []).append(row)
     action_ids = set().union(*by_kind.values())
     live = positions(
         Action.objects.filter(pk__in=action_ids), as_at=report.quarter_ends_on, known_at=None
@@ -387,7 +402,10 @@ def changed_since_publication(report, frozen=None):
         if now.action_id in published and _differs(published[now.action_id], now)
     ]
     listed = sum(
-        len(change.entries) + len(change.confirmations) + len(change.timeframes)
+        len(change.entries)
+        + len(change.corrections)
+        + len(change.confirmations)
+        + len(change.timeframes)
         for change in changes
     )
     return changes, replace(counts, listed=listed)

@@ -1,11 +1,15 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from themes.periods import in_range
@@ -49,6 +53,64 @@ class ProgressUpdateQuerySet(models.QuerySet):
                 output_field=models.IntegerField(),
             )
         ).filter(_of_action__in=actions.values("pk"))
+
+
+# What a superuser's correction of an update can change that moves a position.
+CORRECTED_FIELDS = ("action_id", "reported_on", "status", "rag", "revised_due_on")
+
+
+class ProgressUpdateHistoryQuerySet(HistoricalQuerySet):
+    def corrected_since(self, moment, as_at, actions=None):
+        """Records of an update reporting on or before `as_at` (before or after the
+        correction) corrected or deleted after `moment` (only a superuser can) that changed
+        what a position as at `as_at` reads (CORRECTED_FIELDS), each with those fields as
+        they were before (`<field>_before`), of the `actions` queryset or every plan's: the
+        correction keeps the update's entered_at, so even with_state(as_at, moment) reads the
+        corrected update, and only these records say it changed."""
+        earlier = self.model.objects.filter(
+            id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+        ).order_by("-history_id")
+        before = {
+            f"{field}_before": Subquery(earlier.values(field)[:1]) for field in CORRECTED_FIELDS
+        }
+        never = date(1, 1, 1)
+        changed = Q(history_type="-") | Q(
+            ~Q(action_id_before=F("action_id"))
+            | ~Q(reported_on_before=F("reported_on"))
+            | ~Q(status_before=F("status"))
+            | ~Q(rag_before=F("rag"))
+            | ~Q(
+                revised_due_on_before_or_never=Coalesce(
+                    F("revised_due_on"), Value(never, output_field=models.DateField())
+                )
+            )
+        )
+        corrected = (
+            self.filter(history_date__gt=moment, history_type__in=("~", "-"))
+            .annotate(**before)
+            .filter(action_id_before__isnull=False)
+            .alias(
+                revised_due_on_before_or_never=Coalesce(
+                    F("revised_due_on_before"), Value(never, output_field=models.DateField())
+                )
+            )
+            .filter(changed)
+            .filter(Q(reported_on__lte=as_at) | Q(reported_on_before__lte=as_at))
+        )
+        if actions is None:
+            return corrected
+        from .action import unindexed
+
+        return corrected.alias(_of_action=unindexed("action_id")).filter(
+            _of_action__in=actions.values("pk")
+        )
+
+    def corrected_late(self, as_at, actions=None):
+        """corrected_since the end of the `as_at` day: beside ProgressUpdate.entered_late,
+        what has changed the position as at `as_at` since the day."""
+        if as_at >= timezone.localdate():
+            return self.none()  # nothing is entered after today (and 31-12-9999 has no end)
+        return self.corrected_since(end_of_day(as_at), as_at, actions=actions)
 
 
 class ProgressUpdate(models.Model):
@@ -116,7 +178,7 @@ class ProgressUpdate(models.Model):
     entered_at = models.DateTimeField(default=timezone.now, editable=False)
 
     # Only a superuser can correct an update; the history shows what they changed.
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=ProgressUpdateHistoryQuerySet)
 
     objects = ProgressUpdateQuerySet.as_manager()
 

@@ -476,10 +476,11 @@ def _page_about(context):
 @register.simple_tag(takes_context=True)
 def late_entries(context):
     """How many updates reporting on or before the page's past as-at date were entered after
-    that day (ProgressUpdate.entered_late), how many due dates were confirmed after it
+    that day (ProgressUpdate.entered_late) or corrected after it (corrected_late), how many
+    due dates were confirmed after it
     (DateConfirmation.entered_late) and how many timeframes changed after it
     (late_entries.timeframe_changes_late_count), on the actions the page shows, with the
-    link to them; None when there are none or the page answers for today. Three COUNT
+    link to them; None when there are none or the page answers for today. Four COUNT
     queries, only on a past date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
@@ -487,13 +488,20 @@ def late_entries(context):
     about = _page_about(context)
     if about:
         late = about.entered_late(scope.as_at)
+        corrected = about.corrected_late(scope.as_at)
         confirmed = about.confirmed_late(scope.as_at)
         timeframes = about.timeframe_changes_late_count(scope.as_at)
     else:
         late = ProgressUpdate.objects.entered_late(scope.as_at)
+        corrected = ProgressUpdate.history.corrected_late(scope.as_at)
         confirmed = DateConfirmation.objects.entered_late(scope.as_at)
         timeframes = timeframe_changes_late_count(scope.as_at)
-    counts = {"count": late.count(), "confirmed": confirmed.count(), "timeframes": timeframes}
+    counts = {
+        "count": late.count(),
+        "corrected": corrected.count(),
+        "confirmed": confirmed.count(),
+        "timeframes": timeframes,
+    }
     total = sum(counts.values())
     if not total:
         return None

@@ -15,7 +15,7 @@ from themes.models import Theme
 from .. import hooks
 from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
-from ..late_entries import About, about_in_link, timeframe_changes_late
+from ..late_entries import About, about_in_link, correction_words, timeframe_changes_late
 from ..models import Action, DateConfirmation, Lead, ProgressUpdate, SubStep
 from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable
@@ -242,10 +242,12 @@ def late_entries(request):
         about = About("plan", plan)
     if about:
         late = about.entered_late(scope.as_at)
+        corrected = about.corrected_late(scope.as_at)
         confirmed = about.confirmed_late(scope.as_at)
         timeframes = about.timeframe_changes_late(scope.as_at)
     else:
         late = ProgressUpdate.objects.entered_late(scope.as_at)
+        corrected = ProgressUpdate.history.corrected_late(scope.as_at)
         confirmed = DateConfirmation.objects.entered_late(scope.as_at)
         timeframes = timeframe_changes_late(scope.as_at)
     updates = late.select_related("action__theme__plan", "entered_by").order_by(
@@ -256,6 +258,22 @@ def late_entries(request):
         "-entered_at", "-pk"
     )
     page = Paginator(updates, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    corrections = [
+        (record, correction_words(record))
+        for record in corrected.select_related("action__theme__plan", "history_user").order_by(
+            "-history_date", "-history_id"
+        )
+    ]
+    confirmations = list(confirmations)
+    also = [
+        words
+        for found, words in (
+            (corrections, "updates corrected"),
+            (confirmations, "due dates confirmed"),
+            (timeframes, "timeframes changed"),
+        )
+        if found
+    ]
     return render(
         request,
         "actions/late_entries.html",
@@ -265,7 +283,17 @@ def late_entries(request):
             "about_error": about_error,
             "updates": page,
             "page": page,
-            "confirmations": list(confirmations),
+            # Only a superuser corrects an update: few, so not paged.
+            "corrections": corrections,
+            "confirmations": confirmations,
+            # The heading's other kinds: "and due dates confirmed since".
+            "also_since": (
+                f"{', '.join(also[:-1])} and {also[-1]} since"
+                if len(also) > 1
+                else f"and {also[0]} since"
+                if also
+                else ""
+            ),
             # Timeframes change by import or in the admin, rarely: not paged either.
             "timeframes": timeframes,
             "nav_section": "dashboard",

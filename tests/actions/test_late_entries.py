@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from actions import roles
-from actions.late_entries import timeframe_changes_late
+from actions.late_entries import correction_words, timeframe_changes_late
 from actions.models import Action, DateConfirmation, ProgressUpdate, Status, Timeframe
 from actions.models.rules import end_of_day
 from actions.services import date_confirmation_record
@@ -371,8 +371,8 @@ def test_the_listing_runs_the_same_queries_however_many_updates(
 
     # session, user, permissions x2, plans (Scope); COUNT for the paginator; a page of
     # updates with their action, theme, plan and who entered them; the confirmed due dates;
-    # the timeframe changes: the actions' own, and shared timeframes' (none)
-    with django_assert_num_queries(10):
+    # the corrected updates; the timeframe changes: the actions' own, and shared timeframes'
+    with django_assert_num_queries(11):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -550,8 +550,9 @@ def test_the_listing_runs_the_same_queries_however_many_dates_were_confirmed(
 
     # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
     # so no page of them); every confirmation with its action, theme, plan and who entered
-    # it; the timeframe changes (none): the actions' own, and shared timeframes'
-    with django_assert_num_queries(9):
+    # it; the corrected updates and the timeframe changes (none): the actions' own, and
+    # shared timeframes'
+    with django_assert_num_queries(10):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -670,8 +671,8 @@ def test_the_listing_runs_the_same_queries_however_many_timeframes_changed(
     # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
     # so no page of them); the confirmed due dates (none); every timeframe change with its
     # action's theme and plan, the words before and after, and who changed it; shared
-    # timeframes' changes (none)
-    with django_assert_num_queries(9):
+    # timeframes' changes (none); the corrected updates (none)
+    with django_assert_num_queries(10):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -770,3 +771,81 @@ def test_sqlite_finds_confirmations_and_timeframe_changes_from_those_entered_sin
     assert "actions_dateconfirmation" in first_step(confirmations)
     assert "history_date" in first_step(history.order_by())
     assert "history_date" in first_step(shared.order_by())
+
+
+# Updates corrected later: a superuser's correction keeps the update's entered_at, so only
+# its history says the position as at the day changed after it.
+
+
+def corrected_in_the_admin(client, when, update, **fields):
+    url = reverse("admin:actions_progressupdate_change", args=[update.pk])
+    with time_machine.travel(when, tick=False):
+        data = post_form(client.get(url).content.decode())
+        data.update(fields)
+        response = client.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(
+        username="sys", first_name="Sys", last_name="Admin", is_staff=True, is_superuser=True
+    )
+
+
+def test_an_update_corrected_after_the_day_is_late_and_one_corrected_before_midnight_is_not(
+    client, superuser, action
+):
+    on_day = entered(at(2022, 9, 30, 9), action, AS_AT, worried_about="")
+    later_one = entered(at(2022, 10, 10), action, date(2022, 10, 5))
+    client.force_login(superuser)
+    corrected_in_the_admin(
+        client, at(2022, 9, 30, 23, 59, 59), on_day, rag="amber", worried_about="Partners slow."
+    )
+    corrected_in_the_admin(client, at(2022, 10, 1, 0, 0, 1), on_day, rag="red")
+    # Reporting after the day, before and after its correction: not the day's position.
+    corrected_in_the_admin(client, at(2022, 10, 20), later_one, rag="red", worried_about="Late.")
+
+    late = list(ProgressUpdate.history.corrected_late(AS_AT))
+
+    assert [(record.id, record.rag_before, record.rag) for record in late] == [
+        (on_day.pk, "amber", "red")
+    ]
+    assert correction_words(late[0]) == "RAG: Amber → Red"
+    assert late[0].history_user == superuser
+
+
+def test_pages_and_the_listing_say_an_update_was_corrected_after_the_day(
+    client, superuser, officer, action
+):
+    update = entered(at(2022, 9, 30, 9), action, AS_AT, entered_by=officer)
+    client.force_login(superuser)
+    corrected_in_the_admin(
+        client, at(2022, 10, 20, 14, 5), update, status="complete", rag="", evidence="Done"
+    )
+    client.force_login(officer)
+
+    page = text(client.get(reverse("actions:detail", args=[action.pk]), {"as_at": "2022-09-30"}))
+    listing = text(
+        client.get(reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"})
+    )
+
+    assert (
+        "1 update reporting on or before 30 September 2022 was corrected after that day on "
+        "this action. This position includes it" in page
+    )
+    assert "1 update corrected later, most recently corrected first" in listing
+    assert (
+        "1.4 Publish the SEND strategy 30 Sep 2022 Status: In progress → Complete; RAG: Green "
+        "→ not rated Sys Admin 20 Oct 2022, 14:05" in listing
+    )
+
+
+def test_a_deleted_update_is_a_correction_too(client, superuser, officer, action):
+    update = entered(at(2022, 9, 30, 9), action, AS_AT)
+    with time_machine.travel(at(2022, 10, 20), tick=False):
+        update.delete()
+
+    late = list(ProgressUpdate.history.corrected_late(AS_AT))
+
+    assert [correction_words(record) for record in late] == ["Deleted"]

@@ -32,11 +32,11 @@ PUBLISHED_AT = datetime(2025, 7, 3, 9, tzinfo=ZoneInfo("Europe/London"))
 # history row; the positions, in one statement run for each (executemany).
 PUBLISH = 17
 # Session, user, permissions x2; the report; its frozen positions; the updates entered
-# after publication; the due dates confirmed after it; the timeframes changed after it
-# (the actions' own; shared timeframes'); later versions.
-REPORT_PAGE = 11
+# after publication; those corrected after it; the due dates confirmed after it; the
+# timeframes changed after it (the actions' own; shared timeframes'); later versions.
+REPORT_PAGE = 12
 # ...and, when any of those later entries exist, those actions' live positions (3).
-REPORT_PAGE_WITH_LATE_UPDATES = 14
+REPORT_PAGE_WITH_LATE_UPDATES = 15
 # Session, user, permissions x2; the report; its stored file (none yet); its frozen
 # positions; storing the file made from them (a savepoint, the insert, its release).
 DOWNLOAD = 10
@@ -161,10 +161,11 @@ def test_the_report_page_with_timeframes_changed_later_runs_a_fixed_number_of_qu
 
 
 # Session, user, permissions x2, plans; rag_by_theme() (counts and RAG by theme in one
-# grouped query, whose counts the panel reads too); late entries (the scope's notice: updates,
-# confirmed due dates, changed timeframes); the latest report; at the report's quarter end,
-# the updates entered, the due dates confirmed and the timeframes changed since (2).
-DASHBOARD_AFTER_A_REPORT = 14
+# grouped query, whose counts the panel reads too); late entries (the scope's notice: updates
+# entered, updates corrected, confirmed due dates, changed timeframes); the latest report; at
+# the report's quarter end, the updates entered and corrected, the due dates confirmed and the
+# timeframes changed since (2).
+DASHBOARD_AFTER_A_REPORT = 16
 
 
 def test_the_dashboards_report_panel_runs_a_fixed_number_of_queries(
