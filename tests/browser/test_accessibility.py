@@ -50,8 +50,9 @@ def late_entry(then):
 
 def later_changes(then):
     """Action 5.3 given a date to be confirmed (“31/09/21”, as section 2 of the plan has
-    it) and the date confirmed, and 1.2 given other words, all today: each changed the
-    position as at 1 August 2021 after that day. Returns the path `then`."""
+    it) and the date confirmed, 1.2 given other words, and an update of July 2021
+    corrected, all today: each changed the position as at 1 August 2021 after that day.
+    Returns the path `then`."""
 
     def path():
         from django.contrib.auth import get_user_model
@@ -70,6 +71,11 @@ def later_changes(then):
             action = Action.objects.get(pk=action_pk(reference))
             action.timeframe = timeframe
             action.save()
+        corrected = ProgressUpdate.objects.filter(
+            action__theme__plan__slug=IMPROVEMENT_PLAN, reported_on__lte=date(2021, 8, 1)
+        ).first()
+        corrected.status, corrected.rag = Status.IN_PROGRESS, RAG.RED
+        corrected.save()
         DateConfirmation.objects.create(
             action_id=action_pk("5.3"),
             confirmed_on=date(2021, 9, 30),
