@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
+from cypeplan.history import HistoryOfChanges
 from themes.models import Theme
 
 from .leads import Lead
@@ -101,8 +102,10 @@ class Action(models.Model):
     delivered_through = models.TextField(
         blank=True, help_text="The service plan(s) it is delivered through."
     )
-    history = HistoricalRecords(
-        m2m_fields=[supporting_leads], historical_queryset=ActionHistoryQuerySet
+    history = HistoryOfChanges(
+        m2m_fields=[supporting_leads],
+        historical_queryset=ActionHistoryQuerySet,
+        changes_index="action_history_changes",
     )
 
     objects = ActionQuerySet.as_manager()

@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.manager import HistoricalQuerySet
-from simple_history.models import HistoricalRecords
+
+from cypeplan.history import HistoryOfChanges
 
 from themes.periods import in_range
 
@@ -178,7 +179,9 @@ class ProgressUpdate(models.Model):
     entered_at = models.DateTimeField(default=timezone.now, editable=False)
 
     # Only a superuser can correct an update; the history shows what they changed.
-    history = HistoricalRecords(historical_queryset=ProgressUpdateHistoryQuerySet)
+    history = HistoryOfChanges(
+        historical_queryset=ProgressUpdateHistoryQuerySet, changes_index="update_history_changes"
+    )
 
     objects = ProgressUpdateQuerySet.as_manager()
 

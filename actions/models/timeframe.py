@@ -5,9 +5,9 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from simple_history.manager import HistoricalQuerySet
-from simple_history.models import HistoricalRecords
 
 from actions.timeframes import TimeframeError, parse_timeframe
+from cypeplan.history import HistoryOfChanges
 
 
 class TimeframeQuerySet(models.QuerySet):
@@ -75,7 +75,9 @@ class Timeframe(models.Model):
         editable=False,
         help_text="Why the label can’t be read as dates, in the parser’s words.",
     )
-    history = HistoricalRecords(historical_queryset=TimeframeHistoryQuerySet)
+    history = HistoryOfChanges(
+        historical_queryset=TimeframeHistoryQuerySet, changes_index="timeframe_history_changes"
+    )
 
     objects = TimeframeQuerySet.as_manager()
 

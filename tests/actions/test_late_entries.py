@@ -767,10 +767,15 @@ def test_sqlite_finds_confirmations_and_timeframe_changes_from_those_entered_sin
     history = Action.history.timeframe_changed_since(end_of_day(AS_AT), actions=actions)
     shared = Timeframe.history.words_changed_since(end_of_day(AS_AT), actions=actions)
 
+    corrected = ProgressUpdate.history.corrected_late(AS_AT, actions=actions)
+
     assert list(confirmations) == [mine]
     assert "actions_dateconfirmation" in first_step(confirmations)
-    assert "history_date" in first_step(history.order_by())
-    assert "history_date" in first_step(shared.order_by())
+    # The history's changes, by the index on their kind and date: not every first entry
+    # written since (one per update entered since).
+    assert "action_history_changes" in first_step(history.order_by())
+    assert "timeframe_history_changes" in first_step(shared.order_by())
+    assert "update_history_changes" in first_step(corrected.order_by())
 
 
 # Updates corrected later: a superuser's correction keeps the update's entered_at, so only
