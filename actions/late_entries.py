@@ -19,13 +19,16 @@ from .models.rules import end_of_day
 
 @dataclass(frozen=True)
 class About:
-    """`kind` is "action", "theme", "lead" or "plan"; `thing` the row."""
+    """`kind` is "action", "theme", "lead" or "plan"; `thing` the row. EVERY_PLAN, below, is
+    about every plan's actions."""
 
     kind: str
-    thing: Model
+    thing: Model | None
 
     @property
-    def actions(self) -> QuerySet:
+    def actions(self) -> QuerySet | None:
+        if self.kind == "every plan":
+            return None  # what the rules take as every plan's
         if self.kind == "action":
             return Action.objects.filter(pk=self.thing.pk)
         if self.kind == "theme":
@@ -63,6 +66,9 @@ class About:
 
     def timeframe_changes_late_count(self, as_at):
         return timeframe_changes_late_count(as_at, actions=self.actions)
+
+
+EVERY_PLAN = About("every plan", None)
 
 
 def about_in_link(params):

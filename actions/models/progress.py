@@ -12,7 +12,6 @@ from django.utils.formats import date_format
 from simple_history.manager import HistoricalQuerySet
 
 from cypeplan.history import HistoryOfChanges
-
 from themes.periods import in_range
 
 from .action import Action

@@ -37,12 +37,10 @@ from django.utils.text import Truncator, normalize_newlines
 from django.utils.translation import get_language
 
 from actions import hooks
-from actions.late_entries import About, timeframe_changes_late_count
+from actions.late_entries import EVERY_PLAN, About
 from actions.models import (
     FINISHED,
     RAG,
-    DateConfirmation,
-    ProgressUpdate,
     Status,
     rag_words,
 )
@@ -486,16 +484,11 @@ def late_entries(context):
     if scope is None or scope.as_at >= scope.today:
         return None
     about = _page_about(context)
-    if about:
-        late = about.entered_late(scope.as_at)
-        corrected = about.corrected_late(scope.as_at)
-        confirmed = about.confirmed_late(scope.as_at)
-        timeframes = about.timeframe_changes_late_count(scope.as_at)
-    else:
-        late = ProgressUpdate.objects.entered_late(scope.as_at)
-        corrected = ProgressUpdate.history.corrected_late(scope.as_at)
-        confirmed = DateConfirmation.objects.entered_late(scope.as_at)
-        timeframes = timeframe_changes_late_count(scope.as_at)
+    about_actions = about or EVERY_PLAN
+    late = about_actions.entered_late(scope.as_at)
+    corrected = about_actions.corrected_late(scope.as_at)
+    confirmed = about_actions.confirmed_late(scope.as_at)
+    timeframes = about_actions.timeframe_changes_late_count(scope.as_at)
     counts = {
         "count": late.count(),
         "corrected": corrected.count(),

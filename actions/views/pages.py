@@ -15,8 +15,8 @@ from themes.models import Theme
 from .. import hooks
 from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
-from ..late_entries import About, about_in_link, correction_words, timeframe_changes_late
-from ..models import Action, DateConfirmation, Lead, ProgressUpdate, SubStep
+from ..late_entries import EVERY_PLAN, About, about_in_link, correction_words
+from ..models import Action, Lead, ProgressUpdate, SubStep
 from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable
 from .dashboards import ROWS_PER_PAGE
@@ -240,16 +240,11 @@ def late_entries(request):
     plan = scope.plan if request.GET.get("plan") and not scope.plan_error else None
     if about is None and plan is not None:
         about = About("plan", plan)
-    if about:
-        late = about.entered_late(scope.as_at)
-        corrected = about.corrected_late(scope.as_at)
-        confirmed = about.confirmed_late(scope.as_at)
-        timeframes = about.timeframe_changes_late(scope.as_at)
-    else:
-        late = ProgressUpdate.objects.entered_late(scope.as_at)
-        corrected = ProgressUpdate.history.corrected_late(scope.as_at)
-        confirmed = DateConfirmation.objects.entered_late(scope.as_at)
-        timeframes = timeframe_changes_late(scope.as_at)
+    about_actions = about or EVERY_PLAN
+    late = about_actions.entered_late(scope.as_at)
+    corrected = about_actions.corrected_late(scope.as_at)
+    confirmed = about_actions.confirmed_late(scope.as_at)
+    timeframes = about_actions.timeframe_changes_late(scope.as_at)
     updates = late.select_related("action__theme__plan", "entered_by").order_by(
         "-entered_at", "-pk"
     )
