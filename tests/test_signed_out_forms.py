@@ -144,8 +144,11 @@ def test_the_next_person_to_sign_in_never_sees_what_someone_else_sent(client, of
     client.logout()
     client.post(url, form)
 
+    later = client.get(reverse("login") + "?next=/").content.decode()
     page = sign_in_again(client, colleague, url).content.decode()
 
+    # Coming to the site later, Sam isn't told of a form that isn't his, nor given it.
+    assert "You were signed out before your form was sent" not in later
     assert WRITTEN not in page and "This is what you wrote" not in page
     assert "unsent_form" not in client.session
     # And it is gone: Kerry signing in after Sam at the same PC doesn't get it either.
