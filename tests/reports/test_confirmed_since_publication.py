@@ -138,5 +138,5 @@ def test_the_dashboard_at_the_quarter_end_says_a_date_confirmed_later_changed_it
 
     text = page_text(client.get(url, {"as_at": "2022-09-30"}))
     assert "The position as at 30 September 2022 changed after publication" in text
-    assert "1 due date confirmed later changed 1 action’s position." in text
+    assert "1 action’s position is different now (1 due date confirmed later)." in text
     assert "2 overdue, 1 more than at Quarter 2 2022/23" in text

@@ -121,7 +121,7 @@ def test_the_dashboard_at_the_quarter_end_says_a_timeframe_changed_later_changed
     import_again(plan, people, {"1.2": "August 2022"})
 
     text = page_text(client.get(reverse("actions:dashboard"), {"as_at": "2022-09-30"}))
-    assert "1 timeframe changed later changed 1 action’s position." in text
+    assert "1 action’s position is different now (1 timeframe changed later)." in text
     assert "2 overdue, 1 more than at Quarter 2 2022/23" in text
 
 
