@@ -277,3 +277,60 @@ def test_dumps_keep_entered_at_to_the_microsecond(council_data, tmp_path):
     times = {row["fields"]["entered_at"] for row in json.loads(dump.read_text())}
     assert "2022-10-03T09:15:42.123457+00:00" in times
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("A pg_dump file's contents; SQLite's copies have their own tests.")
+
+
+def pg_dump_of_this_database(path, *options):
+    from cypeplan.management.commands.backup import postgres_arguments
+
+    arguments, environment = postgres_arguments(connection.settings_dict)
+    subprocess.run(
+        ["pg_dump", "--format=custom", *options, *arguments, "--file", str(path)],
+        env={**os.environ, **environment},
+        check=True,
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "options, why",
+    [
+        (
+            ["--table=auth_user"],
+            "it has no django_migrations table, so this app did not make it (its tables: "
+            "auth_user)",
+        ),
+        (
+            ["--exclude-table=actions_progressupdate"],
+            "it lacks tables its migrations make: actions_progressupdate",
+        ),
+    ],
+    ids=["another database's tables", "a copy missing a table"],
+)
+def test_a_postgres_restore_of_a_dump_that_is_no_copy_of_this_database_changes_nothing(
+    some_work, tmp_path, options, why
+):
+    postgres_only()
+    wrong = pg_dump_of_this_database(tmp_path / "wrong.dump", *options)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(wrong), replace=True, verbosity=0)
+
+    assert (
+        str(refused.value) == f"{wrong} is not a copy of this database: {why}. Nothing was changed."
+    )
+    assert fingerprint() == some_work
+
+
+def test_a_postgres_dump_of_this_database_is_a_copy(some_work, tmp_path):
+    postgres_only()
+    from cypeplan.management.commands.backup import postgres_arguments
+    from cypeplan.management.commands.restore import postgres_copy_refusal
+
+    copy = pg_dump_of_this_database(tmp_path / "copy.dump")
+
+    assert postgres_copy_refusal(copy, postgres_arguments(connection.settings_dict)[1]) == ""

@@ -1,6 +1,9 @@
 """Put a copy written by `manage.py backup` back, in place of everything in the database."""
 
+import os
+import re
 import sqlite3
+import subprocess
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,12 +24,53 @@ def listed(names, most=5):
 
 
 def sqlite_copy_refusal(copy):
-    """Why the SQLite database `copy` is not a copy of this app's database, in words; empty
-    when it is: it records Django's migrations, each one a migration this code has, those
-    of CORE_APPS among them, and it has every table they make."""
+    """Why the SQLite database `copy` is not a copy of this app's database (copy_refusal)."""
     tables = {
         name for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
+    recorded = (
+        set(copy.execute("SELECT app, name FROM django_migrations"))
+        if "django_migrations" in tables
+        else set()
+    )
+    return copy_refusal(tables, recorded)
+
+
+# A table in pg_restore --list: "215; 1259 16386 TABLE public django_migrations postgres"
+# (not its rows, "TABLE DATA public django_migrations").
+_LISTED_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (?!DATA )\S+ (\S+) ", re.MULTILINE)
+
+
+def postgres_copy_refusal(source, environment):
+    """Why the pg_dump file `source` is not a copy of this app's database (copy_refusal),
+    read with pg_restore without touching the database: its list of contents, and the rows
+    of its django_migrations table as the COPY it would run."""
+    tables = set(_LISTED_TABLE.findall(read(["pg_restore", "--list", str(source)], environment)))
+    recorded = set()
+    if "django_migrations" in tables:
+        rows = read(
+            ["pg_restore", "--data-only", "--table=django_migrations", "--file=-", str(source)],
+            environment,
+        )
+        copying = False
+        for line in rows.splitlines():
+            if line.startswith("COPY ") and "django_migrations" in line:
+                columns = line[line.index("(") + 1 : line.index(")")].split(", ")
+                app, name = columns.index("app"), columns.index("name")
+                copying = True
+            elif copying and line == "\\.":
+                copying = False
+            elif copying:
+                values = line.split("\t")
+                recorded.add((values[app], values[name]))
+    return copy_refusal(tables, recorded)
+
+
+def copy_refusal(tables, recorded):
+    """Why a copy with these `tables` and `recorded` migrations ((app, name) pairs) is not a
+    copy of this app's database, in words; empty when it is: it records Django's
+    migrations, each one a migration this code has, those of CORE_APPS among them, and it
+    has every table they make."""
     if not tables:
         return "it has no tables at all"
     if "django_migrations" not in tables:
@@ -34,7 +78,6 @@ def sqlite_copy_refusal(copy):
             "it has no django_migrations table, so this app did not make it "
             f"(its tables: {listed(tables)})"
         )
-    recorded = set(copy.execute("SELECT app, name FROM django_migrations"))
     loader = MigrationLoader(None, ignore_no_migrations=True)
     unknown = recorded - set(loader.disk_migrations)
     if unknown:
@@ -59,6 +102,19 @@ def sqlite_copy_refusal(copy):
     if expected - tables:
         return "it lacks tables its migrations make: " + listed(expected - tables)
     return ""
+
+
+def read(command, environment):
+    """What `command` prints; a CommandError saying it could not be read if it fails."""
+    result = subprocess.run(
+        command, env={**os.environ, **environment}, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise CommandError(
+            f"{command[-1]} could not be read, so nothing was changed. {command[0]} said: "
+            f"{result.stderr.strip()}"
+        )
+    return result.stdout
 
 
 class Command(BaseCommand):
@@ -89,6 +145,11 @@ class Command(BaseCommand):
             self.restore_sqlite(source)
         elif connection.vendor == "postgresql":
             arguments, environment = postgres_arguments(connection.settings_dict)
+            refusal = postgres_copy_refusal(source, environment)
+            if refusal:
+                raise CommandError(
+                    f"{source} is not a copy of this database: {refusal}. Nothing was changed."
+                )
             connection.close()
             # One transaction: either the whole copy is back, or nothing changed.
             try:
