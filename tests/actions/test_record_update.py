@@ -179,6 +179,33 @@ def test_the_form_shows_the_previous_update_and_starts_from_its_status_and_rag(
     assert 'name="reported_on_day" value="15"' in html
 
 
+def test_the_previous_updates_evidence_shows_its_web_addresses_and_links_as_links(
+    client, people, action
+):
+    ProgressUpdateFactory(
+        action=action,
+        reported_on=date(2023, 4, 1),
+        status=Status.IN_PROGRESS,
+        rag=RAG.GREEN,
+        evidence="Minutes at https://example.org/minutes <3 May>\nAgreed.",
+        evidence_links="https://example.org/board\n\nhttps://example.org/terms",
+    )
+    client.force_login(people["accountable lead"])
+
+    html = client.get(update_url(action)).content.decode()
+    previous = html[html.index('id="previous-heading"') :]
+
+    assert (
+        'Minutes at <a class="govuk-link app-web-address" href="https://example.org/minutes" '
+        'rel="noopener noreferrer">https://example.org/minutes</a> &lt;3 May&gt;<br>Agreed.'
+    ) in previous
+    for address in ("https://example.org/board", "https://example.org/terms"):
+        assert (
+            f'<li><a class="govuk-link app-web-address" href="{address}" '
+            f'rel="noopener noreferrer">{address}</a></li>'
+        ) in previous
+
+
 def errors_on_page(response):
     """The error summary's entries, in order: (the field it links to, the message)."""
     html = response.content.decode()
