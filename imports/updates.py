@@ -222,14 +222,16 @@ def propose_updates(rows, *, user, today):
         try:
             update.full_clean()
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
+            for field, problems in error.error_dict.items():
                 column = HEADERS.get(field, field.replace("_", " "))
                 value = cells.get(field, "")
-                for message in messages:
-                    errors.append(
-                        f"Row {number} ({name}), {column}: "
-                        f"{quoted(value) if value else 'empty'}: {message}"
+                for problem in problems:
+                    said = (
+                        _too_long(column, value, problem)
+                        if problem.code == "max_length"
+                        else f"{quoted(value) if value else 'empty'}: {' '.join(problem.messages)}"
                     )
+                    errors.append(f"Row {number} ({name}), {column}: {said}")
             continue
         proposed.append((number, update))
     errors.extend(_compare_with_updates_since(proposed, since))
@@ -270,6 +272,16 @@ def _compare_with_updates_since(proposed, since):
             for each in sorted(newer, key=lambda each: each.pk)
         ]
     return problems
+
+
+def _too_long(column, value, problem):
+    """The house words for a cell longer than its field takes, as the web form says it
+    (cypeplan.forms.WrittenText): the column, its limit and the count."""
+    limit = problem.params["limit_value"]
+    return (
+        f"{quoted(value)}: “{column}” must be {limit:,} characters or fewer: it has "
+        f"{len(value):,}. Shorten it."
+    )
 
 
 def _name(action):

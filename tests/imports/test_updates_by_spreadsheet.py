@@ -445,6 +445,25 @@ def test_an_implausible_revised_due_date_is_named_with_its_row(officer, typed, s
     )
 
 
+def test_a_cell_longer_than_its_column_takes_is_named_in_the_forms_words(client, officer):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    evidence = "w" * 10_039
+    data, where = fill(download, {action("5.3").pk: {"Status": "Complete", "Evidence": evidence}})
+
+    response = upload(client, data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f"Row {where[action('5.3').pk]} (action 5.3 “{action('5.3').description[:60]}”), "
+        f"Evidence: “{'w' * 79}…”: “Evidence” must be 10,000 characters or fewer: it has "
+        "10,039. Shorten it."
+    ) in html
+    assert "Ensure this value" not in html
+    assert not PlanImport.objects.exists()
+
+
 def as_csv(data, rows, line_end="\r\n"):
     """The downloaded workbook, with `rows` filled in as fill() does, saved as a CSV whose
     lines end with `line_end`."""
