@@ -173,7 +173,25 @@ def _marked_as_text(text):
     return text
 
 
-def _csv_rows(data):
+# What separates a CSV's cells: a comma; a semicolon in Excel's "CSV" where the decimal
+# mark is a comma (much of Europe); a tab in Excel's "Unicode Text".
+DELIMITERS = ",;\t"
+# How a UTF-16 text file starts (Excel's "Unicode Text", and some "CSV" exports).
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _csv_text(data):
+    if data[:2] in UTF16_BOMS:
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise FileProblems(
+                [
+                    "The file is called .csv and starts as UTF-16 text does, but is not "
+                    "readable as UTF-16: it may be damaged. Save it from Excel as “CSV UTF-8”, "
+                    "or upload the .xlsx."
+                ]
+            ) from error
     if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
         raise FileProblems(
             [
@@ -182,14 +200,46 @@ def _csv_rows(data):
             ]
         )
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace")
+
+
+def _first_record(text, delimiter):
+    """The first row with anything in it, read with `delimiter` ([] if none can be read)."""
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if any(cell.strip() for cell in row):
+                return row
+    except csv.Error:
+        pass
+    return []
+
+
+def _delimiter(text, columns):
+    """The delimiter whose header row holds the most of the columns' headings; if none
+    holds any, the one csv.Sniffer finds among DELIMITERS; else a comma."""
+    wanted = {_heading(column.header) for column in columns}
+    found = {
+        delimiter: len(wanted & {_heading(cell) for cell in _first_record(text, delimiter)})
+        for delimiter in DELIMITERS
+    }
+    best = max(DELIMITERS, key=lambda delimiter: found[delimiter])
+    if found[best]:
+        return best
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _csv_rows(data, columns):
+    text = _csv_text(data)
     # newline="" lets the csv module end lines as spreadsheets do: "\r\n", "\n", or "\r"
     # alone (Excel for Mac's "CSV (Macintosh)"), keeping line breaks inside a cell.
     rows = []
     try:
-        for row in csv.reader(io.StringIO(text, newline="")):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, columns)):
             rows.append([value.strip() for value in row])
     except csv.Error as error:
         # The one thing the csv module refuses in text read this way: a cell longer than
@@ -228,7 +278,7 @@ def read_table(file_name, data, columns):
     if name.endswith(".xlsx"):
         rows, problems, sheet = _xlsx_rows(data, columns)
     elif name.endswith(".csv"):
-        rows, problems, sheet = _csv_rows(data)
+        rows, problems, sheet = _csv_rows(data, columns)
     else:
         raise FileProblems(
             [f"{quoted(file_name)} is not an .xlsx or .csv file: save it as one of those."]

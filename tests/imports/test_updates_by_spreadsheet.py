@@ -464,16 +464,18 @@ def test_a_cell_longer_than_its_column_takes_is_named_in_the_forms_words(client,
     assert not PlanImport.objects.exists()
 
 
-def as_csv(data, rows, line_end="\r\n"):
+def as_csv(data, rows, line_end="\r\n", delimiter=",", encoding="utf-8-sig", quoting=csv.QUOTE_ALL):
     """The downloaded workbook, with `rows` filled in as fill() does, saved as a CSV whose
-    lines end with `line_end`."""
+    lines end with `line_end`, its cells separated by `delimiter` and quoted as `quoting`
+    says, in `encoding` (UTF-16 with a byte order mark)."""
     filled, where = fill(data, rows)
     sheet = load_workbook(io.BytesIO(filled)).worksheets[0]
     output = io.StringIO()
-    writer = csv.writer(output, lineterminator=line_end, quoting=csv.QUOTE_ALL)
+    writer = csv.writer(output, lineterminator=line_end, quoting=quoting, delimiter=delimiter)
     for values in sheet.iter_rows(values_only=True):
         writer.writerow(["" if value is None else value for value in values])
-    return output.getvalue().encode("utf-8-sig"), where
+    text = output.getvalue()
+    return (("\ufeff" + text) if encoding.startswith("utf-16-") else text).encode(encoding), where
 
 
 def upload_csv(client, data):
@@ -495,6 +497,43 @@ def test_a_csv_saved_with_mac_line_endings_is_read(client, officer):
     assert response["Location"] == reverse("imports:updates_preview", args=[record.key])
     assert record_upload(client, response["Location"]).status_code == 302
     assert action("5.3").progress_updates.get(entered_by=officer).working_well == "Two\nlines."
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding", "quoting"),
+    [
+        # European Excel's "CSV": semicolons, as the decimal mark is a comma.
+        (";", "utf-8-sig", csv.QUOTE_ALL),
+        (";", "cp1252", csv.QUOTE_MINIMAL),
+        # Excel's "CSV UTF-16" and "Unicode Text": UTF-16 with a byte order mark.
+        (",", "utf-16", csv.QUOTE_ALL),
+        ("\t", "utf-16", csv.QUOTE_MINIMAL),
+        ("\t", "utf-16-be", csv.QUOTE_MINIMAL),
+    ],
+)
+def test_a_csv_saved_with_semicolons_tabs_or_as_utf_16_is_read(
+    client, officer, delimiter, encoding, quoting
+):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    update = {"Status": "In progress", "RAG": "Green", WORKING_WELL: "Two; lines,\nsaid “so”."}
+    data, _ = as_csv(
+        download,
+        {action("5.3").pk: update},
+        delimiter=delimiter,
+        encoding=encoding,
+        quoting=quoting,
+    )
+
+    response = upload_csv(client, data)
+
+    assert "is missing the column" not in response.content.decode()
+    assert "is not text" not in response.content.decode()
+    record = PlanImport.objects.get()
+    assert response["Location"] == reverse("imports:updates_preview", args=[record.key])
+    assert record_upload(client, response["Location"]).status_code == 302
+    recorded = action("5.3").progress_updates.get(entered_by=officer)
+    assert recorded.working_well == "Two; lines,\nsaid “so”."
 
 
 def test_a_csv_cell_too_long_to_read_is_named_not_a_server_error(client, officer):
