@@ -180,6 +180,17 @@ DELIMITERS = ",;\t"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+def _utf16_without_bom(head):
+    """Whether `head` reads as UTF-16 text with no byte order mark: zero bytes only in
+    every other place, and in most of those (the high byte of each plain letter)."""
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (even.count(0) > len(even) / 2 and odd.count(0) == 0) or (
+        odd.count(0) > len(odd) / 2 and even.count(0) == 0
+    )
+
+
 def _csv_text(data):
     if data[:2] in UTF16_BOMS:
         try:
@@ -192,6 +203,14 @@ def _csv_text(data):
                     "or upload the .xlsx."
                 ]
             ) from error
+    if _utf16_without_bom(data[:4096]):
+        raise FileProblems(
+            [
+                "The file is called .csv and looks like UTF-16 text, but without the mark "
+                "at its start that says so, so we can’t be sure how to read it. Save it from "
+                "Excel as “CSV UTF-8”, or upload the .xlsx."
+            ]
+        )
     if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
         raise FileProblems(
             [

@@ -536,6 +536,23 @@ def test_a_csv_saved_with_semicolons_tabs_or_as_utf_16_is_read(
     assert recorded.working_well == "Two; lines,\nsaid “so”."
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf_16_csv_without_its_byte_order_mark_is_named_as_such(client, officer, encoding):
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    data, _ = as_csv(download, {action("5.3").pk: {"Status": "In progress", "RAG": "Green"}})
+
+    response = upload_csv(client, data.decode("utf-8-sig").encode(encoding))
+
+    assert response.status_code == 400
+    assert (
+        "The file is called .csv and looks like UTF-16 text, but without the mark at its "
+        "start that says so, so we can’t be sure how to read it. Save it from Excel as "
+        "“CSV UTF-8”, or upload the .xlsx."
+    ) in response.content.decode()
+    assert not PlanImport.objects.exists()
+
+
 def test_a_csv_cell_too_long_to_read_is_named_not_a_server_error(client, officer):
     client.force_login(officer)
     download = client.get(reverse("imports:my_updates_download")).content
