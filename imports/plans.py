@@ -213,8 +213,15 @@ def propose(rows):
     for number, cells in rows:
         for key, limit in LIMITS.items():
             if len(cells.get(key, "")) > limit:
+                # In the web form's words (cypeplan.forms.WrittenText), as updates say it.
                 errors.append(
-                    _error(number, key, cells[key], f"is longer than {limit} characters.")
+                    _error(
+                        number,
+                        key,
+                        cells[key],
+                        f"“{HEADERS[key]}” must be {limit:,} characters or fewer: it has "
+                        f"{len(cells[key]):,}. Shorten it.",
+                    )
                 )
         if cells["plan"]:
             if not proposal.plan_name:

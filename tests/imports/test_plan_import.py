@@ -419,6 +419,14 @@ BAD_FILES = {
         lambda: _xlsx([_header(), _good_row(Action='=HYPERLINK("http://x")')]),
         ['Row 2, column I: “=HYPERLINK("http://x")” is a formula. Formulas are never run'],
     ),
+    "reference too long": (
+        "plan.xlsx",
+        lambda: _xlsx([_header(), _good_row(Reference="1." + "2" * 25)]),
+        [
+            "Row 2, Reference: “1.2222222222222222222222222”: “Reference” must be 20 "
+            "characters or fewer: it has 27. Shorten it."
+        ],
+    ),
     "merged cells": (
         "plan.xlsx",
         lambda: _xlsx([_header(), _good_row(), _good_row(Reference="1.2")], _merge),
