@@ -20,6 +20,7 @@ from actions.models import (
 )
 from actions.models.rules import NEWEST_FIRST
 from cypeplan.admin_forms import LabelledInlineFormSet
+from cypeplan.history_admin import HistoryAdmin
 
 from .display import as_at, day, shortened, yes_no
 from .filters import AtRiskFilter, OverdueFilter, RAGFilter, StaleFilter, StatusFilter
@@ -131,7 +132,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(HistoryAdmin):
     list_display = [
         "reference",
         "short_description",

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, Division, Lead, people_who_may_record_updates
+from cypeplan.history_admin import HistoryAdmin
 
 
 @admin.register(Division)
@@ -74,7 +75,7 @@ class LeadForm(forms.ModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(SimpleHistoryAdmin):
+class LeadAdmin(HistoryAdmin):
     list_display = ["lead", "job_title", "division", "can_sign_in", "action_count"]
     list_filter = ["division"]
     list_select_related = ["division", "user"]

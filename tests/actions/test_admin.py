@@ -813,3 +813,38 @@ def test_a_leads_account_is_chosen_from_those_who_may_record_progress(plan_admin
     assert refused.status_code == 200 and "user" in refused.context["adminform"].form.errors
     lead.refresh_from_db()
     assert lead.user is None
+
+
+def changed_times(changes):
+    """An action and a lead, each changed `changes` times, every change also moving one of
+    its many-to-many rows (adding a supporting lead, a delegate): 2 × `changes` + 1 history
+    rows."""
+    action = ActionFactory()
+    lead = LeadFactory()
+    for n in range(changes):
+        action.description = f"Change {n}"
+        action.save()
+        action.supporting_leads.add(LeadFactory())
+        lead.job_title = f"Job {n}"
+        lead.save()
+        lead.delegates.add(UserFactory())
+    return {"action": action, "lead": lead}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("changes", [1, 15])
+@pytest.mark.parametrize("model", ["action", "lead"])
+def test_history_page_renders_in_the_same_number_of_queries_however_many_changes(
+    plan_admin_client, django_assert_num_queries, changes, model
+):
+    changed = changed_times(changes)[model]
+    url = reverse(f"admin:actions_{model}_history", args=[changed.pk])
+    # The four every page makes; the object; the count for paging; the page of history
+    # rows with who made them and the rows they point to; those records' many-to-many rows
+    # (supporting leads or delegates) with what they name; content type (of users).
+    with django_assert_num_queries(9, info=f"{url} after {changes} changes"):
+        response = plan_admin_client.get(url)
+    # Every change to those rows is still named on the page.
+    field = "Supporting leads" if model == "action" else "Delegates"
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+    assert text.count(f"{field}: [") == changes
