@@ -22,7 +22,7 @@ from actions.models.rules import NEWEST_FIRST
 from cypeplan.admin_forms import LabelledInlineFormSet
 from cypeplan.history_admin import HistoryAdmin
 
-from .display import as_at, day, shortened, yes_no
+from .display import as_at, day, links_named, shortened, yes_no
 from .filters import AtRiskFilter, OverdueFilter, RAGFilter, StaleFilter, StatusFilter
 from .timeframe import TimeframeAsWrittenForm
 
@@ -221,6 +221,15 @@ class ActionAdmin(HistoryAdmin):
         # "Delete selected" doesn't pass through delete_view: an action other apps' records
         # are about stops it too, named with why, as a progress update does.
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        deleted, counts = links_named(
+            deleted,
+            counts,
+            links=Action.supporting_leads.through.objects.filter(action__in=objs).select_related(
+                "lead"
+            ),
+            words=lambda link: f"Supporting lead: {link.lead}",
+            plural="supporting leads",
+        )
         actions = {action.pk: action for action in objs}
         kept = hooks.actions_kept(actions)
         protected = [

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 
 
 def as_at(request):
@@ -36,3 +36,21 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def links_named(deleted, counts, *, links, words, plural):
+    """Django names the rows linking two records (an action's supporting lead, a lead's
+    delegate) on a delete page by their table, "Action_supporting_leads object (13)": name
+    them in words instead: `links` are those rows (a QuerySet), `words` says each one,
+    `plural` is what their count is called."""
+    opts = links.model._meta
+    names = {f"{capfirst(opts.verbose_name)}: {row}": words(row) for row in links}
+    counts = {
+        (plural if name == opts.verbose_name_plural else name): count
+        for name, count in counts.items()
+    }
+
+    def named(items):
+        return [named(item) if isinstance(item, list) else names.get(item, item) for item in items]
+
+    return named(deleted), counts

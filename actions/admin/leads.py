@@ -8,6 +8,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions.models import Action, Division, Lead, people_who_may_record_updates
 from cypeplan.history_admin import HistoryAdmin
 
+from .display import links_named
+
 
 @admin.register(Division)
 class DivisionAdmin(SimpleHistoryAdmin):
@@ -93,6 +95,22 @@ class LeadAdmin(HistoryAdmin):
         # action's own history keeping only "Deleted lead"): name those actions as what
         # stops it, as the actions they lead are.
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        deleted, counts = links_named(
+            deleted,
+            counts,
+            links=Lead.delegates.through.objects.filter(lead__in=objs).select_related("user"),
+            words=lambda link: f"Delegate: {link.user}",
+            plural="delegates",
+        )
+        deleted, counts = links_named(
+            deleted,
+            counts,
+            links=Action.supporting_leads.through.objects.filter(lead__in=objs).select_related(
+                "action"
+            ),
+            words=lambda link: f"Supports: {link.action}",
+            plural="actions they support",
+        )
         supported = Action.objects.filter(supporting_leads__in=objs).distinct()
         protected = [*protected, *(f"Action they support: {action}" for action in supported)]
         return deleted, counts, perms_needed, protected

@@ -848,3 +848,41 @@ def test_history_page_renders_in_the_same_number_of_queries_however_many_changes
     field = "Supporting leads" if model == "action" else "Delegates"
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
     assert text.count(f"{field}: [") == changes
+
+
+def deletion_summary(client, model, objects):
+    """The "Delete selected" confirmation page for `objects`, as text."""
+    response = client.post(
+        reverse(f"admin:actions_{model}_changelist"),
+        {"action": "delete_selected", "_selected_action": [each.pk for each in objects]},
+    )
+    assert response.status_code == 200
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+
+
+@pytest.mark.django_db
+def test_deleting_selected_actions_names_their_supporting_leads_in_words(admin_client):
+    actions = [ActionFactory(), ActionFactory()]
+    actions[0].supporting_leads.add(LeadFactory(name="Ada Brook"), LeadFactory(name="Cy Dale"))
+    actions[1].supporting_leads.add(LeadFactory(name="Eve Ford"))
+
+    text = deletion_summary(admin_client, "action", actions)
+
+    assert "object (" not in text
+    for name in ["Ada Brook", "Cy Dale", "Eve Ford"]:
+        assert f"Supporting lead: {name}" in text
+    assert "Supporting leads: 3" in text
+
+
+@pytest.mark.django_db
+def test_deleting_selected_leads_names_their_delegates_in_words(admin_client):
+    leads = [LeadFactory(), LeadFactory()]
+    leads[0].delegates.add(UserFactory(username="abrook"))
+    leads[1].delegates.add(UserFactory(username="cdale"))
+
+    text = deletion_summary(admin_client, "lead", leads)
+
+    assert "object (" not in text
+    for name in ["abrook", "cdale"]:
+        assert f"Delegate: {name}" in text
+    assert "Delegates: 2" in text
