@@ -389,3 +389,21 @@ def test_the_admin_action_list_shows_every_column_at_1280_pixels(page, administr
         header = page.locator("#result_list thead th", has_text=column).first
         box = header.bounding_box()
         assert box and box["x"] + box["width"] <= 1280, column
+
+
+@pytest.mark.browser
+def test_the_admin_sub_steps_of_an_action_fit_a_390_pixel_phone(page, administrator):
+    """The sub-steps table ran 1,243 pixels wide in its 360-pixel box: each description box
+    kept its 40 columns and each timeframe box its 20 characters."""
+    action = Action.objects.filter(sub_steps__isnull=False).distinct().first()
+    sign_in(page, "planadmin")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"/admin/actions/action/{action.pk}/change/")
+
+    sub_steps = page.locator("#sub_steps-group")
+    sideways = sub_steps.evaluate("(el) => el.scrollWidth - el.clientWidth")
+    assert sideways <= 0, f"the sub-steps scroll {sideways}px sideways"
+    for control in sub_steps.locator("tbody input, tbody textarea").all():
+        if control.is_visible():
+            box = control.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, control.get_attribute("name")
