@@ -5,6 +5,8 @@ Answers and an item's steps are history: shown here, recorded only through the p
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cypeplan.history_admin import HistoryAdmin
+
 from .models import Item, Meeting, Response, StateChange
 from .services import item_raise
 
@@ -55,7 +57,7 @@ class ResponseInline(admin.StackedInline):
 
 
 @admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
+class ItemAdmin(HistoryAdmin):
     """Adding an item raises it through item_raise, so it is open from its meeting's date.
     An item's meeting never changes afterwards: its history starts there. Once it is on
     record (answered, decided, or on a later meeting's action list), what it asked, its

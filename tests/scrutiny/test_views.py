@@ -3,10 +3,12 @@ what the pages show, the Word action list, and the panels on actions' pages."""
 
 import html
 import io
+import re
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from docx import Document
 
@@ -945,3 +947,23 @@ def test_members_and_officers_cannot_use_the_scrutiny_admin(client, people, item
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
     assert Item.objects.get(pk=item.pk).words == item.words
+
+
+@pytest.mark.parametrize("changes", [1, 15])
+def test_item_history_page_renders_in_the_same_number_of_queries_however_many_changes(
+    client, people, django_assert_num_queries, changes
+):
+    item = ItemFactory()
+    for _ in range(changes):
+        item.actions.add(ActionFactory())
+    client.force_login(people["admin"])
+    ContentType.objects.clear_cache()
+
+    # The four every page makes; the item; the count for paging; the page of history rows
+    # with who made them and the meeting and lead they name; those records' plan actions;
+    # content type (of users).
+    with django_assert_num_queries(9):
+        response = client.get(reverse("admin:scrutiny_item_history", args=[item.pk]))
+    assert response.status_code == 200
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+    assert text.count("Plan actions it concerns: [") == changes
