@@ -18,6 +18,7 @@ finds its headings and table headers.
 """
 
 import io
+import re
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -41,6 +42,17 @@ PAGE_WIDTH_CM = 21.0
 PAGE_HEIGHT_CM = 29.7
 MARGIN_CM = 2.0
 TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM
+
+# A .docx is XML 1.0, which cannot hold control characters other than tab, line feed and
+# carriage return, nor U+FFFE, U+FFFF or half a surrogate pair: python-docx refuses them,
+# so one pasted into an update from another program stopped the whole paper being made.
+# They are invisible, so the paper leaves them out; what is stored keeps them.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def word_text(text):
+    """`text` as a Word paper can hold it: without the characters XML has no way to write."""
+    return _NOT_IN_XML.sub("", str(text))
 
 
 def _set_repeat_header(row):
@@ -106,16 +118,16 @@ class CommitteePaper:
         self._style(language)
         self._page(landscape, running_header)
         properties = self.document.core_properties
-        properties.title = title
-        properties.subject = subject
-        properties.author = author
-        properties.keywords = keywords
+        properties.title = word_text(title)
+        properties.subject = word_text(subject)
+        properties.author = word_text(author)
+        properties.keywords = word_text(keywords)
         properties.language = language
         if agenda_item:
-            self.document.add_paragraph(agenda_item, style="Subtitle")
+            self.document.add_paragraph(word_text(agenda_item), style="Subtitle")
         if release:
-            self.document.add_paragraph(release)
-        self.document.add_paragraph(title, style="Title")
+            self.document.add_paragraph(word_text(release))
+        self.document.add_paragraph(word_text(title), style="Title")
 
     @property
     def text_width_cm(self):
@@ -185,7 +197,7 @@ class CommitteePaper:
             setattr(section, side, Cm(MARGIN_CM))
         if running_header:
             header = section.header.paragraphs[0]
-            header.text = running_header
+            header.text = word_text(running_header)
             header.style = self.document.styles["Header"]
             header.runs[0].font.size = Pt(9)
         footer = section.footer.paragraphs[0]
@@ -213,7 +225,7 @@ class CommitteePaper:
             _keep_row_whole(row)
             label_cell, value_cell = row.cells
             label_cell.width, value_cell.width = label_width, value_width
-            run = label_cell.paragraphs[0].add_run(f"{label.upper()}:")
+            run = label_cell.paragraphs[0].add_run(word_text(f"{label.upper()}:"))
             run.bold = True
             self._fill(value_cell, value)
         self.document.add_paragraph()
@@ -225,21 +237,21 @@ class CommitteePaper:
         """A numbered section heading ("2. What changed"), Word's Heading 1."""
         self.section_number += 1
         self.paragraph_number = 0
-        return self.document.add_heading(f"{self.section_number}. {text}", level=1)
+        return self.document.add_heading(word_text(f"{self.section_number}. {text}"), level=1)
 
     def heading(self, text, level=2):
         """An unnumbered heading inside a section (Heading 2 or 3)."""
-        return self.document.add_heading(text, level=level)
+        return self.document.add_heading(word_text(text), level=level)
 
     def paragraph(self, text="", *, bold_lead=""):
         """A paragraph; `bold_lead` starts it in bold ("What's working well: ...")."""
         paragraph = self.document.add_paragraph()
         if bold_lead:
-            paragraph.add_run(bold_lead).bold = True
+            paragraph.add_run(word_text(bold_lead)).bold = True
             if text:
                 paragraph.add_run(" ")
         if text:
-            paragraph.add_run(text)
+            paragraph.add_run(word_text(text))
         return paragraph
 
     def numbered_paragraph(self, text, *, bold_lead=""):
@@ -251,14 +263,14 @@ class CommitteePaper:
         paragraph.paragraph_format.first_line_indent = Cm(-1.25)
         paragraph.add_run(f"{number}\t")
         if bold_lead:
-            paragraph.add_run(bold_lead).bold = True
+            paragraph.add_run(word_text(bold_lead)).bold = True
             paragraph.add_run(" ")
-        paragraph.add_run(text)
+        paragraph.add_run(word_text(text))
         return paragraph
 
     def bullets(self, items):
         for item in items:
-            self.document.add_paragraph(item, style="List Bullet")
+            self.document.add_paragraph(word_text(item), style="List Bullet")
 
     # --- Tables ------------------------------------------------------------------------
 
@@ -269,7 +281,9 @@ class CommitteePaper:
         addresses in the `linked_columns` (indexes) are links."""
         if caption:
             self.table_number += 1
-            self.document.add_paragraph(f"Table {self.table_number}: {caption}", style="Caption")
+            self.document.add_paragraph(
+                word_text(f"Table {self.table_number}: {caption}"), style="Caption"
+            )
         table = self.document.add_table(rows=1, cols=len(columns))
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -287,7 +301,7 @@ class CommitteePaper:
         _keep_row_whole(header)
         for cell, text, width in zip(header.cells, columns, cell_widths, strict=True):
             cell.width = width
-            run = cell.paragraphs[0].add_run(text)
+            run = cell.paragraphs[0].add_run(word_text(text))
             run.bold = True
         for values in rows:
             # add_row gives each cell its column's width.
@@ -301,7 +315,8 @@ class CommitteePaper:
 
     @staticmethod
     def _fill(cell, value, *, links=False):
-        """Text into a cell, a line break for each newline (Word ignores bare newlines);
+        """Text into a cell, a line break for each newline (Word ignores bare newlines; a
+        vertical tab or form feed, as Word itself pastes a line or page break, is one too);
         with `links`, each http or https web address in it a link."""
         paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.space_after = Pt(2)
@@ -309,6 +324,7 @@ class CommitteePaper:
         for number, line in enumerate(lines):
             if number:
                 paragraph.add_run().add_break()
+            line = word_text(line)
             for words, address in web_address_pieces(line) if links else [(line, "")]:
                 if address:
                     _hyperlink(paragraph, address)

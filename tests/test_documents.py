@@ -63,3 +63,28 @@ def test_a_paper_is_a_word_download_with_its_file_name():
     assert "attachment" in response["Content-Disposition"]
     assert "Quarter%202.docx" in response["Content-Disposition"]
     Document(io.BytesIO(response.content))
+
+
+# Characters a .docx (XML 1.0) cannot hold, as text pasted from other programs brings them:
+# escape, backspace, a vertical tab (Word's line break), U+FFFE and U+FFFF.
+CONTROL = "Agreed\x1b by\x08 all\x0bpartners\ufffe \uffffin May"
+
+
+def test_a_paper_leaves_out_characters_word_cannot_hold_and_keeps_the_rest():
+    paper = CommitteePaper(title=f"Report {CONTROL}", running_header=CONTROL, subject=CONTROL)
+    paper.header_block([("Report to", CONTROL)])
+    paper.section(CONTROL)
+    paper.heading(CONTROL)
+    paper.paragraph(CONTROL, bold_lead=CONTROL)
+    paper.numbered_paragraph(CONTROL, bold_lead=CONTROL)
+    paper.bullets([CONTROL])
+    paper.table([CONTROL], [[CONTROL]], caption=CONTROL, linked_columns=(0,))
+
+    document = paper_read_back(paper)
+
+    texts = [p.text for p in document.paragraphs]
+    assert "Report Agreed by allpartners in May" in texts
+    assert "Agreed by allpartners in May" in texts
+    # In a cell, the vertical tab is a line break, as Word pasted it.
+    assert table_rows(document)[-1][-1] == ["Agreed by all\npartners in May"]
+    assert document.core_properties.title == "Report Agreed by allpartners in May"
