@@ -53,15 +53,19 @@ chromium:
 			echo "The browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium poppler-utils default-jre-headless" >&2; exit 1; \
 		fi; }
 
-# The quarterly report's PDF (WeasyPrint) needs Debian's pango; the tests read PDFs back
-# with poppler's pdftotext.
+# The quarterly report's PDF (WeasyPrint) needs Debian's pango, and fonts for whatever
+# people write: Liberation (Arial's shapes), DejaVu (Arabic, Hebrew and other scripts
+# Liberation lacks) and Noto Color Emoji (without it every emoji is an empty box); the tests
+# read PDFs back with poppler's pdftotext.
+PDF_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+	fonts-liberation fonts-dejavu-core fonts-noto-color-emoji poppler-utils
 pdf-libraries: $(VENV)/.installed
-	@{ $(PY) -c 'import weasyprint' >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || { \
+	@{ $(PY) -c 'import weasyprint' >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+		&& fc-list 'Noto Color Emoji' 2>/dev/null | grep -q . && fc-list 'DejaVu Sans' 2>/dev/null | grep -q .; } || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-				libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(PDF_PACKAGES); \
 		else \
-			echo "The report PDFs need Debian's pango and the tests poppler-utils: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils" >&2; exit 1; \
+			echo "The report PDFs need Debian's pango and fonts, and the tests poppler-utils: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; \
 		fi; }
 
 test: lint chromium pdf-libraries
