@@ -61,3 +61,10 @@ def written_text(model_field, **kwargs):
     if isinstance(model_field, models.CharField | models.TextField) and not model_field.choices:
         kwargs.setdefault("form_class", WrittenText)
     return model_field.formfield(**kwargs)
+
+
+def isolated(text):
+    """`text` set apart from the words around it, for plain text such as a choice's label
+    (<bdi> in a page): a name in Hebrew or Arabic otherwise takes the comma and date after
+    it into its right-to-left order ("5 ,ועדת הביקורת February 2019")."""
+    return f"\u2068{text}\u2069"

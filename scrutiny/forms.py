@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 
 from actions.forms import GovukDateField
 from actions.models import Action, Lead
-from cypeplan.forms import WrittenText, written_text
+from cypeplan.forms import WrittenText, isolated, written_text
 
 from .models import Change, Item, Kind, Meeting
 from .services import decision_problems
@@ -101,7 +101,7 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["answerer"].queryset = Lead.objects.order_by("name", "initials")
         self.fields["answerer"].label_from_instance = lambda lead: (
-            f"{lead}, {lead.job_title}" if lead.job_title else str(lead)
+            f"{isolated(lead)}, {isolated(lead.job_title)}" if lead.job_title else str(lead)
         )
         # Demo plans of thousands of generated actions are not what members ask about.
         self.fields["actions"].queryset = (
@@ -213,7 +213,9 @@ class DecisionForm(forms.Form):
         self.fields["meeting"].queryset = Meeting.objects.filter(
             held_on__gte=item.meeting.held_on, held_on__lte=timezone.localdate()
         ).order_by("-held_on")
-        self.fields["meeting"].label_from_instance = lambda meeting: str(meeting)
+        self.fields["meeting"].label_from_instance = lambda meeting: (
+            f"{isolated(meeting.committee)}, {date_format(meeting.held_on, 'j F Y')}"
+        )
         for name in self.sometimes_needed:
             self.fields[name].sometimes_needed = True
         self.item = item
