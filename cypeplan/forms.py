@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from .inputs import has_words
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, with messages in plain English."""
@@ -53,6 +55,12 @@ class WrittenText(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+    def validate(self, value):
+        super().validate(value)
+        # Only invisible characters (a zero-width space) is as good as empty.
+        if self.required and value and not has_words(value):
+            raise ValidationError(self.error_messages["required"], code="required")
 
 
 def written_text(model_field, **kwargs):

@@ -3,6 +3,7 @@ reaches a query: ASCII digits only (`isdigit()` also accepts "²" and "٣", whic
 or the database refuse), and no more of them than the database's integers hold."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -57,3 +58,21 @@ class PlainIdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def bound_data(self, data, initial):
         return _plain_ids(self, super().bound_data(data, initial))
+
+
+# Characters that draw nothing although Unicode doesn't class them as spaces or formatting:
+# the Hangul fillers and the blank braille pattern (a favourite "invisible character").
+_DRAWS_NOTHING = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def has_words(text):
+    """Whether `text` shows a reader anything. `.strip()` keeps a zero-width space, a word
+    joiner, a byte-order mark or a braille blank, so text of only those met "needs
+    evidence" or "needs a reason" while the page showed nothing."""
+    return any(
+        not character.isspace()
+        and character not in _DRAWS_NOTHING
+        and unicodedata.category(character) not in _INVISIBLE_CATEGORIES
+        for character in text or ""
+    )

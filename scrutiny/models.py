@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from actions.models import NARRATIVE_LIMIT, Action, Lead
+from cypeplan.inputs import has_words
 
 COMMITTEE = "Scrutiny Children & Young People Sub-Committee"
 
@@ -297,7 +298,9 @@ class Item(models.Model):
 
     def clean(self):
         errors = {}
-        if self.kind in ANSWER_OWED and not (self.answerer_id or self.answerer_as_minuted.strip()):
+        if self.kind in ANSWER_OWED and not (
+            self.answerer_id or has_words(self.answerer_as_minuted)
+        ):
             errors["answerer_as_minuted"] = (
                 "Say who must answer: choose the officer, or write the role as the minutes name it."
             )

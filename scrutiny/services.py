@@ -7,6 +7,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cypeplan.inputs import has_words
+
 from .models import (
     CLOSED,
     STATE_AFTER,
@@ -199,7 +201,7 @@ def decision_problems(*, item, decision, meeting=None, reason="", due_on=None, l
     errors = {}
     if decision in (Change.ACCEPTED, Change.NOT_ACCEPTED) and meeting is None:
         errors["meeting"] = "Choose the meeting at which the committee decided."
-    if decision in (Change.NOT_ACCEPTED, Change.WITHDRAWN) and not reason:
+    if decision in (Change.NOT_ACCEPTED, Change.WITHDRAWN) and not has_words(reason):
         errors["reason"] = (
             "Say why the answer was not accepted."
             if decision == Change.NOT_ACCEPTED

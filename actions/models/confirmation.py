@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from cypeplan.inputs import has_words
+
 from .action import Action, SubStep, unindexed
 from .rules import end_of_day
 
@@ -117,7 +119,7 @@ class DateConfirmation(models.Model):
         )
 
     def clean(self):
-        if not self.reason.strip():
+        if not has_words(self.reason):
             raise ValidationError({"reason": "Say who confirmed the date and why."})
         if self.sub_step_id and self.action_id and self.sub_step.action_id != self.action_id:
             raise ValidationError({"sub_step": "That step belongs to another action."})

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from simple_history.manager import HistoricalQuerySet
 
 from cypeplan.history import HistoryOfChanges
+from cypeplan.inputs import has_words
 from themes.periods import in_range
 
 from .action import Action
@@ -235,12 +236,12 @@ class ProgressUpdate(models.Model):
         if self.status not in FINISHED and not self.rag:
             errors["rag"] = "Choose a RAG rating: Red, Amber or Green."
         if self.status == Status.COMPLETE and not (
-            self.evidence.strip() or self.evidence_links.strip()
+            has_words(self.evidence) or has_words(self.evidence_links)
         ):
             errors["evidence"] = (
                 "Marking an action Complete needs evidence: say how we know it was done."
             )
-        if self.rag in AT_RISK_RAGS and not self.worried_about.strip():
+        if self.rag in AT_RISK_RAGS and not has_words(self.worried_about):
             errors["worried_about"] = (
                 f"{'An' if self.rag == RAG.AMBER else 'A'} {self.get_rag_display()} rating needs "
                 "“What are we worried about and what "
@@ -252,7 +253,7 @@ class ProgressUpdate(models.Model):
             and previous.rag
             and self.rag
             and self.rag != previous.rag
-            and not self.rag_change_reason.strip()
+            and not has_words(self.rag_change_reason)
         ):
             errors["rag_change_reason"] = (
                 f"The RAG has changed from {previous.get_rag_display()} to "
@@ -278,9 +279,9 @@ class ProgressUpdate(models.Model):
         has no due date to revise; a new date is one the service answers for (as pages and
         commands are), and can't be before the day the update reports on, which is never
         before the plan started."""
-        reason = self.revised_due_reason.strip()
+        has_reason = has_words(self.revised_due_reason)
         if self.revised_due_on is None:
-            if reason:
+            if has_reason:
                 return {"revised_due_on": "Give the revised due date, or leave its reason empty."}
             return {}
         _, outside = in_range(self.revised_due_on, date_format(self.revised_due_on, "j F Y"))
@@ -296,7 +297,7 @@ class ProgressUpdate(models.Model):
                 "revised_due_on": "The revised due date can’t be before the date this update "
                 f"reports on ({self.reported_on:%d %B %Y})."
             }
-        if not reason:
+        if not has_reason:
             return {
                 "revised_due_reason": "Say why the due date changed: a revised due date needs "
                 "its reason."
