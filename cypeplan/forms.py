@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from .inputs import has_words
+from .inputs import has_words, one_line_break_each
 
 
 class SignInForm(AuthenticationForm):
@@ -54,7 +54,7 @@ class WrittenText(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+        return one_line_break_each(value) if value else value
 
     def validate(self, value):
         super().validate(value)

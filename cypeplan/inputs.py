@@ -76,3 +76,10 @@ def has_words(text):
         and unicodedata.category(character) not in _INVISIBLE_CATEGORIES
         for character in text or ""
     )
+
+
+def one_line_break_each(text):
+    """`text` with each line break as one line feed, as a box on a page sends it after
+    WrittenText: Windows' CR LF and old Macs' CR alone (a spreadsheet cell can hold either)
+    would otherwise count twice against a limit and be stored unlike the same words typed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

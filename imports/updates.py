@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions.models import RAG, Action, ProgressUpdate, Status, rag_words
 from actions.services import progress_update_record
-from cypeplan.inputs import plain_number
+from cypeplan.inputs import one_line_break_each, plain_number
 
 from .plans import read_date, why_not_a_date
 from .reading import Column, quoted
@@ -307,8 +307,10 @@ def _entered(update):
 
 def _values(number, cells, today):
     problems = []
+    # Line breaks as the update form stores them; a plan's cells stay exactly as read, to be
+    # compared with what is stored.
     values = {
-        key: cells.get(key, "")
+        key: one_line_break_each(cells.get(key, ""))
         for key in (
             "working_well",
             "worried_about",

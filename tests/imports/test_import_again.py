@@ -102,3 +102,21 @@ def test_text_xml_cannot_hold_goes_out_and_comes_back_exactly(client, db, admini
     record = PlanImport.objects.get()
     assert response.status_code == 302
     assert not record.preview["changes_anything"]
+
+
+def test_text_edited_in_the_admin_with_windows_line_breaks_comes_back_unchanged(
+    client, db, administrator
+):
+    # A browser sends a box's line breaks as CR LF, and the admin stores them so: the plan's
+    # download, uploaded as it is, changes nothing.
+    call_command("load_plans", verbosity=0)
+    first = Action.objects.filter(theme__plan__slug=IMPROVEMENT).order_by("pk").first()
+    first.description = "Line one\r\nline two"
+    first.save()
+    client.force_login(administrator)
+    download = client.get(reverse("imports:plan_download", args=[IMPROVEMENT]))
+
+    response = upload(client, download.content, name="improvement.xlsx", plan=IMPROVEMENT)
+
+    assert response.status_code == 302
+    assert not PlanImport.objects.get().preview["changes_anything"]

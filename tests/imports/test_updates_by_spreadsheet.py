@@ -698,3 +698,18 @@ def test_a_workbook_whose_sheet_is_not_good_xml_is_said_to_be_damaged(client, of
     assert response.status_code == 400
     assert "is not an Excel workbook, or is damaged" in response.content.decode()
     assert not PlanImport.objects.exists()
+
+
+def test_a_cells_windows_line_breaks_are_kept_as_the_form_keeps_them(client, officer):
+    # Text pasted into an Excel cell from another Windows program keeps its CR LF (saved as
+    # "_x000D_" before each line feed); the form on the page sends one line feed for each.
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    update = {"Status": "In progress", "RAG": "Green", WORKING_WELL: "Two\r\nlines\rand more."}
+    data, _ = fill(download, {action("5.3").pk: update})
+
+    response = upload(client, data)
+
+    assert record_upload(client, response["Location"]).status_code == 302
+    recorded = action("5.3").progress_updates.get(entered_by=officer)
+    assert recorded.working_well == "Two\nlines\nand more."
