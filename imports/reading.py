@@ -66,7 +66,11 @@ def _unescaped(text):
     (openpyxl leaves them): "_x000B_" is a vertical tab, "_x005F_x000B_" the words."""
     if "_x" not in text:
         return text
-    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda match: chr(int(match.group(1), 16)), text)
+    text = re.sub(r"_x([0-9A-Fa-f]{4})_", lambda match: chr(int(match.group(1), 16)), text)
+    # A character beyond the first 65,536 (an emoji) is escaped as its two UTF-16 halves,
+    # "_xD83D__xDE00_": put together, they are the one character; half a pair alone is no
+    # character at all (no database can store it), so it reads as the replacement mark.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _heading(text):

@@ -713,3 +713,20 @@ def test_a_cells_windows_line_breaks_are_kept_as_the_form_keeps_them(client, off
     assert record_upload(client, response["Location"]).status_code == 302
     recorded = action("5.3").progress_updates.get(entered_by=officer)
     assert recorded.working_well == "Two\nlines\nand more."
+
+
+def test_an_emoji_escaped_as_two_halves_in_a_workbook_is_recorded_as_one(client, officer):
+    # OOXML may escape a character beyond the first 65,536 as its two UTF-16 halves. Read
+    # one by one, they were two halves no database stores: the check page failed.
+    client.force_login(officer)
+    download = client.get(reverse("imports:my_updates_download")).content
+    words = "Hub opened _xD83D__xDE00_; half a pair _xD83D_ alone."
+    update = {"Status": "In progress", "RAG": "Green", WORKING_WELL: words}
+    data, _ = fill(download, {action("5.3").pk: update})
+
+    response = upload(client, data)
+
+    assert client.get(response["Location"]).status_code == 200
+    assert record_upload(client, response["Location"]).status_code == 302
+    recorded = action("5.3").progress_updates.get(entered_by=officer)
+    assert recorded.working_well == "Hub opened 😀; half a pair \ufffd alone."
