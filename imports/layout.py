@@ -5,7 +5,6 @@ import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -188,6 +187,9 @@ TEXT = "@"
 
 # OOXML's escape for a character in a cell's text: _xHHHH_ (reading.py undoes it).
 ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+# What XML can't hold: openpyxl's ILLEGAL_CHARACTERS_RE (the control characters) misses
+# U+FFFE and U+FFFF, which lxml then refused, failing the whole download.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def cell_text(value):
@@ -198,7 +200,7 @@ def cell_text(value):
     if not isinstance(value, str):
         return value
     value = ESCAPE.sub(lambda match: "_x005F" + match.group(0), value)
-    return ILLEGAL_CHARACTERS_RE.sub(lambda match: f"_x{ord(match.group(0)):04X}_", value)
+    return NOT_IN_XML.sub(lambda match: f"_x{ord(match.group(0)):04X}_", value)
 
 
 def workbook(rows, columns=PLAN_COLUMNS, *, title="Plan", instructions=INSTRUCTIONS):

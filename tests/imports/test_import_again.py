@@ -87,7 +87,7 @@ def test_text_xml_cannot_hold_goes_out_and_comes_back_exactly(client, db, admini
     call_command("load_plans", verbosity=0)
     plan = Plan.objects.get(slug=IMPROVEMENT)
     first, second = Action.objects.filter(theme__plan=plan).order_by("pk")[:2]
-    first.description = "Line one\x0bline two\x0cthree"
+    first.description = "Line one\x0bline two\x0cthree \ufffe\uffff"
     first.save()
     second.description = "Typed as it reads: _x000B_ and _x005F_"
     second.save()
