@@ -46,13 +46,14 @@ TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM
 # A .docx is XML 1.0, which cannot hold control characters other than tab, line feed and
 # carriage return, nor U+FFFE, U+FFFF or half a surrogate pair: python-docx refuses them,
 # so one pasted into an update from another program stopped the whole paper being made.
-# They are invisible, so the paper leaves them out; what is stored keeps them.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# They are invisible, so the paper leaves them out; what is stored keeps them. (Workbooks
+# escape them instead: imports.layout.cell_text.)
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def word_text(text):
     """`text` as a Word paper can hold it: without the characters XML has no way to write."""
-    return _NOT_IN_XML.sub("", str(text))
+    return NOT_IN_XML.sub("", str(text))
 
 
 def _set_repeat_header(row):

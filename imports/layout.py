@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from actions.models import Action, Lead, SubStep
+from cypeplan.documents import NOT_IN_XML
 
 from .reading import Column, size_limit_words
 
@@ -187,16 +188,14 @@ TEXT = "@"
 
 # OOXML's escape for a character in a cell's text: _xHHHH_ (reading.py undoes it).
 ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-# What XML can't hold: openpyxl's ILLEGAL_CHARACTERS_RE (the control characters) misses
-# U+FFFE and U+FFFF, which lxml then refused, failing the whole download.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def cell_text(value):
     """Text as an .xlsx cell holds it, as Excel writes it: a control character XML can't
     hold (a vertical tab, Word's manual line break, pasted into the admin) as _xHHHH_, and
     text that reads as such an escape with its underscore escaped, so that Excel shows, and
-    reading gives back, the text exactly. openpyxl refuses the one and keeps the other."""
+    reading gives back, the text exactly. openpyxl refuses the one (and its list of them
+    misses U+FFFE and U+FFFF, which lxml then refused) and keeps the other."""
     if not isinstance(value, str):
         return value
     value = ESCAPE.sub(lambda match: "_x005F" + match.group(0), value)
