@@ -18,6 +18,7 @@ from django.utils import timezone
 from actions.models import Action
 from tests.browser.conftest import CYPE_PLAN, IMPROVEMENT_PLAN, sign_in
 from tests.browser.test_accessibility import PAGES, USERNAMES, query, visit
+from tests.factories import ItemFactory, MeetingFactory
 from themes.models import Plan
 
 WIDTHS = (1280, 768, 390, 320)
@@ -391,19 +392,61 @@ def test_the_admin_action_list_shows_every_column_at_1280_pixels(page, administr
         assert box and box["x"] + box["width"] <= 1280, column
 
 
-@pytest.mark.browser
-def test_the_admin_sub_steps_of_an_action_fit_a_390_pixel_phone(page, administrator):
-    """The sub-steps table ran 1,243 pixels wide in its 360-pixel box: each description box
-    kept its 40 columns and each timeframe box its 20 characters."""
-    action = Action.objects.filter(sub_steps__isnull=False).distinct().first()
-    sign_in(page, "planadmin")
-    page.set_viewport_size({"width": 390, "height": 900})
-    page.goto(f"/admin/actions/action/{action.pk}/change/")
+# Each tabular inline's rows on a phone: how far it scrolls sideways, each cell's box (a
+# hidden cell has none) and the column name shown above it.
+INLINE_ROWS = """(group) => ({
+    sideways: group.scrollWidth - group.clientWidth,
+    cells: [...group.querySelectorAll("tbody tr.form-row:not(.empty-form) td:not(.original)")]
+        .filter((td) => td.getClientRects().length)
+        .map((td) => {
+            const box = td.getBoundingClientRect();
+            const shown = getComputedStyle(td, "::before");
+            return {
+                name: `${td.closest("tr").id} ${td.className}`,
+                left: box.left,
+                right: box.right,
+                label: shown.display === "none" ? "" : shown.content.replace(/^"|"$/g, ""),
+                wanted: td.dataset.label || "(a column name)",
+            };
+        }),
+})"""
 
-    sub_steps = page.locator("#sub_steps-group")
-    sideways = sub_steps.evaluate("(el) => el.scrollWidth - el.clientWidth")
-    assert sideways <= 0, f"the sub-steps scroll {sideways}px sideways"
-    for control in sub_steps.locator("tbody input, tbody textarea").all():
-        if control.is_visible():
-            box = control.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, control.get_attribute("name")
+
+@pytest.mark.browser
+def test_the_admin_tabular_inlines_fit_a_phone(page, administrator):
+    """On a phone each tabular inline's row is a card, every box and value under its
+    column's name. As tables, an action's progress history ran 428 pixels wide in its
+    360-pixel box at 390 pixels, a plan's themes 414, and the sub-steps 324 in 290 at 320:
+    the column names alone were wider than the screen. (Sub-steps ran 1,243 pixels wide
+    before their boxes were made to share the width.)"""
+    action = (
+        Action.objects.filter(sub_steps__isnull=False, progress_updates__isnull=False)
+        .distinct()
+        .first()
+    )
+    item = ItemFactory(meeting=MeetingFactory(held_on=date(2019, 2, 5)))
+    steps_and_history = ["#sub_steps-group", "#progress_updates-group"]
+    pages = {
+        f"/admin/actions/action/{action.pk}/change/": steps_and_history,
+        f"/admin/themes/plan/{Plan.objects.get(slug=CYPE_PLAN).pk}/change/": ["#themes-group"],
+        f"/admin/themes/theme/{action.theme_id}/change/": ["#savings-group"],
+        f"/admin/scrutiny/item/{item.pk}/change/": ["#state_changes-group"],
+    }
+    sign_in(page, "planadmin")
+    found = []
+    for path, groups in pages.items():
+        page.goto(path)
+        for width in PHONE_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for group in groups:
+                shown = page.locator(group).evaluate(INLINE_ROWS)
+                if shown["sideways"] > 0:
+                    found.append(f"{width}px {group} scrolls {shown['sideways']}px sideways")
+                assert shown["cells"], f"{group} has no rows"
+                for cell in shown["cells"]:
+                    if cell["left"] < 0 or cell["right"] > width:
+                        found.append(f"{width}px {group} {cell['name']} ends at {cell['right']}")
+                    if cell["label"] != cell["wanted"]:
+                        found.append(f"{width}px {group} {cell['name']} is not under its name")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert not found, "\n".join(found)
