@@ -341,15 +341,21 @@ class Item(models.Model):
         return self.state_changes.order_by(*NEWEST_FIRST).first()
 
     def is_on_record(self):
-        """Answered or decided, or raised before a meeting since held, whose action list
-        (its agenda pack) printed it: from then on its words, kind, who must answer and
-        due date are what past lists and its history read. Two queries."""
-        steps = self.state_changes.exclude(change=Change.RAISED)
-        return (
-            steps.exists()
-            or self.responses.exists()
-            or Meeting.objects.filter(held_on__gt=self.meeting.held_on).exists()
-        )
+        """Answered or decided, or printed on a later meeting's action list (its agenda
+        pack): a meeting after the item's, held by today, that it was entered before the
+        day of. From then on its words, kind, who must answer and due date are what past
+        lists and its history read. An item typed in after the next meeting was held (a
+        clerk catching up) was on no list printed for it, so a slip can still be put
+        right. Three queries at most."""
+        steps = list(self.state_changes.values_list("change", "entered_at"))
+        if any(change != Change.RAISED for change, _ in steps) or self.responses.exists():
+            return True
+        today = timezone.localdate()
+        later = Meeting.objects.filter(held_on__gt=self.meeting.held_on, held_on__lte=today)
+        raised = [timezone.localdate(at) for change, at in steps if change == Change.RAISED]
+        if raised:
+            later = later.filter(held_on__gt=min(raised))
+        return later.exists()
 
 
 @dataclass(frozen=True)

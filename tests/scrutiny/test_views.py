@@ -911,6 +911,45 @@ def test_reverting_an_answered_item_to_an_earlier_version_keeps_its_kind_and_ans
     assert (item.kind, item.answerer, item.minute) == (Kind.ACTION, people["lead"], "12/19")
 
 
+def test_items_typed_in_after_the_next_meeting_was_held_may_still_be_put_right(client, people):
+    """A clerk catching up records March's meeting, then types in February's items: no
+    action list printed for March had them, so a slip in one can still be put right."""
+    MeetingFactory(held_on=date(2019, 3, 12))
+    late = ItemFactory(meeting=MeetingFactory(held_on=RAISED), due_on=date(2019, 3, 12))
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_change", args=[late.pk])
+
+    form = client.get(url).content.decode()
+    client.post(
+        url, {**post_form(form), "words": "What members really asked", "due_on": "2019-03-14"}
+    )
+
+    assert 'name="words"' in form and 'name="due_on"' in form
+    late.refresh_from_db()
+    assert (late.words, late.due_on) == ("What members really asked", date(2019, 3, 14))
+
+
+@pytest.mark.parametrize(
+    "entered_on, later_meeting_on, on_record",
+    [
+        (date(2019, 3, 11), date(2019, 3, 12), True),  # in the system the day before it
+        (date(2019, 3, 12), date(2019, 3, 12), False),  # typed in on the day of it
+        (date(2019, 3, 13), date(2019, 3, 12), False),  # typed in after it
+        (date(2019, 2, 6), TODAY, True),  # the later meeting held today
+        (date(2019, 2, 6), date(2019, 3, 21), False),  # a later meeting dated after today
+    ],
+)
+def test_an_item_is_on_record_through_a_later_meeting_it_was_entered_before(
+    db, entered_on, later_meeting_on, on_record
+):
+    february = MeetingFactory(held_on=RAISED)
+    Meeting.objects.create(committee=february.committee, held_on=later_meeting_on)
+    with on(entered_on):
+        raised = ItemFactory(meeting=february)
+
+    assert raised.is_on_record() is on_record
+
+
 def test_an_item_only_raised_may_still_change_its_kind_in_the_admin(client, people, item):
     client.force_login(people["clerk"])
     url = reverse("admin:scrutiny_item_change", args=[item.pk])
