@@ -8,22 +8,54 @@ from simple_history.admin import SimpleHistoryAdmin
 from cypeplan.history_admin import HistoryAdmin
 
 from .models import Item, Meeting, Response, StateChange
-from .services import item_raise
+from .services import item_raise, meeting_change
 
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    """A meeting with items keeps its date once held: they were raised on it, and their
+    history and every action list as at a date read from it. One not yet held (dated after
+    today) may be put off or put right, and its items move with it (meeting_change)."""
+
     list_display = ["held_on", "committee", "minute_numbers"]
     list_filter = ["committee"]
     date_hierarchy = "held_on"
     search_fields = ["committee", "minute_numbers"]
 
+    kept_help = (
+        "Its date is kept: items were raised at this meeting on that date, and their history "
+        "and every action list read from it."
+    )
+    movable_help = (
+        "This meeting is dated after today, so it has not been held yet and nothing can be "
+        "recorded on its items. If it was put off, or its date is wrong, change its date: "
+        "its items move with it."
+    )
+
     def get_readonly_fields(self, request, obj=None):
-        # Its items were raised on its date, and their history (and every action list as
-        # at a date) is dated from it: a meeting with items keeps its date.
-        if obj is not None and obj.items.exists():
+        if obj is not None and self._has_items(obj) and obj.is_held():
             return ["held_on"]
         return []
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self._has_items(obj):
+            return fieldsets
+        said = self.kept_help if obj.is_held() else self.movable_help
+        return [(None, {**fieldsets[0][1], "description": said})]
+
+    @staticmethod
+    def _has_items(meeting):
+        """Asked once per meeting, though the admin asks several times a page."""
+        if not hasattr(meeting, "_has_items"):
+            meeting._has_items = meeting.items.exists()
+        return meeting._has_items
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            meeting_change(meeting=obj)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 class StateChangeInline(admin.TabularInline):

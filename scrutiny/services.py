@@ -14,6 +14,7 @@ from .models import (
     STATE_AFTER,
     Change,
     Item,
+    Meeting,
     Response,
     State,
     StateChange,
@@ -46,8 +47,8 @@ def _refuse_if_not_yet_raised(item):
         raise ValidationError(
             f"This item was raised at the meeting of {_day(item.meeting.held_on)}, a date in "
             f"the future (today is {_day(today)}): nothing can be recorded on it before that "
-            "date. If the meeting’s date is wrong, ask the tracker’s system administrator (a "
-            "superuser) to correct it: the admin keeps the date of a meeting with items."
+            "date. If the meeting was put off, or its date is wrong, a scrutiny officer can "
+            "change the meeting’s date in the admin, and its items move with it."
         )
 
 
@@ -63,6 +64,23 @@ def _check_date(on, latest, field):
                 "is only ever added to."
             }
         )
+
+
+def meeting_change(*, meeting):
+    """Save a change to a recorded meeting. If its date moves (Meeting.clean says when it
+    may: a meeting with items only while not yet held), each of its items' Raised step
+    moves with it, since an item is raised on its meeting's date; the meeting's history
+    keeps the date it had. Raises ValidationError (nothing saved) if the change is
+    refused."""
+    with transaction.atomic():
+        stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.full_clean()
+        meeting.save()
+        if meeting.held_on != stored.held_on:
+            StateChange.objects.filter(item__meeting=meeting, change=Change.RAISED).update(
+                on=meeting.held_on
+            )
+    return meeting
 
 
 def item_raise(

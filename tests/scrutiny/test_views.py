@@ -474,8 +474,9 @@ def test_an_item_raised_at_a_meeting_dated_in_the_future_says_so_when_answered(c
     before = recorded()
     said = (
         "This item was raised at the meeting of 2 April 2019, a date in the future (today is "
-        "20 March 2019): nothing can be recorded on it before that date. If the meeting's "
-        "date is wrong, ask the tracker's system administrator (a superuser) to correct it"
+        "20 March 2019): nothing can be recorded on it before that date. If the meeting was "
+        "put off, or its date is wrong, a scrutiny officer can change the meeting's date in "
+        "the admin, and its items move with it."
     )
 
     client.force_login(people["owes"])
@@ -767,6 +768,84 @@ def test_a_meeting_with_items_keeps_its_date_in_the_admin(client, people, item):
     )
     empty.refresh_from_db()
     assert empty.held_on == date(2019, 3, 2)
+
+
+def test_a_meeting_not_yet_held_is_put_off_with_its_items_in_the_admin(client, people):
+    """A meeting dated after today (recorded before such dates were refused) was put off:
+    the clerk moves it, and its items with it; once it has been held it can be answered."""
+    with on(date(2019, 4, 2)):
+        item = ItemFactory(
+            meeting=MeetingFactory(held_on=date(2019, 4, 2), minute_numbers=""),
+            answerer=people["lead"],
+            due_on=date(2019, 5, 1),
+        )
+    meeting = item.meeting
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_meeting_change", args=[meeting.pk])
+    fields = {"committee": meeting.committee, "minute_numbers": ""}
+
+    form = html.unescape(client.get(url).content.decode())
+    put_off = client.post(url, {**fields, "held_on": "2019-04-09"})
+    meeting.refresh_from_db()
+    moved = (meeting.held_on, item.state_changes.get().on)
+    # Its date was wrong all along: it was held yesterday.
+    client.post(url, {**fields, "held_on": "2019-03-19"})
+
+    assert 'name="held_on"' in form and "its items move with it" in form
+    assert put_off.status_code == 302
+    assert moved == (date(2019, 4, 9), date(2019, 4, 9))
+    meeting.refresh_from_db()
+    assert (meeting.held_on, item.state_changes.get().on) == ((date(2019, 3, 19),) * 2)
+    assert [listed.pk for listed in Item.objects.outstanding(TODAY)] == [item.pk]
+    assert [h.held_on for h in meeting.history.order_by("history_id")] == [
+        date(2019, 4, 2),
+        date(2019, 4, 9),
+        date(2019, 3, 19),
+    ]
+    # Now it has been held, its date is kept, and its item can be answered.
+    assert 'name="held_on"' not in client.get(url).content.decode()
+    client.force_login(people["owes"])
+    client.post(reverse("scrutiny:item_answer", args=[item.pk]), ANSWER)
+    assert item.responses.count() == 1
+
+
+def test_a_meeting_not_yet_held_is_not_moved_past_its_items_due_dates_or_onto_another(
+    client, people
+):
+    with on(date(2019, 4, 2)):
+        item = ItemFactory(
+            meeting=MeetingFactory(held_on=date(2019, 4, 2)),
+            due_on=date(2019, 5, 30),
+            words="Figures for the spring term",
+        )
+    meeting = item.meeting
+    MeetingFactory(held_on=date(2019, 5, 7), committee=meeting.committee)
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_meeting_change", args=[meeting.pk])
+    fields = {"committee": meeting.committee, "minute_numbers": ""}
+
+    past_due = client.post(url, {**fields, "held_on": "2019-06-04"})
+    taken = client.post(url, {**fields, "held_on": "2019-05-07"})
+
+    said = html.unescape(past_due.content.decode())
+    assert "The item “Figures for the spring term” is due by 30 May 2019, before 4 June" in said
+    assert "already exists" in html.unescape(taken.content.decode())
+    meeting.refresh_from_db()
+    assert (meeting.held_on, item.state_changes.get().on) == ((date(2019, 4, 2),) * 2)
+
+
+def test_a_held_meeting_is_not_moved_after_today(client, people):
+    held = MeetingFactory(held_on=date(2019, 3, 1))
+    client.force_login(people["clerk"])
+
+    moved = client.post(
+        reverse("admin:scrutiny_meeting_change", args=[held.pk]),
+        {"committee": held.committee, "held_on": "2019-03-21", "minute_numbers": ""},
+    )
+
+    assert "21 March 2019 is after today" in html.unescape(moved.content.decode())
+    held.refresh_from_db()
+    assert held.held_on == date(2019, 3, 1)
 
 
 def test_an_answered_or_decided_item_keeps_its_kind_and_answerer_in_the_admin(client, people, item):
