@@ -13,8 +13,9 @@ from .services import item_raise, meeting_change
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
-    """A meeting with items keeps its date once held: they were raised on it, and their
-    history and every action list as at a date read from it. One not yet held (dated after
+    """A meeting with items, or the committee's decisions, keeps its date once held: they
+    are dated the day of it, and their history and every action list as at a date read
+    from it. One not yet held (dated after
     today) may be put off or put right, and its items move with it (meeting_change)."""
 
     list_display = ["held_on", "committee", "minute_numbers"]
@@ -23,8 +24,8 @@ class MeetingAdmin(SimpleHistoryAdmin):
     search_fields = ["committee", "minute_numbers"]
 
     kept_help = (
-        "Its date is kept: items were raised at this meeting on that date, and their history "
-        "and every action list read from it."
+        "Its date is kept: items were raised, or the committee’s decisions taken, at this "
+        "meeting on that date, and their history and every action list read from it."
     )
     movable_help = (
         "This meeting is dated after today, so it has not been held yet and nothing can be "
@@ -33,23 +34,23 @@ class MeetingAdmin(SimpleHistoryAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and self._has_items(obj) and obj.is_held():
+        if obj is not None and self._has_records(obj) and obj.is_held():
             return ["held_on"]
         return []
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self._has_items(obj):
+        if obj is None or not self._has_records(obj):
             return fieldsets
         said = self.kept_help if obj.is_held() else self.movable_help
         return [(None, {**fieldsets[0][1], "description": said})]
 
     @staticmethod
-    def _has_items(meeting):
+    def _has_records(meeting):
         """Asked once per meeting, though the admin asks several times a page."""
-        if not hasattr(meeting, "_has_items"):
-            meeting._has_items = meeting.items.exists()
-        return meeting._has_items
+        if not hasattr(meeting, "_has_records"):
+            meeting._has_records = meeting.has_records()
+        return meeting._has_records
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -162,20 +162,25 @@ class Meeting(models.Model):
         if moved and (problem := self.moving_problem(stored)):
             raise ValidationError({"held_on": problem})
 
+    def has_records(self):
+        """Items were raised at it, or the committee decided on items at it: each is dated
+        the day of the meeting."""
+        return self.items.exists() or self.decisions.exists()
+
     def moving_problem(self, stored):
         """Why the meeting can't move from `stored` to its date, or "". Its items were
-        raised on its date, and their history, due dates and every action list as at a date
-        read from it: a meeting with items keeps its date once held. One not yet held
-        moves with its items, none of which can have an answer or a decision yet, so long
-        as none is due before its new date."""
-        items = list(self.items.order_by("position", "pk"))
-        if not items:
+        raised, and the committee's decisions at it taken, on its date, and their history,
+        due dates and every action list as at a date read from it: a meeting with either
+        keeps its date once held. One not yet held moves with its items, none of which can
+        have an answer or a decision yet, so long as none is due before its new date."""
+        if not self.has_records():
             return ""
         if stored <= timezone.localdate():
             return (
-                f"The meeting of {date_format(stored, 'j F Y')} has been held and items were "
-                "raised at it on that date: its date is kept."
+                f"The meeting of {date_format(stored, 'j F Y')} has been held, and items were "
+                "raised or decided at it on that date: its date is kept."
             )
+        items = list(self.items.order_by("position", "pk"))
         recorded = StateChange.objects.filter(item__meeting=self).exclude(change=Change.RAISED)
         if recorded.exists() or Response.objects.filter(item__meeting=self).exists():
             return (

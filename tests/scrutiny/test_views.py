@@ -834,6 +834,28 @@ def test_a_meeting_not_yet_held_is_not_moved_past_its_items_due_dates_or_onto_an
     assert (meeting.held_on, item.state_changes.get().on) == ((date(2019, 4, 2),) * 2)
 
 
+def test_a_held_meeting_with_decisions_keeps_its_date_in_the_admin(client, people, item):
+    """No item was raised at March's meeting, but it accepted February's answer: that
+    decision is dated the day of the meeting, so the meeting keeps its date."""
+    march = MeetingFactory(held_on=date(2019, 3, 12), minute_numbers="")
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    with on(march.held_on):
+        decision_record(
+            item=item, decision=Change.ACCEPTED, meeting=march, entered_by=people["clerk"]
+        )
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_meeting_change", args=[march.pk])
+
+    form = client.get(url).content.decode()
+    client.post(url, {"committee": march.committee, "held_on": "2019-03-14", "minute_numbers": ""})
+
+    assert 'name="held_on"' not in form
+    march.refresh_from_db()
+    accepted = item.state_changes.get(change=Change.ACCEPTED)
+    assert march.held_on == accepted.on == date(2019, 3, 12)
+
+
 def test_a_held_meeting_is_not_moved_after_today(client, people):
     held = MeetingFactory(held_on=date(2019, 3, 1))
     client.force_login(people["clerk"])
