@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from actions.management.commands.create_demo_accounts import ACCOUNTS
 from actions.roles import OFFICERS, PLAN_ADMINISTRATORS, SCRUTINY_MEMBERS, SCRUTINY_OFFICERS
-from tests.factories import LeadFactory
+from tests.factories import ActionFactory, LeadFactory, TimeframeFactory
 
 User = get_user_model()
 
@@ -120,3 +120,19 @@ def test_officer_is_left_unlinked_and_says_so_when_there_is_no_kerry_crichlow(de
         .exists()
     )
     assert "no lead named Kerry Crichlow" in output
+
+
+@pytest.mark.django_db
+def test_the_demo_officer_is_sent_reminders_at_a_demo_address(debug_on, mailoutbox):
+    """Reminders go by email: the demo officer had no address, so the command said
+    "1 person has no email address: officer" and sent Kerry Crichlow's reminder nowhere."""
+    kerry = LeadFactory(name="Kerry Crichlow")
+    ActionFactory(lead=kerry, timeframe=TimeframeFactory(label="March 2023"))
+    create_demo_accounts()
+    out = StringIO()
+
+    call_command("send_update_reminders", "--date", "2023-06-01", stdout=out)
+
+    assert "0 people have no email address." in out.getvalue()
+    assert [message.to for message in mailoutbox] == [["officer@demo.example.org"]]
+    assert {user.email.rsplit("@", 1)[1] for user in User.objects.all()} == {"demo.example.org"}

@@ -17,6 +17,10 @@ from actions.roles import (
 # The lead the demo officer signs in as, once the CYPE plan's fixture is loaded.
 OFFICER_LEAD_NAME = "Kerry Crichlow"
 
+# Reminders go by email (the console in development): each demo account has an address at
+# a domain reserved for examples, which no mail ever reaches.
+DEMO_EMAIL_DOMAIN = "demo.example.org"
+
 # Username, password, group, what they can do. The passwords are published: demo only.
 ACCOUNTS = [
     (
@@ -84,6 +88,7 @@ class Command(BaseCommand):
         user.is_active = True
         user.is_staff = group_name in STAFF_GROUPS
         user.is_superuser = False
+        user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
         validate_password(password, user)
         user.set_password(password)
         user.save()
