@@ -60,7 +60,7 @@ class PlanImport(models.Model):
         verbose_name = "import"
 
     def __str__(self):
-        return f"{self.file_name}, {self.uploaded_at:%d %B %Y %H:%M}"
+        return f"{self.file_name}, {timezone.localtime(self.uploaded_at):%-d %B %Y at %H:%M}"
 
     def get_absolute_url(self):
         if self.kind == self.UPDATES:

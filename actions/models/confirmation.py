@@ -95,7 +95,10 @@ class DateConfirmation(models.Model):
         indexes = [models.Index(fields=["action", "sub_step", "entered_at"])]
 
     def __str__(self):
-        return f"{self.confirmed_on:%d %B %Y}, confirmed {self.entered_at:%d %B %Y}"
+        return (
+            f"{self.confirmed_on:%-d %B %Y}, "
+            f"confirmed {timezone.localtime(self.entered_at):%-d %B %Y}"
+        )
 
     def save(self, *args, **kwargs):
         # Written without the words it answers for: the timeframe's words as they are now,

@@ -2,10 +2,12 @@
 the date an administrator confirms for it: only it, never the others sharing the words."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, Timeframe
@@ -14,6 +16,8 @@ from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactor
 
 # Each test runs reading the kept newest updates and searching the updates (conftest).
 pytestmark = pytest.mark.usefixtures("both_ways")
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -167,3 +171,24 @@ def test_a_confirmed_date_after_the_plan_ends_is_refused(tbc, confirmed_on):
         action=tbc["action"], confirmed_on=date(2024, 3, 31), reason="x", entered_by=tbc["admin"]
     )
     assert state(tbc["action"], date(2024, 4, 1)).is_overdue
+
+
+def test_a_confirmation_is_named_by_the_london_day_it_was_entered_on(client, tbc):
+    # 00:30 on 1 October 2021 in London (BST) is 23:30 on 30 September in UTC.
+    with time_machine.travel(datetime(2021, 10, 1, 0, 30, tzinfo=LONDON), tick=False):
+        confirmation = date_confirmation_record(
+            action=tbc["action"],
+            confirmed_on=date(2021, 9, 30),
+            reason="x",
+            entered_by=tbc["admin"],
+        )
+    tbc["admin"].is_staff = tbc["admin"].is_superuser = True
+    tbc["admin"].save()
+    client.force_login(tbc["admin"])
+
+    page = client.get(
+        reverse("admin:actions_dateconfirmation_change", args=[confirmation.pk])
+    ).content.decode()
+
+    assert str(confirmation) == "30 September 2021, confirmed 1 October 2021"
+    assert "30 September 2021, confirmed 1 October 2021" in page

@@ -1,9 +1,11 @@
 """The plan administrators' pages: upload, preview, confirm; data quality; confirming a date."""
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
@@ -18,6 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SECTION_1 = FIXTURES / "childrens_continuous_improvement_plan_2021_24.json"
 SPREADSHEET = FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.xlsx"
 SLUG = "childrens-continuous-improvement-plan-2021-24"
+LONDON = ZoneInfo("Europe/London")
 FOCUSED_VISIT = "Ofsted Focused Visit- Early Help and the Front Door (June 2021)"
 
 
@@ -292,3 +295,18 @@ def test_an_empty_file_is_said_in_words_and_nothing_is_kept(client, section_1, a
         response.content.decode()
     )
     assert not PlanImport.objects.exists()
+
+
+def test_an_import_is_named_by_the_london_moment_it_was_uploaded(client, section_1, administrator):
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    # 00:30 on 2 June 2023 in London (BST) is 23:30 on 1 June in UTC.
+    with time_machine.travel(datetime(2023, 6, 2, 0, 30, tzinfo=LONDON), tick=False):
+        upload(client, SPREADSHEET.read_bytes())
+    record = PlanImport.objects.get()
+
+    page = client.get(reverse("admin:imports_planimport_change", args=[record.pk])).content.decode()
+
+    assert str(record) == "section-2.xlsx, 2 June 2023 at 00:30"
+    assert "section-2.xlsx, 2 June 2023 at 00:30" in page
