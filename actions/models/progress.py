@@ -211,7 +211,7 @@ class ProgressUpdate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_status_display()} on {self.reported_on:%d %b %Y}"
+        return f"{self.get_status_display()} on {self.reported_on:%-d %b %Y}"
 
     def natural_key(self):
         return (str(self.key),)
@@ -225,13 +225,13 @@ class ProgressUpdate(models.Model):
         today = timezone.localdate()
         if self.reported_on and self.reported_on > today:
             errors["reported_on"] = (
-                f"The date it reports on can’t be in the future: today is {today:%d %B %Y}."
+                f"The date it reports on can’t be in the future: today is {today:%-d %B %Y}."
             )
         action = self.action if self.action_id else None
         if action and self.reported_on and self.reported_on < action.theme.plan.starts_on:
             errors["reported_on"] = (
                 f"The date it reports on can’t be before the plan started "
-                f"({action.theme.plan.starts_on:%d %B %Y})."
+                f"({action.theme.plan.starts_on:%-d %B %Y})."
             )
         if self.status not in FINISHED and not self.rag:
             errors["rag"] = "Choose a RAG rating: Red, Amber or Green."
@@ -295,7 +295,7 @@ class ProgressUpdate(models.Model):
         if self.reported_on and self.revised_due_on < self.reported_on:
             return {
                 "revised_due_on": "The revised due date can’t be before the date this update "
-                f"reports on ({self.reported_on:%d %B %Y})."
+                f"reports on ({self.reported_on:%-d %B %Y})."
             }
         if not has_reason:
             return {

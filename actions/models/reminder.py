@@ -33,4 +33,4 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.subject} to {self.email} on {self.sent_on:%d %b %Y}"
+        return f"{self.subject} to {self.email} on {self.sent_on:%-d %b %Y}"

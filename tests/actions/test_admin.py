@@ -486,7 +486,7 @@ def test_the_same_progress_update_form_sent_twice_records_one_update(plan_admin_
     assert ProgressUpdate.objects.count() == 1
     assert again.status_code == 200
     assert (
-        "This form has already been saved: the update “In progress on 01 Oct 2022” is in the "
+        "This form has already been saved: the update “In progress on 1 Oct 2022” is in the "
         f"progress history of “{action}”. To record another update, start a new form."
         in unescape(again.content.decode())
     )

@@ -92,7 +92,7 @@ def test_a_date_before_the_plan_started_is_refused(action, officer):
     errors = errors_from(action, officer, reported_on=date(2022, 3, 31))
 
     assert errors["reported_on"] == [
-        "The date it reports on can’t be before the plan started (01 April 2022)."
+        "The date it reports on can’t be before the plan started (1 April 2022)."
     ]
 
 

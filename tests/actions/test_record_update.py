@@ -240,7 +240,7 @@ def errors_on_page(response):
         (
             {"reported_on_day": "31", "reported_on_month": "3", "reported_on_year": "2022"},
             "id_reported_on_0",
-            "The date it reports on can’t be before the plan started (01 April 2022).",
+            "The date it reports on can’t be before the plan started (1 April 2022).",
         ),
         (
             {"reported_on_day": "31", "reported_on_month": "9", "reported_on_year": "2022"},

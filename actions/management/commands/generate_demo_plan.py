@@ -57,6 +57,6 @@ class Command(BaseCommand):
             f"  {plan.themes.count()} themes, {made['actions']:,} actions led by {leads} "
             f"synthetic leads ({made['supported']:,} supporting roles), {steps:,} sub-steps, "
             f"{updates:,} progress updates.\n"
-            f"  It runs from {plan.starts_on:%d %B %Y} to {plan.ends_on:%d %B %Y}; its "
+            f"  It runs from {plan.starts_on:%-d %B %Y} to {plan.ends_on:%-d %B %Y}; its "
             f"positions are as at today. Seed {seed}."
         )
