@@ -2,6 +2,8 @@
 update columns; the filled rows back, each checked by the update rules (ProgressUpdate.clean)
 and recorded through progress_update_record, all or none."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -118,7 +120,23 @@ def preview_as_now(record, *, today):
     the download include any entered since the upload; None if its rows now break a rule
     (recording will say which)."""
     proposed, errors = propose_updates(record.rows, user=record.uploaded_by, today=today)
-    return None if errors else {"updates": preview_rows(proposed)}
+    return None if errors else preview_of_updates(proposed, today=today)
+
+
+def preview_of_updates(proposed, *, today):
+    """What the check page shows of the proposed updates, JSON-able, with the day a row
+    without a date reports on (`today` when it was worked out): recording uses that day,
+    so an update checked before midnight is recorded as it was shown, not the day after."""
+    return {"updates": preview_rows(proposed), "undated_report_on": today.isoformat()}
+
+
+def undated_report_on(preview):
+    """The day the check page showed for rows without a date (preview_of_updates); None for a
+    preview worked out before it said."""
+    try:
+        return date.fromisoformat(preview.get("undated_report_on", ""))
+    except ValueError:
+        return None
 
 
 def update_rows(actions, *, as_at):

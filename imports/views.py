@@ -29,8 +29,9 @@ from .updates import (
     UpdateProblems,
     newest_update_number,
     preview_as_now,
-    preview_rows,
+    preview_of_updates,
     propose_updates,
+    undated_report_on,
     update_rows,
     updates_record,
 )
@@ -281,9 +282,8 @@ def updates_upload(request):
         data = upload.read()
         try:
             rows = read_table(upload.name, data, UPDATE_COLUMNS)
-            proposed, problems = propose_updates(
-                rows, user=request.user, today=timezone.localdate()
-            )
+            today = timezone.localdate()
+            proposed, problems = propose_updates(rows, user=request.user, today=today)
         except FileProblems as error:
             problems = error.messages
         if problems:
@@ -299,7 +299,7 @@ def updates_upload(request):
                 file_name=upload.name[:255],
                 file_size=len(data),
                 rows=rows,
-                preview={"updates": preview_rows(proposed)},
+                preview=preview_of_updates(proposed, today=today),
                 uploaded_by=request.user,
             )
             return redirect("imports:updates_preview", record.key)
@@ -354,7 +354,10 @@ def updates_preview(request, key):
         ]
     elif request.method == "POST" and previewed:
         try:
-            recorded = updates_record(rows=record.rows, user=request.user)
+            # A row without a date reports on the day the page showed, even past midnight.
+            recorded = updates_record(
+                rows=record.rows, user=request.user, today=undated_report_on(record.preview)
+            )
         except UpdateProblems as error:
             problems = error.messages
         else:

@@ -5,8 +5,11 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -24,6 +27,7 @@ from imports.reading import read_table
 from imports.updates import COLUMNS, UPDATE, propose_updates
 from tests.factories import UserFactory
 
+LONDON = ZoneInfo("Europe/London")
 SLUG = "childrens-continuous-improvement-plan-2021-24"
 HEADERS = [column.header for column in COLUMNS]
 WORKING_WELL = "What’s working well and how do we know?"
@@ -68,9 +72,12 @@ def upload(client, data):
 
 def record_upload(client, location):
     """Select "Record these updates" on the check page, as shown now."""
-    page = client.get(location).content.decode()
-    shown = re.search(r'name="checked_up_to" value="(\d+)"', page)
-    return client.post(location, {"checked_up_to": shown.group(1) if shown else ""})
+    return client.post(location, hidden_fields(client.get(location).content.decode()))
+
+
+def hidden_fields(page):
+    """What the check page's form sends: its hidden fields, as shown."""
+    return dict(re.findall(r'<input type="hidden" name="(?!csrf)(\w+)" value="([^"]*)"', page))
 
 
 def test_the_officers_round_trip(client, officer):
@@ -730,3 +737,25 @@ def test_an_emoji_escaped_as_two_halves_in_a_workbook_is_recorded_as_one(client,
     assert record_upload(client, response["Location"]).status_code == 302
     recorded = action("5.3").progress_updates.get(entered_by=officer)
     assert recorded.working_well == "Hub opened 😀; half a pair \ufffd alone."
+
+
+def test_a_row_without_a_date_records_the_day_the_check_page_showed(client, officer):
+    # 23:58 on 31 March 2023, the last day of a quarter, in London (BST: 22:58 in UTC).
+    shown_at = datetime(2023, 3, 31, 23, 58, tzinfo=LONDON)
+    with time_machine.travel(shown_at, tick=False):
+        client.force_login(officer)
+        download = client.get(reverse("imports:my_updates_download")).content
+        data, _ = fill(
+            download,
+            {action("5.3").pk: {"Status": "In progress", "RAG": "Green", WORKING_WELL: "Begun."}},
+        )
+        location = upload(client, data)["Location"]
+        page = client.get(location).content.decode()
+        assert "31/03/2023" in page
+    # Record selected three minutes later: a new day, and a new quarter.
+    with time_machine.travel(shown_at + timedelta(minutes=3), tick=False):
+        response = client.post(location, hidden_fields(page))
+
+    assert response.status_code == 302
+    update = action("5.3").progress_updates.get(working_well="Begun.")
+    assert update.reported_on == date(2023, 3, 31)
