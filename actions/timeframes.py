@@ -109,6 +109,26 @@ def no_such_day(year, month, day):
     return f"there is no day {day}" if day < 1 else month_length(year, month)
 
 
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
+
+
+def why_not_a_date(text, example):
+    """Why `text`, which a day-first reader (imports.plans.read_date, the admin's date fields)
+    can't read, is not a date: a day-first date that isn't a real one says why ("February
+    2024 has 29 days"); anything else, how to write one."""
+    match = _DAY_FIRST.fullmatch(text.strip())
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        if len(match.group(3)) == 2:
+            # As strptime's %y reads two digits: 69 to 99 are 1969 to 1999.
+            year += 1900 if year >= 69 else 2000
+        if not 1 <= month <= 12:
+            return f"is not a date: there is no month {month}. Write the day first, e.g. {example}."
+        if year >= 1:
+            return f"is not a real date: {no_such_day(year, month, day)}."
+    return f"is not a date: write it day first, e.g. {example}."
+
+
 def _real_date(year, month, day, text, label):
     if not 1 <= month <= 12:
         raise TimeframeError(

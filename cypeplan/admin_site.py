@@ -15,7 +15,13 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from .inputs import INTEGER_KEYS, PlainIdChoiceField, PlainIdMultipleChoiceField, plain_number
+from .inputs import (
+    INTEGER_KEYS,
+    DayFirstDateField,
+    PlainIdChoiceField,
+    PlainIdMultipleChoiceField,
+    plain_number,
+)
 
 # A date hierarchy's ?reported_on__year=...: a year, month or day has at most 4 digits.
 _DATE_PART = re.compile(r"__(?:year|month|day)$")
@@ -30,6 +36,8 @@ PLAIN_ID_FIELDS = {
     models.ForeignKey: {"form_class": PlainIdChoiceField},
     models.OneToOneField: {"form_class": PlainIdChoiceField},
     models.ManyToManyField: {"form_class": PlainIdMultipleChoiceField},
+    # Dates are read day first, said when they can't be, and kept to the service's years.
+    models.DateField: {"form_class": DayFirstDateField},
 }
 
 

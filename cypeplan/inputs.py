@@ -1,12 +1,17 @@
 """What a number or an id typed into a form or a web address may be, checked before it
 reaches a query: ASCII digits only (`isdigit()` also accepts "²" and "٣", which int()
-or the database refuse), and no more of them than the database's integers hold."""
+or the database refuse), and no more of them than the database's integers hold; a date typed
+in the admin; whether text shows anything, and its line breaks as a box on a page sends them."""
 
 import re
 import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+
+from actions.timeframes import why_not_a_date
+from themes.periods import in_range
 
 # The largest id a database integer (bigint) holds has 19 digits; 18 always fit.
 _PLAIN_NUMBER = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -83,3 +88,25 @@ def one_line_break_each(text):
     WrittenText: Windows' CR LF and old Macs' CR alone (a spreadsheet cell can hold either)
     would otherwise count twice against a limit and be stored unlike the same words typed."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class DayFirstDateField(forms.DateField):
+    """A date typed in the admin: read day first (the en-GB formats), one that can't be read
+    says why, naming what was typed, and one outside the dates the service answers for
+    (themes.periods.in_range) is refused: the pages work out days around it."""
+
+    def to_python(self, value):
+        try:
+            day = super().to_python(value)
+        except ValidationError:
+            typed = str(value).strip()
+            raise ValidationError(
+                f"“{typed}” {why_not_a_date(typed, '31/03/2024')}", code="invalid"
+            ) from None
+        if day is None:
+            return None
+        # Named as the revised due date's rule names it (ProgressUpdate.clean), in words.
+        _, outside = in_range(day, date_format(day, "j F Y"))
+        if outside:
+            raise ValidationError(outside, code="out_of_range")
+        return day

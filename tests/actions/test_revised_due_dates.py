@@ -19,6 +19,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from themes import periods
 
 # Each test runs reading the kept newest updates and searching the updates (conftest).
 pytestmark = pytest.mark.usefixtures("both_ways")
@@ -245,5 +246,6 @@ def test_an_implausible_revised_due_date_is_refused_naming_it_in_the_admin(
     )
 
     assert response.status_code == 200
-    assert OUT_OF_RANGE.format(shown=shown) in text(response)
+    # Refused by the admin's date field, beside the revised due date, before the update's rules.
+    assert periods.OUT_OF_RANGE.format(shown=shown) in text(response)
     assert not ProgressUpdate.objects.exists()

@@ -84,3 +84,58 @@ def test_a_saving_year_is_a_financial_year_written_as_the_plans_write_it(client,
             "the next, e.g. 2021/22 (April 2021 to March 2022)."
         ]
         assert not Saving.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed, error",
+    [
+        (
+            "31/12/9999",
+            "“31 December 9999” is outside the dates this service answers for: enter a date "
+            "between 1 January 1900 and 31 December 2999.",
+        ),
+        (
+            "1/1/0001",
+            "“1 January 0001” is outside the dates this service answers for: enter a date between "
+            "1 January 1900 and 31 December 2999.",
+        ),
+        ("31/9/2024", "“31/9/2024” is not a real date: September 2024 has 30 days."),
+        ("31.03.2024", "“31.03.2024” is not a date: write it day first, e.g. 31/03/2024."),
+    ],
+)
+def test_a_plan_date_the_service_cannot_answer_for_is_refused_naming_it(client, typed, error):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=PLAN_ADMINISTRATORS))
+    client.force_login(user)
+    plan = PlanFactory(starts_on=date(2021, 4, 1), ends_on=date(2024, 3, 31))
+    ActionFactory(theme__plan=plan)
+    url = reverse("admin:themes_plan_change", args=[plan.pk])
+    data = post_form(client.get(url).content.decode())
+    field = "starts_on" if typed.endswith("0001") else "ends_on"
+
+    response = client.post(url, {**data, field: typed, "_save": "Save"})
+
+    assert response.context["adminform"].form.errors[field] == [error]
+    plan.refresh_from_db()
+    assert (plan.starts_on, plan.ends_on) == (date(2021, 4, 1), date(2024, 3, 31))
+    assert client.get(reverse("actions:dashboard"), {"plan": plan.slug}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed, saved", [("31/3/25", date(2025, 3, 31)), ("2025-03-31", date(2025, 3, 31))]
+)
+def test_a_plan_date_typed_day_first_or_as_iso_is_read(client, typed, saved):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=PLAN_ADMINISTRATORS))
+    client.force_login(user)
+    plan = PlanFactory(starts_on=date(2021, 4, 1), ends_on=date(2024, 3, 31))
+    url = reverse("admin:themes_plan_change", args=[plan.pk])
+    data = post_form(client.get(url).content.decode())
+
+    response = client.post(url, {**data, "ends_on": typed, "_save": "Save"})
+
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.ends_on == saved
