@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -32,6 +33,7 @@ from actions.models import (
 from actions.models.rules import NEWEST_FIRST
 from actions.timeframes import TimeframeError, parse_timeframe, why_not_a_date
 from themes.models import Plan, Theme
+from themes.periods import in_range
 
 from .layout import PLAN_COLUMNS
 from .reading import FileProblems, quoted
@@ -220,6 +222,8 @@ def propose(rows):
         for key in ("plan_starts", "plan_ends"):
             if cells[key]:
                 when = read_date(cells[key])
+                # The pages work out days around the plan's dates: they must be real ones.
+                outside = in_range(when, date_format(when, "j F Y"))[1] if when else ""
                 if when is None:
                     errors.append(
                         _error(
@@ -230,6 +234,8 @@ def propose(rows):
                         )
                     )
                 elif getattr(proposal, key) is None:
+                    if outside:
+                        errors.append(_error(number, key, cells[key], outside))
                     setattr(proposal, key, when)
                     proposal.plan_cells[key] = (number, cells[key])
                 elif when != getattr(proposal, key):

@@ -267,3 +267,25 @@ def test_a_date_that_cant_be_read_is_said_once_saying_why(cells, expected, db, t
 
     assert expected in str(error.value).splitlines()
     assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "shown"),
+    [
+        ("Plan ends", "31/12/9999", "31 December 9999"),
+        ("Plan starts", "01/01/0023", "1 January 0023"),
+    ],
+)
+def test_a_plan_date_outside_the_services_years_is_refused_naming_the_cell(
+    administrator, column, typed, shown
+):
+    dates = {"Plan starts": "01/04/2024", "Plan ends": "31/03/2026", column: typed}
+    data = _xlsx([_header(), _good_row(**dates)])
+
+    problems = refused(data, administrator)
+
+    assert problems == [
+        f"Row 2, {column}: “{typed}”: “{shown}” is outside the dates this service answers "
+        "for: enter a date between 1 January 1900 and 31 December 2999."
+    ]
+    assert not Plan.objects.exists()
