@@ -4,7 +4,8 @@ and 000_*: the CYPE Directorate Plan 2022-24)."""
 
 import html as html_entities
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -474,3 +475,14 @@ def test_a_date_outside_the_plans_life_is_said(real_plans, member, as_at, says):
             assert f"(CYPE) {says}" in html, page
         else:
             assert "app-plan-span" not in html, page
+
+
+def test_action_page_says_when_an_update_was_entered_in_london_time_as_other_pages_do(member):
+    officer = UserFactory(username="iain", first_name="Iain", last_name="Low")
+    # 00:30 on 2 June 2023 in London (BST) is 23:30 on 1 June in UTC.
+    with time_machine.travel(datetime(2023, 6, 2, 0, 30, tzinfo=ZoneInfo("Europe/London"))):
+        update = ProgressUpdateFactory(reported_on=date(2023, 6, 1), entered_by=officer)
+
+    text = page_text(member.get(reverse("actions:detail", args=[update.action_id])))
+
+    assert "Entered by Iain Low on 2 June 2023 at 00:30" in text
