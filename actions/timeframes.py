@@ -16,7 +16,7 @@ The words are kept as written; this module works out what they mean (see DOMAIN.
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
@@ -112,10 +112,23 @@ def no_such_day(year, month, day):
 _DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
 
 
+# A whole number of five digits, as a date cell reads once its format is cleared or it is
+# pasted as a value: Excel's count of days (45017 is 1 April 2023).
+_EXCEL_DAY_NUMBER = re.compile(r"([1-9][0-9]{4})(?:\.0+)?")
+EXCEL_DAY_ZERO = date(1899, 12, 30)
+
+
 def why_not_a_date(text, example):
     """Why `text`, which a day-first reader (imports.plans.read_date, the admin's date fields)
     can't read, is not a date: a day-first date that isn't a real one says why ("February
     2024 has 29 days"); anything else, how to write one."""
+    number = _EXCEL_DAY_NUMBER.fullmatch(text.strip())
+    if number:
+        day = EXCEL_DAY_ZERO + timedelta(days=int(number.group(1)))
+        return (
+            f"is a number, not a date: Excel keeps {day:%-d %B %Y} as this number. Write the "
+            f"date day first, e.g. {day:%d/%m/%Y}."
+        )
     match = _DAY_FIRST.fullmatch(text.strip())
     if match:
         day, month, year = (int(part) for part in match.groups())

@@ -249,6 +249,17 @@ def test_an_action_number_that_is_not_plain_digits_is_named_not_a_server_error(o
             "is not a date: there is no month 13. Write the day first, e.g. 30/09/2024.",
         ),
         ("next week", "is not a date: write it day first, e.g. 30/09/2024."),
+        # A date cell whose format was cleared, or pasted as a value: Excel's day number.
+        (
+            "45017",
+            "is a number, not a date: Excel keeps 1 April 2023 as this number. Write the date "
+            "day first, e.g. 01/04/2023.",
+        ),
+        (
+            "45351.0",
+            "is a number, not a date: Excel keeps 29 February 2024 as this number. Write the "
+            "date day first, e.g. 29/02/2024.",
+        ),
     ],
 )
 def test_a_date_that_is_not_one_says_why(officer, typed, why):
