@@ -4,9 +4,11 @@ from datetime import date
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
 from cypeplan.forms import written_text
 from cypeplan.inputs import plain_number
+from themes.periods import in_range
 
 from . import roles
 from .models import RAG, ProgressUpdate, Status
@@ -83,7 +85,12 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(
                 f"{label} must be a real date: {no_such_day(year, month, day)}", code="impossible"
             )
-        return date(year, month, day)
+        typed = date(year, month, day)
+        # A typo such as 1019 or 2109: the pages answer for these years only.
+        _, outside = in_range(typed, date_format(typed, "j F Y"))
+        if outside:
+            raise ValidationError(f"{label}: {outside}", code="out_of_range")
+        return typed
 
 
 # "No rating" needs a value of its own: an empty one would be chosen before anyone chose.

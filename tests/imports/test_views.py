@@ -154,7 +154,7 @@ def test_data_quality_lists_5_3_and_an_administrator_resolves_it(client, section
         {
             "confirmed_on_day": "30",
             "confirmed_on_month": "9",
-            "confirmed_on_year": "1821",
+            "confirmed_on_year": "2020",
             "reason": "Confirmed with the Director of Children's Social Care.",
         },
     )

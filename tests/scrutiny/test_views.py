@@ -435,6 +435,26 @@ def test_a_meeting_with_an_impossible_date_or_twice_on_one_day_is_refused(client
     assert Meeting.objects.count() == 1
 
 
+def test_a_meeting_dated_in_a_year_the_service_does_not_answer_for_is_refused(client, people, item):
+    client.force_login(people["clerk"])
+
+    response = client.post(
+        reverse("scrutiny:meeting_add"),
+        {
+            "committee": item.meeting.committee,
+            "held_on_day": "12",
+            "held_on_month": "3",
+            "held_on_year": "1019",
+        },
+    )
+
+    assert (
+        "Date of the meeting: “12 March 1019” is outside the dates this service answers for: "
+        "enter a date between 1 January 1900 and 31 December 2999."
+    ) in html.unescape(response.content.decode())
+    assert Meeting.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("held_on", "refused"),
     [(date(2019, 3, 19), False), (TODAY, False), (date(2019, 3, 21), True)],
