@@ -199,6 +199,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+# Moments in the 24-hour clock everywhere, the admin included (cypeplan/formats).
+FORMAT_MODULE_PATH = ["cypeplan.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -1,5 +1,6 @@
 """The plan administrators' pages: upload, preview, confirm; data quality; confirming a date."""
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -310,3 +311,30 @@ def test_an_import_is_named_by_the_london_moment_it_was_uploaded(client, section
 
     assert str(record) == "section-2.xlsx, 2 June 2023 at 00:30"
     assert "section-2.xlsx, 2 June 2023 at 00:30" in page
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2023, 6, 2, 0, 0, tzinfo=LONDON), "2 Jun 2023, 00:00"),
+        (datetime(2023, 6, 2, 0, 30, tzinfo=LONDON), "2 Jun 2023, 00:30"),
+        (datetime(2023, 6, 2, 12, 0, tzinfo=LONDON), "2 Jun 2023, 12:00"),
+        (datetime(2023, 6, 2, 16, 5, tzinfo=LONDON), "2 Jun 2023, 16:05"),
+    ],
+)
+def test_the_admin_writes_a_moment_in_the_24_hour_clock_as_the_pages_do(
+    client, section_1, administrator, moment, shown
+):
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    with time_machine.travel(moment, tick=False):
+        upload(client, SPREADSHEET.read_bytes())
+    record = PlanImport.objects.get()
+
+    listing = client.get(reverse("admin:imports_planimport_changelist")).content.decode()
+    page = client.get(reverse("admin:imports_planimport_change", args=[record.pk]))
+
+    for text in (listing, page.content.decode()):
+        assert shown in text
+        assert not re.search(r"a\.m\.|p\.m\.|midnight|noon", text)
