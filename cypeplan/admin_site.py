@@ -1,6 +1,7 @@
 """The admin site: Django's, with malformed input refused where it comes in, for every
 model admin registered (ours and those of apps added later)."""
 
+import hashlib
 import re
 import uuid
 from functools import wraps
@@ -9,10 +10,13 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .inputs import (
@@ -140,6 +144,116 @@ class RevertKeepsReadOnlyFields:
         return super().get_form(request, obj, change, **kwargs)
 
 
+# The change form's record of what the record held when the page was made.
+SEEN_AS = "_seen_as"
+
+
+class ChangedMeanwhileAdmin:
+    """A change form saved after someone else saved the same record (or the rows its
+    inlines edit) since it was opened is refused, naming what they changed, and shown
+    again as typed, now against the record as it stands: saving once more keeps it. The
+    record is locked while the save is checked, so of two saves at once the second sees
+    the first. Rows no one can change on the page (progress updates shown read only)
+    don't count."""
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        obj = kwargs.get("obj")
+        if (
+            change
+            and obj is not None
+            and obj.pk is not None
+            and self.has_change_permission(request, obj)
+        ):
+            # Shown again after a refused save, `obj` holds what was typed: read it afresh.
+            stored = obj if request.method == "GET" else type(obj)._default_manager.get(pk=obj.pk)
+            context[SEEN_AS.lstrip("_")] = _encoded(self._stored_as(request, stored))
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        seen = request.POST.get(SEEN_AS) if request.method == "POST" else None
+        if obj is None or obj.pk is None or seen is None or "_saveasnew" in request.POST:
+            return form
+        model_admin = self
+
+        class CheckedNotChangedMeanwhile(form):
+            def clean(self):
+                cleaned = super().clean()
+                # Held until the save commits: a second save at once waits, then sees it.
+                type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+                then = _decoded(seen)
+                stored = type(obj)._default_manager.get(pk=obj.pk)
+                now = model_admin._stored_as(request, stored)
+                changed = [
+                    label for label, digest in now.items() if then.get(_digest(label)) != digest
+                ]
+                if changed:
+                    raise ValidationError(model_admin._changed_meanwhile_message(obj, changed))
+                return cleaned
+
+        return CheckedNotChangedMeanwhile
+
+    def _stored_as(self, request, stored):
+        """{label: digest} of what the change page lets a person change, as `stored` (the
+        record as read from the database) and the rows of its inlines hold."""
+        model = type(stored)
+        state = {}
+        for field in model._meta.get_fields():
+            if (
+                not field.editable
+                or field.auto_created
+                or not (field.concrete or field.many_to_many)
+            ):
+                continue
+            if field.many_to_many:
+                value = sorted(getattr(stored, field.name).values_list("pk", flat=True))
+            else:
+                value = field.value_from_object(stored)
+            state[str(capfirst(field.verbose_name))] = value
+        for formset, inline in self.get_formsets_with_inlines(request, stored):
+            names = set(formset.form.base_fields) - {"id", "DELETE", formset.fk.name}
+            if not names and not formset.can_delete:
+                continue
+            columns = [
+                field.attname
+                for field in inline.model._meta.concrete_fields
+                if field.editable and field is not formset.fk
+            ]
+            rows = inline.model._default_manager.filter(**{formset.fk.name: stored.pk})
+            state[str(capfirst(inline.verbose_name_plural))] = list(
+                rows.order_by("pk").values_list("pk", *columns)
+            )
+        return {label: _digest(value) for label, value in state.items()}
+
+    def _changed_meanwhile_message(self, obj, changed):
+        opts = obj._meta
+        history = reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]
+        )
+        return format_html(
+            "Someone else saved this {} after you opened it. They changed: {}. Nothing you "
+            "typed has been saved yet: it is shown below as you left it. Check it against "
+            '<a href="{}" target="_blank">its history</a>, then save again to keep it.',
+            opts.verbose_name,
+            ", ".join(str(label) for label in changed),
+            history,
+        )
+
+
+def _digest(value):
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+
+
+def _encoded(state):
+    # Labels are hashed too: they may hold any character, the page's field only these.
+    return ";".join(f"{_digest(label)}={digest}" for label, digest in state.items())
+
+
+def _decoded(seen):
+    """{label's digest: digest} as the page was made."""
+    return dict(part.partition("=")[::2] for part in seen.split(";"))
+
+
 def _has_integer_key(model_admin):
     return model_admin.model._meta.pk.get_internal_type() in INTEGER_KEYS
 
@@ -147,7 +261,7 @@ def _has_integer_key(model_admin):
 class CouncilAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
-        mixins = (CheckedInputsAdmin,)
+        mixins = (CheckedInputsAdmin, ChangedMeanwhileAdmin)
         if issubclass(base, SimpleHistoryAdmin):
             mixins += (RevertKeepsReadOnlyFields,)
         checked = type(base.__name__, (*mixins, base), {"__module__": base.__module__})

@@ -128,14 +128,18 @@ MODELS = [
 # Queries per page for a plan administrator. Every page starts with the same four: the
 # session, the user, the user's own permissions and their groups' permissions. "Counts"
 # are the two a list makes: rows matching its filters, and rows in all. "Content type"
-# is the lookup behind the History button.
+# is the lookup behind the History button. "As stored" is what a change page reads to
+# tell, when it is saved, whether someone else saved meanwhile: a relation's chosen rows
+# (many-to-many) and an inline's rows, each one query.
 QUERIES = {
     ("themes", "plan", "changelist"): 7,  # + counts, the page with each plan's theme count
     ("themes", "plan", "add"): 5,  # + content type
-    ("themes", "plan", "change"): 7,  # + the plan, its themes (inline), content type
+    # + the plan, its themes (inline), content type, its themes as stored
+    ("themes", "plan", "change"): 8,
     ("themes", "theme", "changelist"): 8,  # + plan filter's choices, counts, the page
     ("themes", "theme", "add"): 6,  # + content type, plan choices
-    ("themes", "theme", "change"): 8,  # + the theme, its savings, content type, plans
+    # + the theme, its savings, content type, plans, its savings as stored
+    ("themes", "theme", "change"): 9,
     ("themes", "saving", "changelist"): 9,  # + plan filter, counts, the page, year filter
     ("themes", "saving", "add"): 5,  # + content type
     ("themes", "saving", "change"): 7,  # + the saving, content type, its theme's label
@@ -144,7 +148,8 @@ QUERIES = {
     ("actions", "division", "change"): 7,  # + the division, content type, director's label
     ("actions", "lead", "changelist"): 8,  # + division filter, counts, the page
     ("actions", "lead", "add"): 8,  # + content type, divisions, users (sign-in), users (delegates)
-    ("actions", "lead", "change"): 10,  # as add + the lead and its current delegates
+    # as add + the lead and its current delegates, and its delegates as stored
+    ("actions", "lead", "change"): 11,
     ("actions", "timeframe", "changelist"): 7,  # + counts, the page
     ("actions", "timeframe", "add"): 5,  # + content type
     # + the timeframe, content type, the actions and the sub-steps it times (its "Used by")
@@ -156,11 +161,12 @@ QUERIES = {
     # stale) in that one query.
     ("actions", "action", "changelist"): 11,
     ("actions", "action", "add"): 5,  # + content type
-    # The action page, 13: the four; the action with its state as at today; its
+    # The action page, 15: the four; the action with its state as at today; its
     # supporting leads; its timeframe's words; its progress updates with who entered
     # them; its sub-steps with theirs; content type; then the labels of the chosen
-    # theme, lead and supporting leads (autocompletes).
-    ("actions", "action", "change"): 13,
+    # theme, lead and supporting leads (autocompletes); its supporting leads and
+    # sub-steps as stored.
+    ("actions", "action", "change"): 15,
     ("actions", "substep", "changelist"): 7,  # + counts, the page with actions and timeframes
     ("actions", "substep", "add"): 5,  # + content type
     ("actions", "substep", "change"): 8,  # + the sub-step, content type, action and timeframe

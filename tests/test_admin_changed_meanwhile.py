@@ -1,0 +1,127 @@
+"""Two administrators (or two tabs) with the same record open in the admin: the second to
+save is told what the first changed, nothing of theirs is saved over it unseen, and what
+they typed is shown again; saving once more keeps it. What nobody can change on the page
+(an officer's progress update landing meanwhile) doesn't stop a save."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from actions import roles
+from actions.models import Action
+from actions.services import progress_update_record
+from tests.browser.conftest import ensure_role_groups
+from tests.factories import ActionFactory, SubStepFactory, UserFactory
+from tests.html_forms import post_form
+
+
+def administrator(username):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def opened(browser, action):
+    """The action's change form as the page sends it, and its address."""
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    return url, post_form(browser.get(url).content.decode())
+
+
+@pytest.mark.django_db
+def test_saving_over_a_colleagues_change_is_refused_and_keeps_what_was_typed():
+    action = ActionFactory(description="Agree the protocol", expected_outcome="A protocol")
+    first, second = administrator("amina"), administrator("brian")
+    url, first_form = opened(first, action)
+    _, second_form = opened(second, action)
+
+    second.post(url, {**second_form, "description": "Agree the data sharing protocol"})
+    response = first.post(url, {**first_form, "expected_outcome": "A signed protocol"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this action after you opened it" in html
+    assert "They changed: Action." in html
+    assert "A signed protocol" in html  # what was typed, shown again
+    action.refresh_from_db()
+    assert action.description == "Agree the data sharing protocol"
+    assert action.expected_outcome == "A protocol"
+
+    # Saving the page shown again is a choice made knowing: it is kept.
+    again = post_form(html)
+    assert first.post(url, {**again, "_save": "Save"}).status_code == 302
+    action.refresh_from_db()
+    assert action.expected_outcome == "A signed protocol"
+
+
+@pytest.mark.django_db
+def test_a_sub_step_changed_meanwhile_is_named():
+    action = ActionFactory()
+    SubStepFactory(action=action, description="Draft the guidance")
+    first, second = administrator("amina"), administrator("brian")
+    url, first_form = opened(first, action)
+    _, second_form = opened(second, action)
+
+    second.post(url, {**second_form, "sub_steps-0-description": "Publish the guidance"})
+    html = first.post(url, {**first_form, "description": "Renamed"}).content.decode()
+
+    assert "They changed: Sub steps." in html
+    assert Action.objects.get(pk=action.pk).description != "Renamed"
+    assert action.sub_steps.get().description == "Publish the guidance"
+
+
+@pytest.mark.django_db
+def test_an_update_recorded_meanwhile_does_not_stop_the_save():
+    action = ActionFactory(theme__plan__starts_on=date(2022, 4, 1))
+    first = administrator("amina")
+    url, form = opened(first, action)
+
+    progress_update_record(
+        action=action,
+        reported_on=date(2022, 10, 1),
+        status="in_progress",
+        rag="green",
+        entered_by=UserFactory(),
+    )
+    response = first.post(url, {**form, "description": "Renamed"})
+
+    assert response.status_code == 302
+    assert Action.objects.get(pk=action.pk).description == "Renamed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_one_is_kept_and_the_other_told():
+    ensure_role_groups()  # an earlier transactional test's flush may have taken them
+    action = ActionFactory(description="Agree the protocol")
+    browsers = [administrator("amina"), administrator("brian")]
+    forms = [opened(browser, action) for browser in browsers]
+    start = threading.Barrier(2)
+    results = [None, None]
+
+    def save(number):
+        url, form = forms[number]
+        start.wait()
+        try:
+            response = browsers[number].post(url, {**form, "description": f"Version {number}"})
+            results[number] = response.status_code, response.content.decode()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(number,)) for number in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200, 302], f"{connection.vendor}: {statuses}"
+    kept = next(number for number, (status, _) in enumerate(results) if status == 302)
+    told = results[1 - kept][1]
+    assert "Someone else saved this action after you opened it" in told
+    assert Action.objects.get(pk=action.pk).description == f"Version {kept}"
