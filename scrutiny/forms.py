@@ -2,6 +2,8 @@
 answers. Each view records through scrutiny.services; the rules live there and in the
 models' clean()."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -167,6 +169,9 @@ class ResponseForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    # The form's one-time key: sent twice (a second click, a second tab), it records one
+    # answer.
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def clean_considers_answered(self):
         return self.cleaned_data["considers_answered"] == "yes"

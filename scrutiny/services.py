@@ -135,14 +135,19 @@ def response_record(
     evidence="",
     evidence_links="",
     responded_on=None,
+    key=None,
 ):
     """Add an officer's answer to an item, dated today unless `responded_on` says otherwise.
     If the officer considers it answered and the item is open, it moves to answered
     (awaiting the committee). The item's row is locked, so answers land one at a time.
+    `key` is the one-time key of the form it came from (a new one if None): an answer
+    already recorded under it is returned, and nothing recorded again.
     Raises ValidationError (nothing saved) if the item is closed or the answer is
     incomplete."""
     with transaction.atomic():
         locked = _locked(item)
+        if key is not None and (sent_before := locked.responses.filter(key=key).first()):
+            return sent_before
         if not locked.owes_answer:
             raise ValidationError("A conclusion is the committee’s view: it needs no answer.")
         latest = locked.latest_change()
@@ -159,6 +164,8 @@ def response_record(
             considers_answered=considers_answered,
             entered_by=entered_by,
         )
+        if key is not None:
+            response.key = key
         response.full_clean()
         response.save()
         if considers_answered and latest.state == State.OPEN:

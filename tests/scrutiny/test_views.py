@@ -4,11 +4,14 @@ what the pages show, the Word action list, and the panels on actions' pages."""
 import html
 import io
 import re
+import threading
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 
@@ -16,6 +19,7 @@ from actions import roles
 from cypeplan.documents import table_rows
 from scrutiny.models import Change, Item, Kind, Meeting, Response, State, StateChange
 from scrutiny.services import decision_record, response_record
+from tests.browser.conftest import ensure_role_groups
 from tests.factories import (
     ActionFactory,
     ItemFactory,
@@ -1127,3 +1131,73 @@ def test_item_history_page_renders_in_the_same_number_of_queries_however_many_ch
     assert response.status_code == 200
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
     assert text.count("Plan actions it concerns: [") == changes
+
+
+# An answer's form sent twice (a second click while the first is saving, the same page sent
+# again from a second tab) records the answer once: the item's history is only ever added
+# to, so a duplicate could never be taken away.
+
+
+def answer_form(client, item):
+    url = reverse("scrutiny:item_answer", args=[item.pk])
+    return url, {**post_form(client.get(url).content.decode()), **ANSWER}
+
+
+@pytest.mark.django_db
+def test_the_same_answer_form_sent_twice_records_one_answer(client, people, item):
+    client.force_login(people["owes"])
+    url, form = answer_form(client, item)
+
+    first = client.post(url, form)
+    second = client.post(url, form, follow=True)
+
+    assert first.status_code == 302
+    assert second.redirect_chain[-1][0] == item.get_absolute_url()
+    assert "Your answer has been recorded" in second.content.decode()
+    assert list(Response.objects.values_list("text", flat=True)) == [ANSWER["text"]]
+    assert StateChange.objects.filter(state=State.ANSWERED).count() == 1
+
+
+@pytest.mark.django_db
+def test_two_forms_opened_separately_record_two_answers(client, people, item):
+    client.force_login(people["owes"])
+    url, first = answer_form(client, item)
+    _, second = answer_form(client, item)
+
+    client.post(url, {**first, "considers_answered": "no"})
+    client.post(url, {**second, "text": "More data is on the intranet."})
+
+    assert Response.objects.count() == 2
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """A transactional test's flush empties every table: an earlier one's took the role
+    groups the migrations make."""
+    ensure_role_groups()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_answer_sent_twice_at_once_records_one_and_no_error(role_groups, people, item):
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(people["owes"])
+    url, form = answer_form(browsers[0], item)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def send(browser):
+        start.wait()
+        try:
+            statuses.append(browser.post(url, form).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302, 302], connection.vendor
+    assert Response.objects.count() == 1
