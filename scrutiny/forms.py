@@ -88,6 +88,9 @@ class ItemForm(forms.Form):
         required=False,
         help_text="For example, 31 5 2019. Leave empty for a conclusion.",
     )
+    # The form's one-time key: sent twice (a second click, a second tab), it records one
+    # item.
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
     actions = forms.ModelMultipleChoiceField(
         label="Plan actions it concerns",
         queryset=Action.objects.none(),

@@ -95,10 +95,18 @@ def item_raise(
     due_on=None,
     actions=(),
     position=None,
+    key=None,
 ):
     """Record an item members raised at `meeting`, open from the meeting's date, and the
-    plan actions it concerns. Raises ValidationError (nothing saved) if it is incomplete."""
+    plan actions it concerns, after the meeting's items (or at `position`). The meeting's
+    row is locked, so items raised at once take a place each. `key` is the one-time key of
+    the form it came from (a new one if None): an item already raised under it is
+    returned, and nothing raised again.
+    Raises ValidationError (nothing saved) if it is incomplete."""
     with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if key is not None and (sent_before := meeting.items.filter(key=key).first()):
+            return sent_before
         if position is None:
             highest = meeting.items.aggregate(highest=Max("position"))["highest"]
             position = 1 if highest is None else highest + 1
@@ -112,6 +120,8 @@ def item_raise(
             answerer_as_minuted=answerer_as_minuted,
             due_on=due_on,
         )
+        if key is not None:
+            item.key = key
         item.full_clean()
         item.save()
         item.actions.set(actions)

@@ -1201,3 +1201,74 @@ def test_the_same_answer_sent_twice_at_once_records_one_and_no_error(role_groups
 
     assert statuses == [302, 302], connection.vendor
     assert Response.objects.count() == 1
+
+
+ITEM = {
+    "kind": Kind.ACTION,
+    "words": "Officers agreed to circulate the table.",
+    "minute": "18/19",
+    "answerer_as_minuted": "Head of Finance",
+    "due_on_day": "9",
+    "due_on_month": "4",
+    "due_on_year": "2019",
+}
+
+
+def item_form(client, meeting):
+    url = reverse("scrutiny:item_add", args=[meeting.pk])
+    return url, {**post_form(client.get(url).content.decode()), **ITEM}
+
+
+def at_once(posts):
+    """Each (browser, url, data) posted at the same moment; their status codes."""
+    start = threading.Barrier(len(posts))
+    statuses = []
+
+    def send(browser, url, data):
+        start.wait()
+        try:
+            statuses.append(browser.post(url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=post) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.mark.django_db
+def test_the_same_item_form_sent_twice_records_one_item(client, people, item):
+    client.force_login(people["clerk"])
+    url, form = item_form(client, item.meeting)
+
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form).status_code == 302
+
+    assert item.meeting.items.filter(words=ITEM["words"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_items_sent_at_once_are_each_recorded_once_in_their_own_place(role_groups, people, item):
+    browsers = [Client() for _ in range(3)]
+    for browser in browsers:
+        browser.force_login(people["clerk"])
+    url, twice = item_form(browsers[0], item.meeting)
+    _, other = item_form(browsers[2], item.meeting)
+
+    statuses = at_once(
+        [
+            (browsers[0], url, twice),
+            (browsers[1], url, twice),
+            (browsers[2], url, {**other, "words": "Members asked for the figures."}),
+        ]
+    )
+
+    assert statuses == [302, 302, 302], connection.vendor
+    items = item.meeting.items.order_by("position")
+    assert [(row.position, row.words) for row in items][1:] in (
+        [(2, ITEM["words"]), (3, "Members asked for the figures.")],
+        [(2, "Members asked for the figures."), (3, ITEM["words"])],
+    )
