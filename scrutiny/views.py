@@ -5,6 +5,7 @@ officer who owes the answer, their delegates, plan administrators)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -160,9 +161,18 @@ def _history(item, as_at):
 def meeting_add(request):
     form = MeetingForm(request.POST or request.unsent or None)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, f"The meeting of {_day(meeting.held_on)} has been recorded.")
-        return redirect(meeting)
+        try:
+            with transaction.atomic():
+                meeting = form.save()
+        except IntegrityError:
+            # A colleague recorded the same meeting since the form was checked: checked
+            # again, the form says so, as for one recorded earlier.
+            form = MeetingForm(request.POST)
+            if form.is_valid():
+                raise
+        else:
+            messages.success(request, f"The meeting of {_day(meeting.held_on)} has been recorded.")
+            return redirect(meeting)
     return render(
         request,
         "scrutiny/meeting_form.html",

@@ -17,6 +17,7 @@ from docx import Document
 
 from actions import roles
 from cypeplan.documents import table_rows
+from scrutiny.forms import MeetingForm
 from scrutiny.models import Change, Item, Kind, Meeting, Response, State, StateChange
 from scrutiny.services import decision_record, response_record
 from tests.browser.conftest import ensure_role_groups
@@ -1272,3 +1273,38 @@ def test_items_sent_at_once_are_each_recorded_once_in_their_own_place(role_group
         [(2, ITEM["words"]), (3, "Members asked for the figures.")],
         [(2, "Members asked for the figures."), (3, ITEM["words"])],
     )
+
+
+def test_a_meeting_recorded_by_a_colleague_at_the_same_moment_is_refused_not_an_error(
+    client, people, monkeypatch
+):
+    # Their meeting is saved after this form was checked and before it is saved: the
+    # database refuses the second, and the page says so as it does for one recorded earlier.
+    committee = "Scrutiny Children & Young People Sub-Committee"
+    original = MeetingForm._post_clean
+
+    def checked_then_a_colleague_saves(form):
+        original(form)
+        if not Meeting.objects.exists():
+            Meeting.objects.create(committee=committee, held_on=date(2019, 3, 12))
+
+    monkeypatch.setattr(MeetingForm, "_post_clean", checked_then_a_colleague_saves)
+    client.force_login(people["clerk"])
+    client.raise_request_exception = False
+
+    response = client.post(
+        reverse("scrutiny:meeting_add"),
+        {
+            "committee": committee,
+            "held_on_day": "12",
+            "held_on_month": "3",
+            "held_on_year": "2019",
+            "minute_numbers": "17/19 to 25/19",
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "already has a meeting on 12 March 2019: add items to that one" in html
+    assert "17/19 to 25/19" in html
+    assert Meeting.objects.count() == 1
