@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 
@@ -112,3 +114,7 @@ class DateConfirmationForm(forms.Form):
         "September 2021.”",
         error_messages={"required": "Say who confirmed the date and why."},
     )
+    # The form's one-time key (sent twice, it records one confirmation) and the newest
+    # confirmation there was when it opened (one recorded since is not silently replaced).
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+    seen_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions.models import Action, SubStep
-from actions.services import date_confirmation_record
+from actions.services import ConfirmedMeanwhile, date_confirmation_record
 from cypeplan.inputs import plain_number
 from themes.models import Plan
 
@@ -198,16 +198,23 @@ def confirm_step_date(request, pk):
 
 def _confirm(request, *, action, sub_step):
     """The form confirming the date of an action, or of one of its sub-steps."""
-    form = DateConfirmationForm(request.POST or None)
+    confirmations = action.date_confirmations.filter(sub_step=sub_step)
+    newest = confirmations.order_by("-pk").values_list("pk", flat=True).first()
+    form = DateConfirmationForm(request.POST or None, initial={"seen_up_to": newest or 0})
     if request.method == "POST" and form.is_valid():
         try:
             date_confirmation_record(
                 action=action,
                 sub_step=sub_step,
-                confirmed_on=form.cleaned_data["confirmed_on"],
-                reason=form.cleaned_data["reason"],
                 entered_by=request.user,
+                **form.cleaned_data,
             )
+        except ConfirmedMeanwhile as error:
+            # Shown again as typed, now against theirs: sent again, it is recorded.
+            seen = error.confirmation.pk
+            form = DateConfirmationForm({**request.POST.dict(), "seen_up_to": seen})
+            form.is_valid()
+            form.add_error("confirmed_on", error.message_dict["confirmed_on"])
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -228,9 +235,7 @@ def _confirm(request, *, action, sub_step):
             "sub_step": sub_step,
             "timeframe": sub_step.timeframe if sub_step else action.timeframe,
             "form": form,
-            "confirmations": action.date_confirmations.filter(sub_step=sub_step).select_related(
-                "entered_by"
-            ),
+            "confirmations": confirmations.select_related("entered_by"),
             "nav_section": "admin",
         },
         status=400 if form.errors else 200,

@@ -9,12 +9,14 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from actions.models import Action, DateConfirmation
 from actions.services import date_confirmation_record
 from imports.models import PlanImport
+from tests.factories import UserFactory
+from tests.html_forms import post_form
 from tests.imports.rows import table_counts
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -338,3 +340,70 @@ def test_the_admin_writes_a_moment_in_the_24_hour_clock_as_the_pages_do(
     for text in (listing, page.content.decode()):
         assert shown in text
         assert not re.search(r"a\.m\.|p\.m\.|midnight|noon", text)
+
+
+def confirm_page(client, action):
+    url = reverse("imports:confirm_date", args=[action.pk])
+    return url, post_form(client.get(url).content.decode())
+
+
+def confirming(day, month, who):
+    return {
+        "confirmed_on_day": day,
+        "confirmed_on_month": month,
+        "confirmed_on_year": "2021",
+        "reason": f"Confirmed with {who}.",
+    }
+
+
+def test_a_date_confirmed_by_a_colleague_since_the_page_opened_is_not_silently_replaced(
+    client, section_1, administrator
+):
+    call_command(
+        "loaddata",
+        str(FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.json"),
+        verbosity=0,
+    )
+    action = action_5_3()
+    colleague = Client()
+    other = UserFactory(username="colleague")
+    other.groups.set(administrator.groups.all())
+    colleague.force_login(other)
+    client.force_login(administrator)
+    url, mine = confirm_page(client, action)
+    _, theirs = confirm_page(colleague, action)
+
+    assert (
+        colleague.post(url, {**theirs, **confirming("30", "9", "the Director")}).status_code == 302
+    )
+    stale = client.post(url, {**mine, **confirming("31", "10", "the Head of Service")})
+
+    html = stale.content.decode()
+    assert stale.status_code == 400
+    assert "colleague confirmed this date as 30 September 2021 after you opened this page" in html
+    assert "Confirmed with the Head of Service." in html
+    assert list(DateConfirmation.objects.values_list("confirmed_on", flat=True)) == [
+        date(2021, 9, 30)
+    ]
+
+    # Sent again from the page that said so, it is a choice made knowing: recorded.
+    again = client.post(url, {**post_form(html), "_": ""})
+    assert again.status_code == 302
+    assert action.date_confirmations.order_by("-pk").first().confirmed_on == date(2021, 10, 31)
+
+
+def test_a_date_confirmation_sent_twice_is_recorded_once(client, section_1, administrator):
+    call_command(
+        "loaddata",
+        str(FIXTURES / "childrens_continuous_improvement_plan_2021_24_section_2.json"),
+        verbosity=0,
+    )
+    action = action_5_3()
+    client.force_login(administrator)
+    url, form = confirm_page(client, action)
+    sent = {**form, **confirming("30", "9", "the Director")}
+
+    assert client.post(url, sent).status_code == 302
+    assert client.post(url, sent).status_code == 302
+
+    assert DateConfirmation.objects.count() == 1
