@@ -61,6 +61,12 @@ class About:
     def confirmed_late(self, as_at):
         return DateConfirmation.objects.entered_late(as_at, actions=self.actions)
 
+    def added_after(self, as_at):
+        """Its actions added to their plan after `as_at`, which pages as at `as_at` leave
+        out (ActionQuerySet.in_plan_on)."""
+        actions = Action.objects.all() if self.actions is None else self.actions
+        return actions.added_after(as_at)
+
     def timeframe_changes_late(self, as_at):
         return timeframe_changes_late(as_at, actions=self.actions)
 

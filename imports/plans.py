@@ -30,6 +30,7 @@ from actions.models import (
     SubStep,
     Timeframe,
 )
+from actions.models.action import added_on_for
 from actions.models.rules import NEWEST_FIRST
 from actions.timeframes import TimeframeError, parse_timeframe, why_not_a_date
 from themes.models import Plan, Theme
@@ -1008,7 +1009,10 @@ def plan_import_write(*, preview, user, file_name):
                 **entry["fields"],
             )
             if entry["action"] == "add":
-                new.append(Action(position=entry["position"], **values))
+                # Into a plan already loaded: added to it today (the plan's first import is
+                # the plan as it began).
+                added_on = None if info["action"] == "add" else added_on_for(plan, today)
+                new.append(Action(position=entry["position"], added_on=added_on, **values))
                 supporting[len(new) - 1, "new"] = [lead_pk(found) for found in entry["supporting"]]
                 steps[len(new) - 1, "new"] = entry["steps"]
             elif entry["action"] == "change":

@@ -103,7 +103,9 @@ def quarterly_report_draft(*, plan, quarter, known_at=None, header=()):
     changed since the previous published report (else since the previous quarter end, as
     known then)."""
     known_at = known_at or timezone.now()
-    actions = Action.objects.filter(theme__plan=plan)
+    # Actions added to the plan since a quarter end were no part of it then.
+    in_plan = Action.objects.filter(theme__plan=plan)
+    actions = in_plan.in_plan_on(quarter.ends_on)
     current = positions(actions, as_at=quarter.ends_on, known_at=known_at)
     # The update window is kept with the counts, so "no update for over 90 days" reads the
     # same even if the setting changes later.
@@ -130,8 +132,9 @@ def quarterly_report_draft(*, plan, quarter, known_at=None, header=()):
             compared_with_name = f"the plan's start on {long_date(plan.starts_on)}"
             compared_with_short_name = "the plan's start"
         else:
-            before = positions(actions, as_at=previous.ends_on, known_at=known_at)
-            previous_counts = actions.counts(previous.ends_on, known_at=known_at)
+            then = in_plan.in_plan_on(previous.ends_on)
+            before = positions(then, as_at=previous.ends_on, known_at=known_at)
+            previous_counts = then.counts(previous.ends_on, known_at=known_at)
             compared_with_name = (
                 f"the position as at {long_date(previous.ends_on)}, the end of "
                 f"{previous.short_name} (no report was published for it)"

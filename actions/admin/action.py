@@ -18,6 +18,7 @@ from actions.models import (
     SubStep,
     rag_words,
 )
+from actions.models.action import added_on_for
 from actions.models.rules import NEWEST_FIRST
 from cypeplan.admin_forms import LabelledInlineFormSet
 from cypeplan.history_admin import HistoryAdmin
@@ -186,11 +187,18 @@ class ActionAdmin(HistoryAdmin):
             ),
         ]
         if obj is not None:
+            # Set when it is added (added_on_for); kept right here if that day was wrong.
+            fieldsets[0][1]["fields"].append("added_on")
             progress = ["position_today"]
             if self.admin_site.get_model_admin(ProgressUpdate).has_add_permission(request):
                 progress.append("progress_update_link")
             fieldsets.append(("Progress", {"fields": progress}))
         return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_on = added_on_for(obj.theme.plan, timezone.localdate())
+        super().save_model(request, obj, form, change)
 
     def delete_view(self, request, object_id, extra_context=None):
         """An action with progress history, or that other apps' records are about (members

@@ -52,6 +52,13 @@ class ActionHistoryQuerySet(HistoricalQuerySet):
         return changed.alias(_of_action=unindexed("id")).filter(_of_action__in=actions.values("pk"))
 
 
+def added_on_for(plan, today):
+    """The added_on of an action added to `plan` today: today once the plan has begun, so
+    its pages as at an earlier date leave the action out; None before (in the plan from its
+    start). Actions a plan is loaded or first imported with are in it from its start."""
+    return today if today > plan.starts_on else None
+
+
 def unindexed(field):
     """`field` written `+field`: the same value, but no index answers a condition on it."""
     return Func(F(field), template="+%(expressions)s", output_field=models.IntegerField())
@@ -101,6 +108,13 @@ class Action(models.Model):
     performance_measures = models.TextField(blank=True, help_text="One measure per line.")
     delivered_through = models.TextField(
         blank=True, help_text="The service plan(s) it is delivered through."
+    )
+    added_on = models.DateField(
+        "added to the plan on",
+        null=True,
+        blank=True,
+        help_text="The day it was added to its plan, when that was after the plan began: "
+        "pages as at an earlier date leave it out. Empty: in the plan from its start.",
     )
     history = HistoryOfChanges(
         m2m_fields=[supporting_leads],
@@ -156,6 +170,10 @@ class Action(models.Model):
     @property
     def plan(self):
         return self.theme.plan
+
+    def in_plan_on(self, as_at):
+        """ActionQuerySet.in_plan_on for this one action."""
+        return self.added_on is None or self.added_on <= as_at
 
     @property
     def days_overdue(self):

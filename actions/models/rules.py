@@ -503,6 +503,15 @@ class ActionQuerySet(models.QuerySet):
         """Actions `lead` leads or supports."""
         return self.filter(Q(lead=lead) | Q(pk__in=lead.supported_actions.values("pk")))
 
+    def in_plan_on(self, as_at):
+        """Actions in their plan on `as_at`: those it was loaded with, and those added to it
+        (added_on) on or before `as_at`. A page as at an earlier date leaves the rest out."""
+        return self.filter(Q(added_on__isnull=True) | Q(added_on__lte=as_at))
+
+    def added_after(self, as_at):
+        """Actions added to their plan after `as_at`: those in_plan_on leaves out."""
+        return self.filter(added_on__gt=as_at)
+
     def sources(self):
         """The recommendations or sources these actions answer ("Ofsted ILACS
         recommendation"), each once, in alphabetical order."""

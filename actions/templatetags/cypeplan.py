@@ -478,8 +478,9 @@ def late_entries(context):
     due dates were confirmed after it
     (DateConfirmation.entered_late) and how many timeframes changed after it
     (late_entries.timeframe_changes_late_count), on the actions the page shows, with the
-    link to them; None when there are none or the page answers for today. Four COUNT
-    queries, only on a past date."""
+    link to them; and how many of those actions were added to their plan after that day
+    (About.added_after), which the page leaves out. None when there are none or the page
+    answers for today. Five COUNT queries, only on a past date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
@@ -496,12 +497,15 @@ def late_entries(context):
         "timeframes": timeframes,
     }
     total = sum(counts.values())
-    if not total:
+    added = about_actions.added_after(scope.as_at).count()
+    if not total and not added:
         return None
     query = {"as_at": scope.as_at.isoformat(), **(about.query if about else {})}
     return {
         **counts,
         "total": total,
+        "added": added,
+        "kind": about.kind if about else "",
         "within": about.within if about else "",
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
     }

@@ -56,7 +56,11 @@ def dashboard(request):
     counts, themes = None, []
     if scope.plan is not None:
         # One grouped query: each theme's counts and RAG, added up for the plan's counts.
-        themes = list(Action.objects.filter(theme__plan=scope.plan).rag_by_theme(scope.as_at))
+        themes = list(
+            Action.objects.filter(theme__plan=scope.plan)
+            .in_plan_on(scope.as_at)
+            .rag_by_theme(scope.as_at)
+        )
         counts = counts_from_themes(themes)
     return render(
         request,
@@ -78,7 +82,9 @@ def exception_actions(plan, kind, by, as_at):
     """The plan's actions on one exception list as at a date, in the order the page
     shows them: grouped by lead, theme or source. The page and its downloads read this."""
     return (
-        getattr(Action.objects.filter(theme__plan=plan), LISTS[kind]["rule"])(as_at)
+        getattr(Action.objects.filter(theme__plan=plan).in_plan_on(as_at), LISTS[kind]["rule"])(
+            as_at
+        )
         .exceptions_first(as_at, within=GROUPINGS[by])
         .listed()
     )

@@ -50,7 +50,7 @@ class ActionRegister(SingleTableMixin, FilterView):
         # The matching actions hold their state only when the sort needs it (a filter on
         # it adds it itself); the page's rows get theirs, and their theme, plan, lead and
         # timeframe, once picked (ActionTable.paginate).
-        actions = Action.objects.all()
+        actions = Action.objects.in_plan_on(self.scope.as_at)
         if self.request.GET.get("sort", "").lstrip("-") in ActionTable.STATE_COLUMNS:
             actions = actions.with_state(self.scope.as_at)
         return actions
@@ -180,7 +180,9 @@ def _recorded(request, updates):
 def lead_detail(request, pk):
     scope = Scope.from_request(request)
     lead = get_object_or_404(Lead.objects.select_related("division"), pk=pk)
-    actions = Action.objects.of_lead(lead).exceptions_first(scope.as_at).listed()
+    actions = (
+        Action.objects.of_lead(lead).in_plan_on(scope.as_at).exceptions_first(scope.as_at).listed()
+    )
     page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     may_manage = may_manage_delegates(request.user, lead)
     outcome, other_messages, form = delegates_outcome(request, lead)
@@ -208,11 +210,9 @@ def theme_detail(request, pk):
         Theme.objects.select_related("plan").prefetch_related("savings"), pk=pk
     )
     scope = Scope.from_request(request, plan=theme.plan)
+    in_theme = Action.objects.filter(theme=theme).in_plan_on(scope.as_at)
     actions = (
-        Action.objects.filter(theme=theme)
-        .with_state(scope.as_at)
-        .select_related("lead", "timeframe")
-        .order_by("position")
+        in_theme.with_state(scope.as_at).select_related("lead", "timeframe").order_by("position")
     )
     page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -223,7 +223,7 @@ def theme_detail(request, pk):
             "theme": theme,
             "actions": page,
             "page": page,
-            "counts": Action.objects.filter(theme=theme).counts(scope.as_at),
+            "counts": in_theme.counts(scope.as_at),
             "nav_section": "register",
         },
     )

@@ -33,7 +33,12 @@ log = logging.getLogger(__name__)
 @permission_required("actions.add_progressupdate", raise_exception=True)
 def my_actions(request):
     scope = Scope.from_request(request)
-    actions = Action.objects.involving(request.user).exceptions_first(scope.as_at).listed()
+    actions = (
+        Action.objects.involving(request.user)
+        .in_plan_on(scope.as_at)
+        .exceptions_first(scope.as_at)
+        .listed()
+    )
     page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
