@@ -6,7 +6,7 @@ never claims a change the page does not have."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cypeplan.inputs import plain_number
@@ -67,6 +67,14 @@ class About:
         actions = Action.objects.all() if self.actions is None else self.actions
         return actions.added_after(as_at)
 
+    def moved_late(self, as_at):
+        """Its actions given another lead or theme after `as_at` (moved_late), with, on a
+        lead's or theme's page, those moved away from it since."""
+        if self.kind == "every plan":
+            return moved_late(as_at)
+        away = {"lead": "lead_id_before", "theme": "theme_id_before"}.get(self.kind)
+        return moved_late(as_at, self.actions, **({away: self.thing.pk} if away else {}))
+
     def timeframe_changes_late(self, as_at):
         return timeframe_changes_late(as_at, actions=self.actions)
 
@@ -113,6 +121,98 @@ class TimeframeChange:
 
 
 SHARED = "Changed on the timeframe’s own page, for every action it times"
+
+
+@dataclass(frozen=True)
+class Move:
+    """One action given another lead or theme: who led it and its theme on the as-at date
+    (`lead_then`, `theme_then`) and now. Leads and themes are named as they are now."""
+
+    action_id: int
+    reference: str
+    description: str
+    lead_then: str
+    lead_now: str
+    theme_then: str
+    theme_now: str
+
+    @property
+    def lead_changed(self):
+        return self.lead_then != self.lead_now
+
+    @property
+    def theme_changed(self):
+        return self.theme_then != self.theme_now
+
+
+# A lead since deleted: its name is not kept.
+LEAD_GONE = "a lead since removed from the tracker"
+
+
+def moved_late(as_at, actions=None, **away):
+    """The actions (of the `actions` queryset, or any whose record before the move matches
+    `away`, e.g. lead_id_before=7; None: every action) given another lead or theme after
+    the `as_at` day, each once, in plan order, with their lead and theme then and now; not
+    one moved and moved back. One query (Action.history.moved_since), only on a past date."""
+    from themes.models import Theme
+
+    moment = _late_moment(as_at)
+    if moment is None:
+        return []
+    records = Action.history.moved_since(moment)
+    if actions is not None:
+        # `+id`, as timeframe_changed_since checks it: the planner starts from the few
+        # records written since.
+        condition = Q(_of_action__in=actions.values("pk"))
+        if away:
+            condition |= Q(**away)
+        records = records.alias(_of_action=unindexed("id")).filter(condition)
+    lead_before = Lead.objects.filter(pk=OuterRef("lead_id_before")).order_by()
+    # Plain values, not records with their lead and theme: this query is compiled on every
+    # page as at a past date, and finds nothing on nearly all of them.
+    rows = records.values(
+        "id",
+        "reference",
+        "description",
+        "position",
+        "lead__name",
+        "lead__initials",
+        "theme__name",
+        "theme__position",
+        "theme__plan_id",
+        lead_name_before=Subquery(lead_before.values("name")[:1]),
+        lead_initials_before=Subquery(lead_before.values("initials")[:1]),
+        theme_name_before=Subquery(
+            Theme.objects.filter(pk=OuterRef("theme_id_before")).order_by().values("name")[:1]
+        ),
+    ).order_by("history_date", "history_id")
+    first, last = {}, {}
+    for row in rows:
+        first.setdefault(row["id"], row)
+        last[row["id"]] = row
+    moves = [
+        Move(
+            action_id=action_id,
+            reference=now["reference"],
+            description=now["description"],
+            lead_then=Lead.shown_as(
+                then["lead_name_before"] or "", then["lead_initials_before"] or ""
+            )
+            or LEAD_GONE,
+            lead_now=Lead.shown_as(now["lead__name"] or "", now["lead__initials"] or "")
+            or LEAD_GONE,
+            theme_then=then["theme_name_before"] or "",  # a theme since deleted
+            theme_now=now["theme__name"] or "",
+        )
+        for action_id, then in first.items()
+        for now in [last[action_id]]
+    ]
+    moves = [move for move in moves if move.lead_changed or move.theme_changed]
+    order = {
+        action_id: (row["theme__plan_id"] or 0, row["theme__position"] or 0, row["position"])
+        for action_id, row in last.items()
+    }
+    return sorted(moves, key=lambda move: order[move.action_id])
 
 
 def timeframe_changes_since(moment, actions=None):

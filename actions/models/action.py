@@ -51,6 +51,27 @@ class ActionHistoryQuerySet(HistoricalQuerySet):
         # page as at a past date): as ProgressUpdate.entered_late does.
         return changed.alias(_of_action=unindexed("id")).filter(_of_action__in=actions.values("pk"))
 
+    def moved_since(self, moment):
+        """Records of an action given another lead or theme after `moment` (in the admin, or
+        by an import), each with the lead and theme it had before (`lead_id_before`,
+        `theme_id_before`): every page shows an action under its lead and theme as they are
+        now, so a page as at a day before such a record shows it where it was not then."""
+        earlier = self.model.objects.filter(
+            id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+        ).order_by("-history_id")
+        return (
+            self.filter(history_date__gt=moment, history_type="~")
+            .annotate(
+                lead_id_before=Subquery(earlier.values("lead_id")[:1]),
+                theme_id_before=Subquery(earlier.values("theme_id")[:1]),
+            )
+            .filter(
+                ~Q(lead_id_before=F("lead_id")) | ~Q(theme_id_before=F("theme_id")),
+                lead_id_before__isnull=False,
+                theme_id_before__isnull=False,
+            )
+        )
+
 
 def added_on_for(plan, today):
     """The added_on of an action added to `plan` today: today once the plan has begun, so

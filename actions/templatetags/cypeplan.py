@@ -479,8 +479,10 @@ def late_entries(context):
     (DateConfirmation.entered_late) and how many timeframes changed after it
     (late_entries.timeframe_changes_late_count), on the actions the page shows, with the
     link to them; and how many of those actions were added to their plan after that day
-    (About.added_after), which the page leaves out. None when there are none or the page
-    answers for today. Five COUNT queries, only on a past date."""
+    (About.added_after), which the page leaves out; and the actions given another lead or
+    theme since (About.moved_late), which the page shows where they are now. None when there
+    are none or the page answers for today. Five COUNT queries and one for the moves, only on
+    a past date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
@@ -498,13 +500,15 @@ def late_entries(context):
     }
     total = sum(counts.values())
     added = about_actions.added_after(scope.as_at).count()
-    if not total and not added:
+    moved = about_actions.moved_late(scope.as_at)
+    if not total and not added and not moved:
         return None
     query = {"as_at": scope.as_at.isoformat(), **(about.query if about else {})}
     return {
         **counts,
         "total": total,
         "added": added,
+        "moved": moved,
         "kind": about.kind if about else "",
         "within": about.within if about else "",
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
