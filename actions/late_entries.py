@@ -67,6 +67,26 @@ class About:
         actions = Action.objects.all() if self.actions is None else self.actions
         return actions.added_after(as_at)
 
+    def added_listed(self, as_at):
+        """added_after, as the late-entries listing shows them: most recently added first,
+        each with its plan and who added it (its first history entry's user, as
+        `added_by_first_name`, `added_by_last_name` and `added_by_username`; None if not
+        recorded). One query."""
+        first_entry = Action.history.filter(id=OuterRef("pk"), history_type="+").order_by(
+            "history_id"
+        )
+        return (
+            self.added_after(as_at)
+            .select_related("theme__plan")
+            .annotate(
+                **{
+                    f"added_by_{field}": Subquery(first_entry.values(f"history_user__{field}")[:1])
+                    for field in ("first_name", "last_name", "username")
+                }
+            )
+            .order_by("-added_on", "theme__plan_id", "theme__position", "position")
+        )
+
     def moved_late(self, as_at):
         """Its actions given another lead or theme after `as_at` (moved_late), with, on a
         lead's or theme's page, those moved away from it since."""
@@ -135,6 +155,16 @@ class Move:
     lead_now: str
     theme_then: str
     theme_now: str
+    # The plan it is in now, and when and by whom (the user's name, "" if not recorded) it
+    # was last moved: for the late-entries listing.
+    plan_name: str = ""
+    at: datetime | None = None
+    by: str = ""
+
+    @property
+    def pk(self):
+        """The action's: so the listing's action cells take a move as they take an action."""
+        return self.action_id
 
     @property
     def lead_changed(self):
@@ -147,6 +177,13 @@ class Move:
 
 # A lead since deleted: its name is not kept.
 LEAD_GONE = "a lead since removed from the tracker"
+
+
+def user_name(row, prefix):
+    """The full name (or else the username) of the user in a values() `row`'s fields named
+    `prefix`first_name and so on; "" if none was recorded."""
+    full = f"{row[prefix + 'first_name'] or ''} {row[prefix + 'last_name'] or ''}".strip()
+    return full or row[prefix + "username"] or ""
 
 
 def moved_late(as_at, actions=None, **away):
@@ -180,6 +217,11 @@ def moved_late(as_at, actions=None, **away):
         "theme__name",
         "theme__position",
         "theme__plan_id",
+        "theme__plan__name",
+        "history_date",
+        "history_user__first_name",
+        "history_user__last_name",
+        "history_user__username",
         lead_name_before=Subquery(lead_before.values("name")[:1]),
         lead_initials_before=Subquery(lead_before.values("initials")[:1]),
         theme_name_before=Subquery(
@@ -203,6 +245,9 @@ def moved_late(as_at, actions=None, **away):
             or LEAD_GONE,
             theme_then=then["theme_name_before"] or "",  # a theme since deleted
             theme_now=now["theme__name"] or "",
+            plan_name=now["theme__plan__name"] or "",
+            at=now["history_date"],
+            by=user_name(now, "history_user__"),
         )
         for action_id, then in first.items()
         for now in [last[action_id]]

@@ -71,8 +71,9 @@ QUERIES = {
     # update on the day it reports on, so there are none: tests/actions/test_late_entries.py
     # counts a page of them, with their action, theme, plan and who entered them); the
     # updates corrected later; the due dates confirmed later; the timeframes changed later
-    # (the actions' own; shared ones')
-    "late entries": 10,
+    # (the actions' own; shared ones'); the actions added since (with who added them); the
+    # actions moved since
+    "late entries": 12,
     # session, user, permissions x2, plans; the leads the officer is; the leads they are
     # a delegate for; a page of their actions with state, plan, lead and timeframe, each
     # row with the list's length; scrutiny's panel: the items they owe an answer to

@@ -15,7 +15,7 @@ from themes.models import Theme
 from .. import hooks
 from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
-from ..late_entries import EVERY_PLAN, About, about_in_link, correction_words
+from ..late_entries import EVERY_PLAN, About, about_in_link, correction_words, user_name
 from ..models import Action, Lead, ProgressUpdate, SubStep
 from ..models.rules import NEWEST_FIRST
 from ..tables import ActionTable
@@ -233,8 +233,9 @@ def theme_detail(request, pk):
 def late_entries(request):
     """The updates entered after the as-at date that report on or before it, the due dates
     confirmed and the timeframes changed after it (of the action, theme or lead in ?action=,
-    ?theme= or ?lead=, or the plan in ?plan=, or of every plan): why a past date's position
-    now differs from that day's."""
+    ?theme= or ?lead=, or the plan in ?plan=, or of every plan), and its actions added to
+    their plan or given another lead or theme since: why a past date's position now differs
+    from that day's. What the past-date notice (the late_entries tag) counts, listed."""
     scope = Scope.from_request(request)
     about, about_error = about_in_link(request.GET)
     plan = scope.plan if request.GET.get("plan") and not scope.plan_error else None
@@ -245,6 +246,13 @@ def late_entries(request):
     corrected = about_actions.corrected_late(scope.as_at)
     confirmed = about_actions.confirmed_late(scope.as_at)
     timeframes = about_actions.timeframe_changes_late(scope.as_at)
+    # The actions the notice says a past date's pages leave out, or show where they are now:
+    # both few (the performance team adds or moves actions), so not paged.
+    added = [
+        (action, user_name(action.__dict__, "added_by_"))
+        for action in about_actions.added_listed(scope.as_at)
+    ]
+    moved = about_actions.moved_late(scope.as_at)
     updates = late.select_related("action__theme__plan", "entered_by").order_by(
         "-entered_at", "-pk"
     )
@@ -266,6 +274,8 @@ def late_entries(request):
             (corrections, "updates corrected"),
             (confirmations, "due dates confirmed"),
             (timeframes, "timeframes changed"),
+            (added, "actions added to the plan"),
+            (moved, "actions given another lead or theme"),
         )
         if found
     ]
@@ -291,6 +301,8 @@ def late_entries(request):
             ),
             # Timeframes change by import or in the admin, rarely: not paged either.
             "timeframes": timeframes,
+            "added": added,
+            "moved": moved,
             "nav_section": "dashboard",
         },
     )

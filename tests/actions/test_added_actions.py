@@ -6,6 +6,8 @@ team adds action 4.1 in the admin. The dashboard as at 30 September 2022 must re
 did then: 4.1 was not part of the plan, so it is neither stale nor "no concerns" then.
 """
 
+import html
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -160,6 +162,33 @@ def test_the_action_page_as_at_a_day_before_it_was_added_says_so(client, member,
     page = client.get(reverse("actions:detail", args=[added.pk]), {"as_at": AS_AT})
 
     assert "This action was added to its plan after 30 September 2022." in page.content.decode()
+
+
+def test_the_notice_links_to_a_listing_of_the_actions_added_since(client, member, theme, loaded):
+    """The notice counts the action added since; its link leads to a listing that names it,
+    with who added it and when, as the notice's other counts are listed there."""
+    admin = UserFactory(username="perf", first_name="Pat", last_name="Performance")
+    with time_machine.travel(datetime(2022, 10, 20, 11, tzinfo=LONDON), tick=False):
+        action = ActionFactory(
+            theme=theme,
+            reference="4.1",
+            description="Publish the new SEND strategy",
+            timeframe__label="June 2022",
+            added_on=ADDED,
+        )
+    action.history.filter(history_type="+").update(history_user=admin)
+
+    notice = client.get(reverse("actions:dashboard"), {"plan": "cype", "as_at": AS_AT})
+    [link] = re.findall(r'href="([^"]*late-entries/[^"]*)"', notice.content.decode())
+    page = client.get(html.unescape(link))
+    text = page.content.decode()
+
+    assert "1 action added to the plan later, most recently added first" in text
+    assert "4.1 Publish the new SEND strategy" in text
+    assert "Added to the plan after 30 September 2022" in text
+    assert "Pat Performance<br>20 Oct 2022" in text
+    assert "Agree the partnership charter" not in text
+    assert "the position as at 30 September 2022 is what the tracker showed then" not in text
 
 
 def test_a_quarterly_report_leaves_out_an_action_added_after_its_quarter_end(loaded, added):

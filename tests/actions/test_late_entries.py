@@ -371,8 +371,9 @@ def test_the_listing_runs_the_same_queries_however_many_updates(
 
     # session, user, permissions x2, plans (Scope); COUNT for the paginator; a page of
     # updates with their action, theme, plan and who entered them; the confirmed due dates;
-    # the corrected updates; the timeframe changes: the actions' own, and shared timeframes'
-    with django_assert_num_queries(11):
+    # the corrected updates; the timeframe changes: the actions' own, and shared timeframes';
+    # the actions added since, with who added them; the actions moved since
+    with django_assert_num_queries(13):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -551,8 +552,8 @@ def test_the_listing_runs_the_same_queries_however_many_dates_were_confirmed(
     # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
     # so no page of them); every confirmation with its action, theme, plan and who entered
     # it; the corrected updates and the timeframe changes (none): the actions' own, and
-    # shared timeframes'
-    with django_assert_num_queries(10):
+    # shared timeframes'; the actions added and moved since (none)
+    with django_assert_num_queries(12):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )
@@ -671,8 +672,9 @@ def test_the_listing_runs_the_same_queries_however_many_timeframes_changed(
     # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none,
     # so no page of them); the confirmed due dates (none); every timeframe change with its
     # action's theme and plan, the words before and after, and who changed it; shared
-    # timeframes' changes (none); the corrected updates (none)
-    with django_assert_num_queries(10):
+    # timeframes' changes (none); the corrected updates (none); the actions added and moved
+    # since (none)
+    with django_assert_num_queries(12):
         response = client.get(
             reverse("actions:late_entries"), {"plan": "cype", "as_at": "2022-09-30"}
         )

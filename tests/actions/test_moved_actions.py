@@ -8,7 +8,7 @@ it to "Improving Outcomes". The overdue list by lead as at 30 September shows it
 Low, and now says so.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -173,3 +173,45 @@ def test_todays_position_says_nothing_of_moves(client, member, action, iain):
     page = client.get(reverse("actions:overdue"), {"plan": "cype", "by": "lead"})
 
     assert "given another lead or theme" not in page.content.decode()
+
+
+def test_the_late_entries_listing_names_the_moved_action_with_who_moved_it_and_when(
+    client, member, action, kerry, iain
+):
+    admin = UserFactory(username="perf", first_name="Pat", last_name="Performance")
+    action._history_user = admin
+    edited(at(2022, 10, 20, 10), action, lead=iain)
+
+    notice = client.get(reverse("actions:lead", args=[kerry.pk]), {"as_at": AS_AT})
+    assert "See what was entered later" in notice.content.decode()
+    page = client.get(reverse("actions:late_entries"), {"as_at": AS_AT, "lead": kerry.pk})
+    text = page.content.decode()
+
+    assert "1 action given another lead or theme later" in text
+    assert "1.4 Publish the SEND strategy" in text
+    assert "led by Kerry Crichlow (KC) on that day, now by Iain Low (IL)" in text
+    assert "Pat Performance<br>20 Oct 2022, 10:00" in text
+    assert "CYPE Directorate Plan 2022-24" in text  # a lead's actions span plans
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_listing_runs_the_same_queries_however_many_actions_were_added_or_moved(
+    client, member, partnership, kerry, iain, count, django_assert_num_queries
+):
+    for number in range(count):
+        with time_machine.travel(at(2022, 4, 1, 9), tick=False):
+            one = ActionFactory(theme=partnership, lead=kerry, reference=f"9.{number}")
+        edited(at(2022, 10, 20, 10) + timedelta(minutes=number), one, lead=iain)
+        ActionFactory(theme=partnership, added_on=date(2022, 10, 20))
+
+    # session, user, permissions x2, plans (Scope); COUNT for the updates' paginator (none);
+    # the confirmed due dates, corrected updates and timeframe changes (own, shared) (none);
+    # the actions added since, with who added them; the actions moved since
+    with django_assert_num_queries(12):
+        page = client.get(
+            reverse("actions:late_entries"), {"plan": "cype", "as_at": AS_AT.isoformat()}
+        )
+
+    text = page.content.decode()
+    assert f"{count} actions added to the plan later" in text
+    assert f"{count} actions given another lead or theme later" in text
