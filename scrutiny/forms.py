@@ -214,6 +214,10 @@ class DecisionForm(forms.Form):
         "31 1 2027.",
     )
 
+    # The form's one-time key: sent twice (a second click, a second tab), it records one
+    # decision, and the second send is told so.
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
     sometimes_needed = ("meeting", "reason")
 
     def __init__(self, *args, item, **kwargs):
@@ -231,8 +235,13 @@ class DecisionForm(forms.Form):
     def clean(self):
         """What the decision needs (a meeting, a reason, no new date unless sent back),
         asked even when another field is wrong (a date that doesn't exist), so every
-        problem is named at once rather than one after another."""
+        problem is named at once rather than one after another. Not asked of the same form
+        sent again: its decision, recorded the first time, has changed what the item needs,
+        and decision_record returns it."""
         cleaned = super().clean()
+        key = cleaned.get("key")
+        if key is not None and self.item.state_changes.filter(key=key).exists():
+            return cleaned
         if "decision" in cleaned:
             problems = decision_problems(
                 item=self.item,

@@ -536,6 +536,10 @@ class StateChange(models.Model):
 
     objects = StateChangeQuerySet.as_manager()
 
+    # Not stored: True on the step decision_record returns when the same form was sent
+    # again, so it was recorded before and not again.
+    sent_before = False
+
     class Meta:
         ordering = list(NEWEST_FIRST)
         indexes = [models.Index(fields=["item", "on", "id"], name="item_state_as_at")]

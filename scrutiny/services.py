@@ -190,17 +190,25 @@ def response_record(
     return response
 
 
-def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=None, due_on=None):
+def decision_record(
+    *, item, decision, entered_by, meeting=None, reason="", on=None, due_on=None, key=None
+):
     """Record what the committee decided about an item's answer: accepted (at `meeting`),
     not accepted (sent back at `meeting`, with the reason, and perhaps a new date the
     answer is due by, `due_on`; the item reopens) or withdrawn (with the reason; on the
-    meeting's date, or `on`, or today). Raises ValidationError (nothing saved) if the
-    decision doesn't fit the item's state."""
+    meeting's date, or `on`, or today). The item's row is locked, so decisions land one
+    at a time. `key` is the one-time key of the form it came from (a new one if None): a
+    decision already recorded under it is returned, marked `sent_before`, and nothing
+    recorded again. Raises ValidationError (nothing saved) if the decision doesn't fit
+    the item's state."""
     if decision not in DECISIONS:
         raise ValidationError(f"{decision!r} is not a decision the committee records.")
     reason = reason.strip()
     with transaction.atomic():
         locked = _locked(item)
+        if key is not None and (sent_before := locked.state_changes.filter(key=key).first()):
+            sent_before.sent_before = True
+            return sent_before
         latest = locked.latest_change()
         _refuse_if_closed(locked, latest)
         _refuse_if_not_yet_raised(locked)
@@ -222,6 +230,8 @@ def decision_record(*, item, decision, entered_by, meeting=None, reason="", on=N
             due_on=due_on,
             entered_by=entered_by,
         )
+        if key is not None:
+            change.key = key
         change.full_clean()
         change.save()
     return change

@@ -265,7 +265,12 @@ def item_decide(request, pk):
                 Change.NOT_ACCEPTED: "sent back: it is open again",
                 Change.WITHDRAWN: "withdrawn: it leaves the action list",
             }[change.change]
-            messages.success(request, f"The item is {said}.")
+            said = f"The item is {said}."
+            if change.sent_before:
+                # The same form sent again (a second click, a second tab): recorded the
+                # first time, so no error.
+                said = f"This decision was already recorded. {said}"
+            messages.success(request, said)
             return redirect(item)
     return render(
         request,

@@ -1308,3 +1308,89 @@ def test_a_meeting_recorded_by_a_colleague_at_the_same_moment_is_refused_not_an_
     assert "already has a meeting on 12 March 2019: add items to that one" in html
     assert "17/19 to 25/19" in html
     assert Meeting.objects.count() == 1
+
+
+# The decision's form sent twice (a second click on "Record the decision", the same page
+# sent again from a second tab) records the decision once, and the second send is told it
+# was recorded, not that nothing more can be recorded.
+
+
+def decision_form(client, item, **fields):
+    url = reverse("scrutiny:item_decide", args=[item.pk])
+    return url, {**post_form(client.get(url).content.decode()), **fields}
+
+
+@pytest.mark.parametrize(
+    ("decision", "said"),
+    [
+        (Change.ACCEPTED, "The item is accepted by the committee"),
+        (Change.NOT_ACCEPTED, "The item is sent back: it is open again"),
+        (Change.WITHDRAWN, "The item is withdrawn"),
+    ],
+)
+def test_the_same_decision_form_sent_twice_records_one_decision_and_says_so(
+    client, people, item, decision, said
+):
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    client.force_login(people["clerk"])
+    url, form = decision_form(
+        client, item, decision=decision, meeting=march.pk, reason="Covered at the meeting"
+    )
+
+    first = client.post(url, form)
+    second = client.post(url, form, follow=True)
+
+    assert first.status_code == 302
+    page = " ".join(html.unescape(second.content.decode()).split())
+    assert f"This decision was already recorded. {said}" in page
+    assert "nothing more can be recorded" not in page
+    assert "govuk-error-summary" not in page
+    assert second.redirect_chain[-1][0] == item.get_absolute_url()
+    assert StateChange.objects.filter(change=decision).count() == 1
+
+
+def test_a_decision_from_a_form_opened_separately_is_still_refused(client, people, item):
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    client.force_login(people["clerk"])
+    url, first = decision_form(client, item, decision=Change.ACCEPTED, meeting=march.pk)
+    _, second = decision_form(client, item, decision=Change.ACCEPTED, meeting=march.pk)
+
+    client.post(url, first)
+    refused = client.post(url, second)
+
+    assert refused.status_code == 200
+    assert "nothing more can be recorded on it" in refused.content.decode()
+    assert StateChange.objects.filter(change=Change.ACCEPTED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_decision_sent_twice_at_once_records_one_and_no_error(role_groups, people, item):
+    with on(date(2019, 3, 1)):
+        response_record(item=item, text="Sent", considers_answered=True, entered_by=None)
+    march = MeetingFactory(held_on=date(2019, 3, 12))
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(people["clerk"])
+    url, form = decision_form(browsers[0], item, decision=Change.ACCEPTED, meeting=march.pk)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def send(browser):
+        start.wait()
+        try:
+            statuses.append(browser.post(url, form).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302, 302], connection.vendor
+    assert StateChange.objects.filter(change=Change.ACCEPTED).count() == 1
