@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actions import roles
 from actions.models import Action, ProgressUpdate
+from tests.browser.conftest import ensure_role_groups
 from tests.factories import ActionFactory, LeadFactory, PlanFactory, UserFactory
 
 POSTS = 50
@@ -45,6 +46,7 @@ def http(url, *, cookies, data=None):
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_posts_all_land_and_the_latest_state_is_right(live_server):
+    ensure_role_groups()  # an earlier transactional test's flush may have taken them
     today = timezone.localdate()
     officer = UserFactory(username="officer")
     officer.groups.add(Group.objects.get(name=roles.OFFICERS))
