@@ -83,9 +83,7 @@ def reasons(action):
     if action.risk_reasons:
         found.append("At risk: " + "; ".join(action.risk_reasons))
     if action.is_due_soon:
-        found.append(
-            f"Due {govuk_date(action.due_on)} — within {settings.WARNING_WINDOW_DAYS} days"
-        )
+        found.append(f"Due {govuk_date(action.due_on)} {_how_soon(action)}")
     plan = action.theme.plan
     if plan.ends_on < action.state_as_at:
         found.append(
@@ -93,6 +91,17 @@ def reasons(action):
             "close it"
         )
     return found
+
+
+def _how_soon(action):
+    """How soon an action due within the warning window is due, from the reminder's date:
+    "(today)" and "(tomorrow)" as pages say "(today)" beside a date, else the window."""
+    days = (action.due_on - action.state_as_at).days
+    if days == 0:
+        return "(today)"
+    if days == 1:
+        return "(tomorrow)"
+    return f"— within {settings.WARNING_WINDOW_DAYS} days"
 
 
 @dataclass

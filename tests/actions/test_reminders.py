@@ -229,7 +229,9 @@ def test_reminder_long_descriptions_are_shortened(theme):
     ("due", "why"),
     [
         (AS_AT - timedelta(days=1), "Overdue by 1 day"),
-        (AS_AT, "Due 1 June 2023 — within 30 days"),
+        (AS_AT, "Due 1 June 2023 (today)"),
+        (AS_AT + timedelta(days=1), "Due 2 June 2023 (tomorrow)"),
+        (AS_AT + timedelta(days=2), "Due 3 June 2023 — within 30 days"),
         (AS_AT + timedelta(days=30), "Due 1 July 2023 — within 30 days"),
         (AS_AT + timedelta(days=31), None),
     ],
