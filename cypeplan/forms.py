@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -76,3 +78,8 @@ def isolated(text):
     (<bdi> in a page): a name in Hebrew or Arabic otherwise takes the comma and date after
     it into its right-to-left order ("5 ,ועדת הביקורת February 2019")."""
     return f"\u2068{text}\u2069"
+
+
+def has_right_to_left(text):
+    """Whether `text` holds a right-to-left letter (Hebrew, Arabic and the like)."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in str(text))

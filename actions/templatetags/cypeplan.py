@@ -3,6 +3,8 @@
 - `govuk_date`: dates as GOV.UK writes them ("31 March 2023").
 - `shortened`: Django's truncatechars, quick for text that already fits.
 - `web_links`: text with its line breaks, each http or https web address in it a link.
+- `isolated`: a name set apart from the words around it in plain text such as a page's
+  <title>, where <bdi> can't go (cypeplan.forms.isolated).
 - `rag_tag`: the RAG or status tag, always as a word (templates/includes/rag_tag.html).
 - `elided_pages`: the page numbers for GOV.UK pagination, with gaps.
 - `service_navigation`: the header's navigation, with the current section marked.
@@ -45,6 +47,8 @@ from actions.models import (
     rag_words,
 )
 from actions.positions import POSITION_WORDS
+from cypeplan.forms import has_right_to_left
+from cypeplan.forms import isolated as isolated_text
 from cypeplan.links import web_address_pieces
 
 register = template.Library()
@@ -83,6 +87,16 @@ def shortened(value, length):
     if length > 0 and len(text) <= length:
         return text
     return Truncator(value).chars(length)
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def isolated(value):
+    """A name (a committee's, a theme's, a lead's) set apart from the words around it in a
+    page's <title>, which can't hold <bdi>: one in Hebrew or Arabic otherwise takes the
+    comma and date after it into its right-to-left order. Text with no right-to-left
+    letter, which nothing can reorder, is left as it is."""
+    return isolated_text(value) if has_right_to_left(value) else value
 
 
 @register.filter(is_safe=True)
