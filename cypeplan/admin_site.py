@@ -6,6 +6,7 @@ import re
 import uuid
 from functools import wraps
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
@@ -24,6 +25,7 @@ from .inputs import (
     DayFirstDateField,
     PlainIdChoiceField,
     PlainIdMultipleChoiceField,
+    one_line_break_each,
     plain_number,
 )
 
@@ -188,8 +190,45 @@ class ChangedMeanwhileAdmin:
                     label for label, digest in now.items() if then.get(_digest(label)) != digest
                 ]
                 if changed:
-                    raise ValidationError(model_admin._changed_meanwhile_message(obj, changed))
+                    taken = self.take_theirs_where_untouched(stored, then, changed)
+                    raise ValidationError(
+                        model_admin._changed_meanwhile_message(obj, changed, taken)
+                    )
                 return cleaned
+
+            def take_theirs_where_untouched(self, stored, then, changed):
+                """The boxes of the fields the colleague changed that this person left as
+                they were shown: filled again with the colleague's value, so that saving the
+                page shown again keeps both people's changes. Returns their labels."""
+                data = self.data.copy()
+                taken = []
+                for field in type(stored)._meta.get_fields():
+                    if field.name not in self.fields or not (field.concrete or field.many_to_many):
+                        continue
+                    label = str(capfirst(field.verbose_name))
+                    if label not in changed or field.name not in self.cleaned_data:
+                        continue
+                    typed = _stored_form(field, self.cleaned_data[field.name])
+                    # A browser sends a box's line breaks as CR LF, however they were stored.
+                    as_typed = {_digest(typed)}
+                    if isinstance(typed, str):
+                        as_typed.add(_digest(one_line_break_each(typed)))
+                    if then.get(_digest(label)) not in as_typed:
+                        continue  # They changed it too: what they typed stays, to choose.
+                    key = self.add_prefix(field.name)
+                    if field.many_to_many:
+                        theirs = sorted(getattr(stored, field.name).values_list("pk", flat=True))
+                        data.setlist(key, [str(pk) for pk in theirs])
+                    else:
+                        theirs = field.value_from_object(stored)
+                        widget = self.fields[field.name].widget
+                        if isinstance(widget, forms.CheckboxInput):
+                            data.setlist(key, ["on"] if theirs else [])
+                        else:
+                            data[key] = "" if theirs is None else widget.format_value(theirs)
+                    taken.append(label)
+                self.data = data
+                return taken
 
         return CheckedNotChangedMeanwhile
 
@@ -225,19 +264,39 @@ class ChangedMeanwhileAdmin:
             )
         return {label: _digest(value) for label, value in state.items()}
 
-    def _changed_meanwhile_message(self, obj, changed):
+    def _changed_meanwhile_message(self, obj, changed, taken=()):
         opts = obj._meta
         history = reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]
         )
+        kept = ""
+        if taken:
+            names = ", ".join(str(label) for label in taken)
+            kept = format_html(
+                " You had left {} as you found {}, so {} their change now.",
+                names,
+                "them" if len(taken) > 1 else "it",
+                "they show" if len(taken) > 1 else "it shows",
+            )
         return format_html(
             "Someone else saved this {} after you opened it. They changed: {}. Nothing you "
-            "typed has been saved yet: it is shown below as you left it. Check it against "
+            "typed has been saved yet: it is shown below as you left it.{} Check it against "
             '<a href="{}" target="_blank">its history</a>, then save again to keep it.',
             opts.verbose_name,
             ", ".join(str(label) for label in changed),
+            kept,
             history,
         )
+
+
+def _stored_form(field, value):
+    """A form's cleaned `value` for model `field` as _stored_as reads the field: ids for
+    related rows, sorted for many."""
+    if field.many_to_many:
+        return sorted(row.pk for row in value or ())
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
 
 
 def _digest(value):

@@ -53,11 +53,41 @@ def test_saving_over_a_colleagues_change_is_refused_and_keeps_what_was_typed():
     assert action.description == "Agree the data sharing protocol"
     assert action.expected_outcome == "A protocol"
 
-    # Saving the page shown again is a choice made knowing: it is kept.
+    # The box they left as they found it now shows the colleague's change.
+    assert "You had left Action as you found it, so it shows their change now." in html
+
+    # Saving the page shown again is a choice made knowing: it is kept, and so is the
+    # colleague's change to the box they never touched.
     again = post_form(html)
     assert first.post(url, {**again, "_save": "Save"}).status_code == 302
     action.refresh_from_db()
     assert action.expected_outcome == "A signed protocol"
+    assert action.description == "Agree the data sharing protocol"
+
+
+@pytest.mark.django_db
+def test_a_box_both_changed_shows_what_was_typed_and_unchanged_lines_do_not_count():
+    # Two lines stored with a line feed; the browser sends every box's breaks as CR LF.
+    action = ActionFactory(description="Agree the protocol", expected_outcome="Line one\nLine two")
+    first, second = administrator("amina"), administrator("brian")
+    url, first_form = opened(first, action)
+    _, second_form = opened(second, action)
+    first_form["expected_outcome"] = "Line one\r\nLine two"
+
+    second.post(
+        url,
+        {**second_form, "description": "Agree it with schools", "expected_outcome": "Changed"},
+    )
+    html = first.post(url, {**first_form, "description": "Agree it with GPs"}).content.decode()
+
+    assert "They changed: Action, Expected outcome or success measure." in html
+    # Their own words stay for the box both changed; the box left alone shows the colleague's.
+    assert "Agree it with GPs" in html
+    assert "You had left Expected outcome or success measure as you found it" in html
+    again = post_form(html)
+    assert first.post(url, {**again, "_save": "Save"}).status_code == 302
+    action.refresh_from_db()
+    assert (action.description, action.expected_outcome) == ("Agree it with GPs", "Changed")
 
 
 @pytest.mark.django_db
