@@ -36,19 +36,7 @@ def record_starting_history(reason):
         rows = history.bulk_history_create(missing, default_change_reason=reason, default_date=now)
         if rows is None:  # history switched off (inside loaddata)
             continue
-        entry = {getattr(row, key): row for row in rows}
-        for field in history.model._history_m2m_fields:
-            m2m_history = getattr(history.model, field.name).model
-            through = field.remote_field.through
-            names = [each.name for each in through._meta.fields]
-            owner = get_m2m_field_name(field)
-            m2m_history.objects.bulk_create(
-                m2m_history(
-                    history=entry[getattr(link, f"{owner}_id")],
-                    **{name: getattr(link, name) for name in names},
-                )
-                for link in through.objects.filter(**{f"{owner}__in": list(entry)})
-            )
+        record_many_to_many(history, {getattr(row, key): row for row in rows})
         given[str(model._meta.verbose_name_plural)] = len(rows)
         tables += [history.model._meta.db_table] + [
             getattr(history.model, field.name).model._meta.db_table
@@ -60,6 +48,33 @@ def record_starting_history(reason):
     if tables:
         connection.check_constraints(table_names=tables)
     return given
+
+
+def record_many_to_many(history, entries):
+    """Keep with each history entry of `entries` ({row's key: its new entry}, written in
+    bulk, which simple-history's bulk writers leave without them) the many-to-many rows
+    (an action's supporting leads) its row has now, as a save in the admin keeps them:
+    what the History page compares. One query to read and one to write per field."""
+    for field in history.model._history_m2m_fields:
+        m2m_history = getattr(history.model, field.name).model
+        through = field.remote_field.through
+        names = [each.name for each in through._meta.fields]
+        owner = get_m2m_field_name(field)
+        m2m_history.objects.bulk_create(
+            m2m_history(
+                history=entries[getattr(link, f"{owner}_id")],
+                **{name: getattr(link, name) for name in names},
+            )
+            for link in through.objects.filter(**{f"{owner}__in": list(entries)})
+        )
+
+
+def newest_entries(history, keys):
+    """{key: its newest history entry} of the rows with these keys (one query)."""
+    newest = {}
+    for entry in history.filter(id__in=list(keys)).order_by("-history_date", "-history_id"):
+        newest.setdefault(entry.id, entry)
+    return newest
 
 
 class HistoryOfChanges(HistoricalRecords):

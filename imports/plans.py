@@ -33,6 +33,7 @@ from actions.models import (
 from actions.models.action import added_on_for
 from actions.models.rules import NEWEST_FIRST
 from actions.timeframes import TimeframeError, parse_timeframe, why_not_a_date
+from cypeplan.history import newest_entries, record_many_to_many
 from themes.models import Plan, Theme
 from themes.periods import in_range
 
@@ -1083,6 +1084,11 @@ def plan_import_write(*, preview, user, file_name):
         ],
         batch_size=1000,
     )
+    # The entries just written for these actions keep their supporting leads, as an edit in
+    # the admin does: the History page shows an import's change to them, and pages as at an
+    # earlier date can read what they were.
+    written = newest_entries(Action.history, [pk for pk, _ in supporting])
+    record_many_to_many(Action.history, written)
 
     _write_steps(steps, timeframes, today)
 

@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from actions.models import Action
-from imports.layout import PLAN_COLUMNS, plan_rows, workbook
+from actions.models import Action, Lead
+from imports.layout import PLAN_COLUMNS, lead_words, plan_rows, workbook
 from imports.models import PlanImport
 from imports.reading import read_table
+from tests.factories import UserFactory
 from tests.imports.rows import plan_rows as database_rows
 from tests.imports.rows import table_counts
 from tests.imports.test_plan_import import IMPROVEMENT
@@ -120,3 +121,30 @@ def test_text_edited_in_the_admin_with_windows_line_breaks_comes_back_unchanged(
 
     assert response.status_code == 302
     assert not PlanImport.objects.get().preview["changes_anything"]
+
+
+def test_an_imports_change_of_supporting_leads_is_kept_in_the_actions_history(db, tmp_path):
+    call_command("load_plans", verbosity=0)
+    plan = Plan.objects.get(slug=IMPROVEMENT)
+    rows = plan_rows(plan)
+    row = next(row for row in rows if "," not in row["leads"])
+    action = Action.objects.get(theme__plan=plan, description=row["action"])
+    supporter = Lead.objects.exclude(pk=action.lead_id).order_by("pk").first()
+    row["leads"] = f"{row['leads']}, {lead_words(supporter)}"
+    path = tmp_path / "improvement.xlsx"
+    path.write_bytes(workbook(rows))
+
+    UserFactory(username="performance")
+    call_command(
+        "import_plan", str(path), plan=IMPROVEMENT, user="performance", stdout=io.StringIO()
+    )
+
+    assert list(action.supporting_leads.all()) == [supporter]
+    newest, before = action.history.order_by("-history_date", "-history_id")[:2]
+    assert newest.history_change_reason == "Imported from improvement.xlsx"
+    # The entry keeps the supporting leads it was written with, as an admin edit's does, so
+    # the History page (and pages as at an earlier date) see the change.
+    assert [link.lead_id for link in newest.supporting_leads.all()] == [supporter.pk]
+    assert list(before.supporting_leads.all()) == []
+    changed = newest.diff_against(before, included_fields=["supporting_leads"]).changed_fields
+    assert changed == ["supporting_leads"]
