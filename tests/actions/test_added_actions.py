@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from actions import roles
@@ -96,6 +97,23 @@ def test_an_action_is_in_its_plan_from_the_day_it_was_added(loaded, added):
 
 def test_an_action_the_plan_was_loaded_with_is_in_it_as_at_any_date(loaded):
     assert list(Action.objects.in_plan_on(date(2000, 1, 1))) == [loaded]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's planner; PostgreSQL's follows statistics"
+)
+def test_sqlite_counts_a_plans_added_actions_from_the_index_of_them(plan, loaded, added):
+    """Every page as at a past date counts the actions added since: SQLite keeps no
+    statistics, so its plan is the same at any size, and reading each of the plan's actions
+    for it took 4.7 ms at 10,000 actions; the index on theme and added_on answers alone."""
+    added_since = Action.objects.filter(theme__plan=plan).added_after(AS_AT)
+    sql, params = added_since.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        steps = [step[-1] for step in cursor.fetchall()]
+
+    assert added_since.count() == 1
+    assert any("action_added_on_in_theme" in step for step in steps), steps
 
 
 # The pages as at a past date
