@@ -266,8 +266,10 @@ def timeframe_changes_since(moment, actions=None):
     and Timeframe.history.words_changed_since, for each action they move. Two queries, and a
     third only when a shared timeframe's words changed (the actions it times)."""
     actions = Action.objects.all() if actions is None else actions
-    own = Action.history.timeframe_changed_since(moment, actions=actions).select_related(
-        "theme__plan", "history_user"
+    own = (
+        Action.history.timeframe_changed_since(moment, actions=actions)
+        .with_timeframe_words()
+        .select_related("theme__plan", "history_user")
     )
     changes = [
         TimeframeChange(
