@@ -3,11 +3,13 @@ Answers and an item's steps are history: shown here, recorded only through the p
 (scrutiny.services), and changed by nobody but a superuser."""
 
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from cypeplan.history_admin import HistoryAdmin
 
 from .models import Item, Meeting, Response, StateChange
+from .notices import answer_owed_notify, answer_owed_tell
 from .services import item_raise, meeting_change
 
 
@@ -170,6 +172,8 @@ class ItemAdmin(HistoryAdmin):
         )
         obj.pk, obj.key = raised.pk, raised.key
         obj._state.adding = False
+        # The admin saves in a transaction: email who owes the answer once it commits.
+        transaction.on_commit(lambda: answer_owed_tell(request, answer_owed_notify(item=raised)))
 
 
 class HistoryOnlyAdmin(admin.ModelAdmin):

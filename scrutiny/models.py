@@ -313,6 +313,10 @@ class Item(models.Model):
 
     objects = ItemQuerySet.as_manager()
 
+    # Not stored: True on the item item_raise returns when the same form was sent again,
+    # so it was raised before and not again (and nobody is emailed about it twice).
+    sent_before = False
+
     class Meta:
         ordering = ["meeting__held_on", "position", "pk"]
         permissions = [("record_decision", "Can record the committee's decision on an item")]

@@ -101,11 +101,12 @@ def item_raise(
     plan actions it concerns, after the meeting's items (or at `position`). The meeting's
     row is locked, so items raised at once take a place each. `key` is the one-time key of
     the form it came from (a new one if None): an item already raised under it is
-    returned, and nothing raised again.
+    returned, marked `sent_before`, and nothing raised again.
     Raises ValidationError (nothing saved) if it is incomplete."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if key is not None and (sent_before := meeting.items.filter(key=key).first()):
+            sent_before.sent_before = True
             return sent_before
         if position is None:
             highest = meeting.items.aggregate(highest=Max("position"))["highest"]

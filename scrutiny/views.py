@@ -18,6 +18,7 @@ from cypeplan.unsent import keeping_what_was_sent
 from . import documents
 from .forms import DecisionForm, ItemForm, MeetingForm, ResponseForm
 from .models import CLOSED, Change, Item, Meeting, Response, StateChange
+from .notices import answer_owed_notify, answer_owed_tell
 from .services import decision_record, item_raise, response_record
 
 
@@ -191,7 +192,7 @@ def item_add(request, pk):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"The item “{item}” has been recorded.")
+            _say_raised(request, item)
             if "add_another" in request.POST:
                 return redirect("scrutiny:item_add", meeting.pk)
             return redirect(meeting)
@@ -199,6 +200,20 @@ def item_add(request, pk):
         request,
         "scrutiny/item_form.html",
         {"form": form, "meeting": meeting, "nav_section": "scrutiny"},
+    )
+
+
+def _say_raised(request, item):
+    """Email who owes the item's answer, the first time it is sent (item_raise has
+    committed it: views run outside a transaction), and tell the scrutiny officer who was
+    emailed and who wasn't."""
+    if item.sent_before:
+        # The same form sent again (a second click, a second tab): raised, and its
+        # officers emailed, the first time.
+        messages.success(request, f"This item was already recorded: “{item}”.")
+        return
+    answer_owed_tell(
+        request, answer_owed_notify(item=item), recorded=f"The item “{item}” has been recorded."
     )
 
 

@@ -476,12 +476,17 @@ def may_record_updates(user):
 
 
 def people_who_may_record_updates():
-    """The accounts may_record_updates allows, in one query: what each authentication
-    backend that can list them (Django's ModelBackend) says."""
+    """The accounts may_record_updates allows, in one query."""
+    return people_with_permission(RECORD_UPDATES)
+
+
+def people_with_permission(perm):
+    """The active accounts `user.has_perm(perm)` allows, in one query: what each
+    authentication backend that can list them (Django's ModelBackend) says."""
     users = get_user_model()._default_manager.none()
     for backend in auth.get_backends():
         if hasattr(backend, "with_perm"):
-            users |= backend.with_perm(RECORD_UPDATES)
+            users |= backend.with_perm(perm)
     return users
 
 

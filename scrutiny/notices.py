@@ -1,0 +1,174 @@
+"""The email telling the officers who owe an item's answer that it is owed, sent as soon
+as the item is raised, so nobody first hears of it when it is overdue."""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+
+from actions.models import Lead, people_with_permission
+from actions.reminders import SERVICE_NAME, Recipient
+
+from .models import Item
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "scrutiny/email/answer_owed"
+# What Item.objects.answerable_by asks of an officer, besides owing the answer.
+ANSWER = "scrutiny.add_response"
+
+
+@dataclass
+class AnswerOwedNotice:
+    """Who was told an item's answer is owed to them, and who wasn't and why, for the
+    scrutiny officer who raised it."""
+
+    item: Item
+    sent: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # (user, exception)
+    leads_without_account: list = field(default_factory=list)
+    people_without_email: list = field(default_factory=list)
+    people_who_may_not_answer: list = field(default_factory=list)
+
+    @property
+    def said(self):
+        """What the scrutiny officer is told went out: "" if the item is owed no answer."""
+        item = self.item
+        if not item.owes_answer:
+            return ""
+        if not item.answerer_id:
+            return (
+                "Nobody was emailed: who must answer is written as the minutes name them, "
+                "not chosen from the plans’ leads, so tell them yourself."
+            )
+        if not self.sent:
+            return "Nobody was emailed about it."
+        return f"Emailed {_names(self.sent)} that the answer is owed."
+
+    @property
+    def not_sent(self):
+        """Why anyone who owes the answer was not emailed, or "" if everyone was."""
+        reasons = []
+        if self.failed:
+            addresses = ", ".join(f"{_name(user)} ({user.email})" for user, _ in self.failed)
+            reasons.append(f"the email to {addresses} could not be sent")
+        if self.leads_without_account:
+            reasons.append(_said(self.leads_without_account, "has", "have", "no account"))
+        if self.people_without_email:
+            reasons.append(_said(self.people_without_email, "has", "have", "no email address"))
+        if self.people_who_may_not_answer:
+            people = self.people_who_may_not_answer
+            reasons.append(_said(people, "is", "are", "not allowed to record answers"))
+        if not reasons:
+            return ""
+        return (
+            "The item is recorded, but not everyone who owes the answer was emailed: "
+            + "; ".join(reasons)
+            + ". Tell them yourself."
+        )
+
+
+def _name(person):
+    if hasattr(person, "get_full_name"):
+        return person.get_full_name() or person.get_username()
+    return str(person)
+
+
+def _names(people):
+    names = [_name(person) for person in people]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _said(people, one, many, what):
+    return f"{_names(people)} {one if len(people) == 1 else many} {what}"
+
+
+def answer_owed_recipients(item):
+    """Who must be told `item`'s answer is owed to them: the lead named to answer it, if
+    their account is active, and the lead's active delegates, each allowed to record
+    answers (Item.objects.answerable_by) and with an email address; and, by reason, who
+    can't be. Three queries, for a lead with any number of delegates."""
+    notice = AnswerOwedNotice(item=item)
+    if not item.owes_answer or not item.answerer_id:
+        return notice, []
+    lead = (
+        Lead.objects.select_related("user").prefetch_related("delegates").get(pk=item.answerer_id)
+    )
+    may_answer = set(people_with_permission(ANSWER).values_list("pk", flat=True))
+    account = lead.user if lead.user and lead.user.is_active else None
+    if account is None:
+        notice.leads_without_account.append(lead)
+    recipients = []
+    for user in [account, *lead.delegates.all()]:
+        if user is None or not user.is_active:
+            continue
+        if user.pk not in may_answer:
+            notice.people_who_may_not_answer.append(user)
+        elif not user.email:
+            notice.people_without_email.append(user)
+        elif all(recipient.user.pk != user.pk for recipient in recipients):
+            recipients.append(Recipient(user=user, leads=[lead]))
+    return notice, recipients
+
+
+def answer_owed_message(*, item, recipient, connection=None):
+    """The email telling `recipient` (an actions.reminders.Recipient) that `item`'s answer
+    is owed: what members asked, at which meeting, by when, and where to answer it."""
+    due = f"by {date_format(item.due_on, 'j F Y')}" if item.due_on else "with no due date"
+    context = {
+        "name": recipient.name,
+        "item": item,
+        "meeting": item.meeting,
+        "due": due,
+        "lead": recipient.leads[0],
+        "for_lead": recipient.leads[0].user_id != recipient.user.pk,
+        "answer_url": settings.SITE_URL + reverse("scrutiny:item_answer", args=[item.pk]),
+        "item_url": settings.SITE_URL + item.get_absolute_url(),
+        "service_name": SERVICE_NAME,
+    }
+    summary = Truncator(" ".join(item.words.split())).chars(60)
+    message = EmailMultiAlternatives(
+        subject=f"Answer owed to scrutiny {due}: {summary} ({SERVICE_NAME})",
+        body=render_to_string(f"{TEMPLATE}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.user.email],
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string(f"{TEMPLATE}.html", context), "text/html")
+    return message
+
+
+def answer_owed_notify(*, item, connection=None):
+    """Email each person who owes `item`'s answer (answer_owed_recipients) that it is owed.
+    Call it once the item is committed: a failure to send is logged and reported in the
+    AnswerOwedNotice returned, never raised, so the item stays recorded."""
+    notice, recipients = answer_owed_recipients(item)
+    for recipient in recipients:
+        try:
+            answer_owed_message(item=item, recipient=recipient, connection=connection).send()
+        except Exception as error:  # Any failure to send: the item stays; say so.
+            logger.exception(
+                "Could not email %s that the answer to scrutiny item %s is owed",
+                recipient.user.email,
+                item.pk,
+            )
+            notice.failed.append((recipient.user, error))
+        else:
+            notice.sent.append(recipient.user)
+    return notice
+
+
+def answer_owed_tell(request, notice, *, recorded=""):
+    """Tell the scrutiny officer what was `recorded` and who was emailed (a success
+    message), and who wasn't and why (a warning beside it)."""
+    said = f"{recorded} {notice.said}".strip()
+    if said:
+        messages.success(request, said)
+    if notice.not_sent:
+        messages.warning(request, notice.not_sent)

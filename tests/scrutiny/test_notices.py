@@ -1,0 +1,300 @@
+"""Officers told by email, as soon as an item is raised, that they owe its answer: who is
+emailed and who isn't, what the email says, and what the scrutiny officer is told."""
+
+import logging
+from datetime import date
+from smtplib import SMTPRecipientsRefused
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.urls import reverse
+
+from actions import roles
+from scrutiny.models import Item, Kind, StateChange
+from scrutiny.notices import answer_owed_recipients
+from tests.factories import ItemFactory, LeadFactory, MeetingFactory, UserFactory
+from tests.html_forms import post_form
+from tests.scrutiny import on
+
+HELD = date(2023, 5, 10)
+TODAY = date(2023, 5, 12)
+SITE = "https://plans.example.org"
+NO_DUE_DATE = {"due_on_day": "", "due_on_month": "", "due_on_year": ""}
+ASKED = "Members asked for the number of children waiting for an assessment."
+
+
+@pytest.fixture(autouse=True)
+def today(settings):
+    settings.SITE_URL = SITE
+    with on(TODAY):
+        yield
+
+
+def member_of(group, username, **fields):
+    user = UserFactory(username=username, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def people(db):
+    owes = member_of(roles.OFFICERS, "owes", first_name="Olu", last_name="Owes")
+    delegate = member_of(roles.OFFICERS, "delegate", first_name="Dee", last_name="Legate")
+    lead = LeadFactory(name="Olu Owes", job_title="Head of Early Help", user=owes)
+    lead.delegates.add(delegate)
+    return {
+        "lead": lead,
+        "owes": owes,
+        "delegate": delegate,
+        "other officer": member_of(roles.OFFICERS, "other"),
+        "member": member_of(roles.SCRUTINY_MEMBERS, "member"),
+        "clerk": member_of(roles.SCRUTINY_OFFICERS, "clerk", is_staff=True),
+        "admin": member_of(roles.PLAN_ADMINISTRATORS, "admin", is_staff=True),
+    }
+
+
+@pytest.fixture
+def meeting(db):
+    return MeetingFactory(held_on=HELD)
+
+
+def raise_item(client, people, meeting, follow=True, **fields):
+    client.force_login(people["clerk"])
+    url = reverse("scrutiny:item_add", args=[meeting.pk])
+    data = post_form(client.get(url).content.decode())
+    data.update(
+        {
+            "kind": Kind.INFORMATION_REQUEST,
+            "words": ASKED,
+            "minute": "7/23",
+            "answerer": people["lead"].pk,
+            "due_on_day": "14",
+            "due_on_month": "6",
+            "due_on_year": "2023",
+            **fields,
+        }
+    )
+    return client.post(url, data, follow=follow)
+
+
+def banners(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_raising_an_item_emails_the_lead_and_their_delegate_and_says_so(
+    client, people, meeting, mailoutbox
+):
+    page = raise_item(client, people, meeting)
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "owes@example.org",
+    ]
+    assert banners(page) == [
+        f"The item “{ASKED}” has been recorded. Emailed Olu Owes and Dee Legate that the "
+        "answer is owed."
+    ]
+
+
+def test_nobody_else_is_emailed_about_an_item(client, people, meeting, mailoutbox):
+    raise_item(client, people, meeting)
+
+    told = {address for message in mailoutbox for address in message.to}
+    for role in ("other officer", "member", "clerk", "admin"):
+        assert people[role].email not in told, role
+
+
+def test_the_email_says_what_was_asked_at_which_meeting_by_when_and_where_to_answer(
+    client, people, meeting, mailoutbox
+):
+    raise_item(client, people, meeting)
+
+    item = Item.objects.get()
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    html = message.alternatives[0][0]
+    answer_url = SITE + reverse("scrutiny:item_answer", args=[item.pk])
+    assert message.subject.startswith("Answer owed to scrutiny by 14 June 2023: Members asked")
+    assert message.subject.endswith("(CYPE plan tracker)")
+    assert message.body.startswith("Hello Olu Owes,")
+    assert "At its meeting of 10 May 2023 (minute 7/23)" in message.body
+    assert "raised this information request, which you must answer by 14 June 2023." in (
+        message.body
+    )
+    assert ASKED in message.body
+    assert "Who must answer: Olu Owes, Head of Early Help" in message.body
+    assert f"Record the answer: {answer_url}" in message.body
+    assert f'<a href="{answer_url}"' in html
+    assert "by 14 June 2023" in html
+    assert ASKED in html
+
+
+def test_a_delegate_is_told_whose_answer_they_may_record(client, people, meeting, mailoutbox):
+    raise_item(client, people, meeting)
+
+    message = next(m for m in mailoutbox if m.to == ["delegate@example.org"])
+    assert message.body.startswith("Hello Dee Legate,")
+    assert "which Olu Owes, whose answers you may record, must answer by 14 June 2023" in (
+        message.body
+    )
+
+
+def test_typed_words_are_escaped_in_the_html_part_and_kept_in_the_text(
+    client, people, meeting, mailoutbox
+):
+    raise_item(client, people, meeting, words="Figures <script>alert(1)</script> & costs")
+
+    message = mailoutbox[0]
+    assert "<script>" not in message.alternatives[0][0]
+    assert "Figures &lt;script&gt;alert(1)&lt;/script&gt; &amp; costs" in message.alternatives[0][0]
+    assert "Figures <script>alert(1)</script> & costs" in message.body
+
+
+def test_inactive_accounts_councillors_and_people_without_email_are_not_emailed_and_named(
+    client, people, meeting, mailoutbox
+):
+    lead = people["lead"]
+    people["owes"].is_active = False
+    people["owes"].save()
+    councillor = member_of(roles.SCRUTINY_MEMBERS, "cllr", first_name="Cara", last_name="Cllr")
+    no_email = member_of(roles.OFFICERS, "noemail", first_name="Nia", last_name="Bell", email="")
+    gone = member_of(roles.OFFICERS, "gone", is_active=False)
+    lead.delegates.add(councillor, no_email, gone)
+
+    page = raise_item(client, people, meeting)
+
+    assert [message.to for message in mailoutbox] == [["delegate@example.org"]]
+    assert banners(page) == [
+        f"The item “{ASKED}” has been recorded. Emailed Dee Legate that the answer is owed.",
+        "The item is recorded, but not everyone who owes the answer was emailed: Olu Owes has "
+        "no account; Nia Bell has no email address; Cara Cllr is not allowed to record "
+        "answers. Tell them yourself.",
+    ]
+    assert Item.objects.count() == 1
+
+
+def test_a_role_as_minuted_is_not_emailed_and_the_scrutiny_officer_is_told(
+    client, people, meeting, mailoutbox
+):
+    page = raise_item(client, people, meeting, answerer="", answerer_as_minuted="Head of Finance")
+
+    assert mailoutbox == []
+    assert (
+        "Nobody was emailed: who must answer is written as the minutes name them"
+        in (banners(page)[0])
+    )
+
+
+def test_a_conclusion_owes_no_answer_and_emails_nobody(client, people, meeting, mailoutbox):
+    page = raise_item(client, people, meeting, kind=Kind.CONCLUSION, **NO_DUE_DATE)
+
+    assert mailoutbox == []
+    assert banners(page) == [f"The item “{ASKED}” has been recorded."]
+
+
+def test_an_item_sent_twice_is_raised_and_emailed_once(client, people, meeting, mailoutbox):
+    client.force_login(people["clerk"])
+    url = reverse("scrutiny:item_add", args=[meeting.pk])
+    data = post_form(client.get(url).content.decode())
+    data.update(
+        {
+            "kind": Kind.ACTION,
+            "words": ASKED,
+            "answerer": people["lead"].pk,
+            "due_on_day": "14",
+            "due_on_month": "6",
+            "due_on_year": "2023",
+        }
+    )
+
+    client.post(url, data)
+    again = client.post(url, data, follow=True)
+
+    assert Item.objects.count() == 1
+    assert len(mailoutbox) == 2
+    assert banners(again)[-1] == f"This item was already recorded: “{ASKED}”."
+
+
+class RefusesOwes(LocmemBackend):
+    """The locmem backend, except that the mail server refuses owes@example.org."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "owes@example.org" in message.to:
+                raise SMTPRecipientsRefused({"owes@example.org": (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+def test_a_failed_send_keeps_the_item_logs_it_and_says_so(
+    client, people, meeting, mailoutbox, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusesOwes"
+
+    with caplog.at_level(logging.ERROR, logger="scrutiny.notices"):
+        page = raise_item(client, people, meeting)
+
+    assert Item.objects.filter(words=ASKED).count() == 1
+    assert StateChange.objects.filter(item__words=ASKED).count() == 1
+    assert [message.to for message in mailoutbox] == [["delegate@example.org"]]
+    assert banners(page) == [
+        f"The item “{ASKED}” has been recorded. Emailed Dee Legate that the answer is owed.",
+        "The item is recorded, but not everyone who owes the answer was emailed: the email to "
+        "Olu Owes (owes@example.org) could not be sent. Tell them yourself.",
+    ]
+    assert "Could not email owes@example.org" in caplog.text
+
+
+def test_the_messages_show_on_the_meeting_page_after_raising(client, people, meeting):
+    people["delegate"].email = ""
+    people["delegate"].save()
+
+    html = raise_item(client, people, meeting).content.decode()
+
+    assert "Emailed Olu Owes that the answer is owed." in html
+    assert "Dee Legate has no email address" in html
+    assert "Important" in html
+
+
+def test_an_item_added_in_the_admin_emails_who_owes_the_answer_once_saved(
+    client, people, meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(people["clerk"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:scrutiny_item_add"),
+            {
+                "meeting": meeting.pk,
+                "position": 1,
+                "kind": Kind.ACTION,
+                "words": ASKED,
+                "answerer": people["lead"].pk,
+                "due_on": "2023-06-14",
+            },
+        )
+        # Nothing goes before the admin's transaction commits.
+        assert mailoutbox == []
+
+    assert Item.objects.count() == 1
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "owes@example.org",
+    ]
+
+
+@pytest.mark.parametrize("delegates", [1, 8])
+def test_finding_who_to_email_takes_three_queries_however_many_delegates(
+    people, meeting, delegates, django_assert_num_queries
+):
+    for n in range(delegates):
+        people["lead"].delegates.add(member_of(roles.OFFICERS, f"extra{n}"))
+    with on(HELD):
+        item = ItemFactory(meeting=meeting, answerer=people["lead"])
+    item = Item.objects.get(pk=item.pk)
+
+    # The lead and their account; the lead's delegates; the accounts allowed to answer.
+    with django_assert_num_queries(3):
+        notice, recipients = answer_owed_recipients(item)
+
+    assert len(recipients) == 1 + 1 + delegates
+    assert notice.people_without_email == notice.leads_without_account == []
