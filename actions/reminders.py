@@ -83,7 +83,9 @@ def reasons(action):
     if action.risk_reasons:
         found.append("At risk: " + "; ".join(action.risk_reasons))
     if action.is_due_soon:
-        found.append(f"Due {govuk_date(action.due_on)} {_how_soon(action)}")
+        found.append(
+            f"Due {govuk_date(action.due_on)} {how_soon(action.due_on, action.state_as_at)}"
+        )
     plan = action.theme.plan
     if plan.ends_on < action.state_as_at:
         found.append(
@@ -93,10 +95,10 @@ def reasons(action):
     return found
 
 
-def _how_soon(action):
-    """How soon an action due within the warning window is due, from the reminder's date:
+def how_soon(due_on, as_at):
+    """How soon something due within the warning window is due, from the reminder's date:
     "(today)" and "(tomorrow)" as pages say "(today)" beside a date, else the window."""
-    days = (action.due_on - action.state_as_at).days
+    days = (due_on - as_at).days
     if days == 0:
         return "(today)"
     if days == 1:

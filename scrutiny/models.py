@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from actions.models import NARRATIVE_LIMIT, Action, Lead
+from actions.models import NARRATIVE_LIMIT, Action, Lead, warning_window
 from cypeplan.inputs import has_words
 
 COMMITTEE = "Scrutiny Children & Young People Sub-Committee"
@@ -202,6 +202,17 @@ class Meeting(models.Model):
         return date.fromordinal(self.held_on.toordinal() - 1)
 
 
+def _due_soon(as_at):
+    # On ItemQuerySet.with_state's annotations; only the reminder asks it, so the pages'
+    # lists don't carry it.
+    return Q(
+        kind__in=ANSWER_OWED,
+        state=State.OPEN,
+        answer_due_on__gte=as_at,
+        answer_due_on__lte=as_at + warning_window(),
+    )
+
+
 class ItemQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -247,6 +258,15 @@ class ItemQuerySet(models.QuerySet):
     def overdue(self, as_at):
         """Open (never answered, or sent back) as at `as_at`, with its due date before it."""
         return self.with_state(as_at).filter(is_overdue=True)
+
+    def due_soon(self, as_at):
+        """Open as at `as_at`, due on it or within the warning window after it (as actions
+        due soon are)."""
+        return self.with_state(as_at).filter(_due_soon(as_at))
+
+    def overdue_or_due_soon(self, as_at):
+        """Overdue or due soon as at `as_at`: the answers the daily reminder lists."""
+        return self.with_state(as_at).filter(Q(is_overdue=True) | _due_soon(as_at))
 
     def owed_by(self, user):
         """Items whose answering officer is the user, or a lead the user is a delegate for."""
@@ -393,6 +413,10 @@ class Item(models.Model):
             and state == State.OPEN
             and due_on is not None
             and due_on < as_at,
+            is_due_soon=self.kind in ANSWER_OWED
+            and state == State.OPEN
+            and due_on is not None
+            and as_at <= due_on <= as_at + warning_window(),
         )
 
     def latest_change(self):
@@ -429,6 +453,7 @@ class ItemState:
     answer_due_on: date | None
     is_outstanding: bool
     is_overdue: bool
+    is_due_soon: bool
 
     @property
     def state_label(self):

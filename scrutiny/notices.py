@@ -131,6 +131,7 @@ def answer_owed_message(*, item, recipient, connection=None):
         "answer_url": settings.SITE_URL + reverse("scrutiny:item_answer", args=[item.pk]),
         "item_url": settings.SITE_URL + item.get_absolute_url(),
         "service_name": SERVICE_NAME,
+        "warning_window_days": settings.WARNING_WINDOW_DAYS,
     }
     summary = Truncator(" ".join(item.words.split())).chars(60)
     message = EmailMultiAlternatives(

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from actions import hooks
+from actions.reminders import how_soon
 
 from .models import Item
 
@@ -59,12 +60,12 @@ def my_actions_panel(request, *, as_at, **context):
     )
 
 
-def overdue_answers_reminders(as_at):
-    """One reminder section for each person who owes an overdue answer: the lead named to
-    answer it, if they have an account, and their delegates; each active, with an email
-    address. Two queries."""
+def answers_owed_reminders(as_at):
+    """One reminder section for each person who owes an answer overdue or due soon: the
+    lead named to answer it, if they have an account, and their delegates; each active,
+    with an email address. Overdue ones first. Two queries."""
     items = (
-        Item.objects.overdue(as_at)
+        Item.objects.overdue_or_due_soon(as_at)
         .filter(answerer__isnull=False)
         .select_related("meeting", "answerer__user")
         .prefetch_related("answerer__delegates")
@@ -76,23 +77,44 @@ def overdue_answers_reminders(as_at):
         for user in [lead.user, *lead.delegates.all()]:
             if user is None or not user.is_active or not user.email:
                 continue
-            by_user.setdefault(user.pk, (user, []))[1].append(_reminder_entry(item, as_at))
+            by_user.setdefault(user.pk, (user, []))[1].append(item)
     sections = []
-    for user, entries in by_user.values():
-        count = len(entries)
+    for user, owed in by_user.values():
+        overdue = sum(item.is_overdue for item in owed)
+        due_soon = len(owed) - overdue
+        answers = f"{len(owed)} answer{'' if len(owed) == 1 else 's'} to scrutiny"
+        if not due_soon:
+            when, summary = "overdue", f"{answers} overdue"
+        elif not overdue:
+            when, summary = "due soon", f"{answers} due soon"
+        else:
+            when, summary = (
+                "overdue or due soon",
+                f"{answers}: {overdue} overdue, {due_soon} due soon",
+            )
         sections.append(
             hooks.ReminderSection(
                 user=user,
-                heading="Answers owed to the scrutiny committee, overdue",
-                summary=f"{count} answer{'' if count == 1 else 's'} to scrutiny overdue",
-                entries=tuple(entries),
+                heading=f"Answers owed to the scrutiny committee, {when}",
+                summary=summary,
+                entries=tuple(_reminder_entry(item, as_at) for item in owed),
             )
         )
     return sections
 
 
 def _reminder_entry(item, as_at):
-    days = (as_at - item.answer_due_on).days
+    if item.is_overdue:
+        days = (as_at - item.answer_due_on).days
+        due = (
+            f"Answer due {date_format(item.answer_due_on, 'j F Y')}: overdue by {days} "
+            f"day{'' if days == 1 else 's'}"
+        )
+    else:
+        due = (
+            f"Answer due {date_format(item.answer_due_on, 'j F Y')} "
+            f"{how_soon(item.answer_due_on, as_at)}"
+        )
     return hooks.ReminderEntry(
         title=Truncator(" ".join(item.words.split())).chars(140),
         url=settings.SITE_URL + reverse("scrutiny:item_answer", args=[item.pk]),
@@ -100,8 +122,7 @@ def _reminder_entry(item, as_at):
             f"{item.get_kind_display()} raised at the meeting of "
             f"{date_format(item.meeting.held_on, 'j F Y')}"
             + (f", minute {item.minute}" if item.minute else ""),
-            f"Answer due {date_format(item.answer_due_on, 'j F Y')}: overdue by {days} "
-            f"day{'' if days == 1 else 's'}",
+            due,
             f"Who must answer: {item.answerer_shown}",
         ),
     )
@@ -132,7 +153,7 @@ def asked_about_filter(as_at):
 def register():
     hooks.register_panel("action_detail", action_detail_panel)
     hooks.register_panel("my_actions", my_actions_panel)
-    hooks.register_reminder_section(overdue_answers_reminders)
+    hooks.register_reminder_section(answers_owed_reminders)
     hooks.register_register_filter("asked_about", asked_about_filter)
     hooks.register_navigation("scrutiny", "Scrutiny", "scrutiny:index", "date")
     hooks.register_action_keeper(asked_about)

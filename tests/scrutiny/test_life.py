@@ -26,6 +26,8 @@ def states_by_date(item, days):
         one = Item.objects.prefetch_related("state_changes", "responses").get(pk=item.pk)
         assert one.state_at(day).state == many.state, day
         assert one.state_at(day).is_overdue == many.is_overdue, day
+        due_soon = Item.objects.due_soon(day).filter(pk=item.pk).exists()
+        assert one.state_at(day).is_due_soon == due_soon, day
         assert one.state_at(day).is_outstanding == many.is_outstanding, day
         assert one.state_at(day).answer_due_on == many.answer_due_on, day
         found[day] = many.state

@@ -706,9 +706,13 @@ def test_reminders_include_overdue_answers_for_the_officer_and_their_delegate(
     assert url in message.body
     assert url in message.alternatives[0][0]
 
-    # Not overdue yet the day it is due: no reminder.
+    # Not overdue yet the day it is due: listed as due that day.
     mailoutbox.clear()
-    assert not reminders_send(as_at=date(2019, 3, 12)).sent
+    reminders_send(as_at=date(2019, 3, 12))
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert message.subject == "1 answer to scrutiny due soon (CYPE plan tracker)"
+    assert "Answer due 12 March 2019 (today)" in message.body
+    assert "overdue by" not in message.body
 
 
 # --- The admin --------------------------------------------------------------------------
