@@ -30,8 +30,9 @@ class AnswerOwedNotice:
     scrutiny officer who raised it."""
 
     item: Item
+    # People as actions.reminders.Recipient, so each is named as their email greets them.
     sent: list = field(default_factory=list)
-    failed: list = field(default_factory=list)  # (user, exception)
+    failed: list = field(default_factory=list)  # (recipient, exception)
     leads_without_account: list = field(default_factory=list)
     people_without_email: list = field(default_factory=list)
     people_who_may_not_answer: list = field(default_factory=list)
@@ -56,7 +57,9 @@ class AnswerOwedNotice:
         """Why anyone who owes the answer was not emailed, or "" if everyone was."""
         reasons = []
         if self.failed:
-            addresses = ", ".join(f"{_name(user)} ({user.email})" for user, _ in self.failed)
+            addresses = ", ".join(
+                f"{person.name} ({person.user.email})" for person, _ in self.failed
+            )
             reasons.append(f"the email to {addresses} could not be sent")
         if self.leads_without_account:
             reasons.append(_said(self.leads_without_account, "has", "have", "no account"))
@@ -74,14 +77,9 @@ class AnswerOwedNotice:
         )
 
 
-def _name(person):
-    if hasattr(person, "get_full_name"):
-        return person.get_full_name() or person.get_username()
-    return str(person)
-
-
 def _names(people):
-    names = [_name(person) for person in people]
+    """Leads or Recipients, by name: "Olu Owes", "Olu Owes and Dee Legate"."""
+    names = [person.name for person in people]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
@@ -108,12 +106,13 @@ def answer_owed_recipients(item):
     for user in [account, *lead.delegates.all()]:
         if user is None or not user.is_active:
             continue
+        person = Recipient(user=user, leads=[lead])
         if user.pk not in may_answer:
-            notice.people_who_may_not_answer.append(user)
+            notice.people_who_may_not_answer.append(person)
         elif not user.email:
-            notice.people_without_email.append(user)
+            notice.people_without_email.append(person)
         elif all(recipient.user.pk != user.pk for recipient in recipients):
-            recipients.append(Recipient(user=user, leads=[lead]))
+            recipients.append(person)
     return notice, recipients
 
 
@@ -159,9 +158,9 @@ def answer_owed_notify(*, item, connection=None):
                 recipient.user.email,
                 item.pk,
             )
-            notice.failed.append((recipient.user, error))
+            notice.failed.append((recipient, error))
         else:
-            notice.sent.append(recipient.user)
+            notice.sent.append(recipient)
     return notice
 
 

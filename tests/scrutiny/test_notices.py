@@ -298,3 +298,17 @@ def test_finding_who_to_email_takes_three_queries_however_many_delegates(
 
     assert len(recipients) == 1 + 1 + delegates
     assert notice.people_without_email == notice.leads_without_account == []
+
+
+def test_people_are_named_in_the_message_as_their_email_greets_them(
+    client, people, meeting, mailoutbox
+):
+    # A lead's account with no name of its own is the lead, as the demo's "officer" is.
+    people["owes"].first_name = people["owes"].last_name = ""
+    people["owes"].save()
+
+    page = raise_item(client, people, meeting)
+
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert message.body.startswith("Hello Olu Owes,")
+    assert "Emailed Olu Owes and Dee Legate that the answer is owed." in banners(page)[0]
