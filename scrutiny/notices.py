@@ -23,6 +23,23 @@ TEMPLATE = "scrutiny/email/answer_owed"
 # What Item.objects.answerable_by asks of an officer, besides owing the answer.
 ANSWER = "scrutiny.add_response"
 
+# Why the email goes: the item was just raised, someone else was named to answer it, or
+# the date its answer is due by was changed (ItemAdmin, before the item is on record).
+RAISED = "raised"
+ANSWERER_CHANGED = "answerer changed"
+DUE_DATE_CHANGED = "due date changed"
+
+
+def answer_owed_because(changed):
+    """Why an item whose fields `changed` (a form's changed_data) owes its officers an
+    email, or None: a new officer (or a conclusion made something needing an answer)
+    comes before a new date."""
+    if "answerer" in changed or "kind" in changed:
+        return ANSWERER_CHANGED
+    if "due_on" in changed:
+        return DUE_DATE_CHANGED
+    return None
+
 
 @dataclass
 class AnswerOwedNotice:
@@ -30,6 +47,7 @@ class AnswerOwedNotice:
     scrutiny officer who raised it."""
 
     item: Item
+    because: str = RAISED
     # People as actions.reminders.Recipient, so each is named as their email greets them.
     sent: list = field(default_factory=list)
     failed: list = field(default_factory=list)  # (recipient, exception)
@@ -50,6 +68,8 @@ class AnswerOwedNotice:
             )
         if not self.sent:
             return "Nobody was emailed about it."
+        if self.because == DUE_DATE_CHANGED:
+            return f"Emailed {_names(self.sent)} the new date the answer is due by."
         return f"Emailed {_names(self.sent)} that the answer is owed."
 
     @property
@@ -87,12 +107,12 @@ def _said(people, one, many, what):
     return f"{_names(people)} {one if len(people) == 1 else many} {what}"
 
 
-def answer_owed_recipients(item):
+def answer_owed_recipients(item, because=RAISED):
     """Who must be told `item`'s answer is owed to them: the lead named to answer it, if
     their account is active, and the lead's active delegates, each allowed to record
     answers (Item.objects.answerable_by) and with an email address; and, by reason, who
     can't be. Three queries, for a lead with any number of delegates."""
-    notice = AnswerOwedNotice(item=item)
+    notice = AnswerOwedNotice(item=item, because=because)
     if not item.owes_answer or not item.answerer_id:
         return notice, []
     lead = (
@@ -116,15 +136,18 @@ def answer_owed_recipients(item):
     return notice, recipients
 
 
-def answer_owed_message(*, item, recipient, connection=None):
+def answer_owed_message(*, item, recipient, because=RAISED, connection=None):
     """The email telling `recipient` (an actions.reminders.Recipient) that `item`'s answer
-    is owed: what members asked, at which meeting, by when, and where to answer it."""
+    is owed, and `because` of what: what members asked, at which meeting, by when, and
+    where to answer it."""
     due = f"by {date_format(item.due_on, 'j F Y')}" if item.due_on else "with no due date"
     context = {
         "name": recipient.name,
         "item": item,
         "meeting": item.meeting,
         "due": due,
+        "answerer_changed": because == ANSWERER_CHANGED,
+        "due_date_changed": because == DUE_DATE_CHANGED,
         "lead": recipient.leads[0],
         "for_lead": recipient.leads[0].user_id != recipient.user.pk,
         "answer_url": settings.SITE_URL + reverse("scrutiny:item_answer", args=[item.pk]),
@@ -133,8 +156,9 @@ def answer_owed_message(*, item, recipient, connection=None):
         "warning_window_days": settings.WARNING_WINDOW_DAYS,
     }
     summary = Truncator(" ".join(item.words.split())).chars(60)
+    owed = "New date for an answer owed" if because == DUE_DATE_CHANGED else "Answer owed"
     message = EmailMultiAlternatives(
-        subject=f"Answer owed to scrutiny {due}: {summary} ({SERVICE_NAME})",
+        subject=f"{owed} to scrutiny {due}: {summary} ({SERVICE_NAME})",
         body=render_to_string(f"{TEMPLATE}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.user.email],
@@ -144,14 +168,18 @@ def answer_owed_message(*, item, recipient, connection=None):
     return message
 
 
-def answer_owed_notify(*, item, connection=None):
-    """Email each person who owes `item`'s answer (answer_owed_recipients) that it is owed.
-    Call it once the item is committed: a failure to send is logged and reported in the
-    AnswerOwedNotice returned, never raised, so the item stays recorded."""
-    notice, recipients = answer_owed_recipients(item)
+def answer_owed_notify(*, item, because=RAISED, connection=None):
+    """Email each person who owes `item`'s answer (answer_owed_recipients) that it is owed,
+    `because` it was raised (RAISED), or they were named to answer it (ANSWERER_CHANGED),
+    or its due date changed (DUE_DATE_CHANGED). Call it once the item is committed: a
+    failure to send is logged and reported in the AnswerOwedNotice returned, never raised,
+    so the item stays recorded."""
+    notice, recipients = answer_owed_recipients(item, because)
     for recipient in recipients:
         try:
-            answer_owed_message(item=item, recipient=recipient, connection=connection).send()
+            answer_owed_message(
+                item=item, recipient=recipient, because=because, connection=connection
+            ).send()
         except Exception as error:  # Any failure to send: the item stays; say so.
             logger.exception(
                 "Could not email %s that the answer to scrutiny item %s is owed",

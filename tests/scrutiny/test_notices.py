@@ -312,3 +312,68 @@ def test_people_are_named_in_the_message_as_their_email_greets_them(
     message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
     assert message.body.startswith("Hello Olu Owes,")
     assert "Emailed Olu Owes and Dee Legate that the answer is owed." in banners(page)[0]
+
+
+# --- Someone else named, or a new date, in the admin ------------------------------------
+
+
+@pytest.fixture
+def raised(people, meeting):
+    with on(HELD):
+        return ItemFactory(
+            meeting=meeting, answerer=people["lead"], due_on=date(2023, 6, 14), words=ASKED
+        )
+
+
+def change_in_admin(client, people, item, **fields):
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_change", args=[item.pk])
+    data = post_form(client.get(url).content.decode())
+    data.update(fields)
+    return client.post(url, data, follow=True)
+
+
+def test_naming_another_officer_in_the_admin_emails_them_and_not_the_first(
+    client, people, raised, mailoutbox, django_capture_on_commit_callbacks
+):
+    other = people["other officer"]
+    other.first_name, other.last_name = "Ola", "Other"
+    other.save()
+    new_lead = LeadFactory(name="Ola Other", user=other)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = change_in_admin(client, people, raised, answerer=str(new_lead.pk))
+
+    assert page.status_code == 200
+    assert [message.to for message in mailoutbox] == [["other@example.org"]]
+    message = mailoutbox[0]
+    assert message.subject.startswith("Answer owed to scrutiny by 14 June 2023:")
+    assert "You have been named to answer this item to the scrutiny committee." in message.body
+    assert "which you must answer by 14 June 2023" in message.body
+
+
+def test_a_new_due_date_in_the_admin_emails_who_owes_the_answer_with_the_date(
+    client, people, raised, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        change_in_admin(client, people, raised, due_on="2023-06-30")
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "owes@example.org",
+    ]
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert message.subject.startswith("New date for an answer owed to scrutiny by 30 June 2023:")
+    assert "it is now due by 30 June 2023." in message.body
+    assert "it is now due <strong>by 30 June 2023</strong>." in message.alternatives[0][0]
+
+
+def test_changing_only_the_words_in_the_admin_emails_nobody(
+    client, people, raised, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = change_in_admin(client, people, raised, words=ASKED + " By locality.")
+
+    assert page.status_code == 200
+    assert Item.objects.get().words.endswith("By locality.")
+    assert mailoutbox == []
