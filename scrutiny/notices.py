@@ -28,6 +28,7 @@ ANSWER = "scrutiny.add_response"
 RAISED = "raised"
 ANSWERER_CHANGED = "answerer changed"
 DUE_DATE_CHANGED = "due date changed"
+SENT_BACK = "sent back"
 
 
 def answer_owed_because(changed):
@@ -70,6 +71,8 @@ class AnswerOwedNotice:
             return "Nobody was emailed about it."
         if self.because == DUE_DATE_CHANGED:
             return f"Emailed {_names(self.sent)} the new date the answer is due by."
+        if self.because == SENT_BACK:
+            return f"Emailed {_names(self.sent)} that the answer was sent back."
         return f"Emailed {_names(self.sent)} that the answer is owed."
 
     @property
@@ -136,11 +139,12 @@ def answer_owed_recipients(item, because=RAISED):
     return notice, recipients
 
 
-def answer_owed_message(*, item, recipient, because=RAISED, connection=None):
+def answer_owed_message(*, item, recipient, because=RAISED, sent_back=None, connection=None):
     """The email telling `recipient` (an actions.reminders.Recipient) that `item`'s answer
     is owed, and `because` of what: what members asked, at which meeting, by when, and
-    where to answer it."""
-    due = f"by {date_format(item.due_on, 'j F Y')}" if item.due_on else "with no due date"
+    where to answer it. `sent_back` is the committee's StateChange sending it back."""
+    due_on = _due_on(item, sent_back)
+    due = f"by {date_format(due_on, 'j F Y')}" if due_on else "with no due date"
     context = {
         "name": recipient.name,
         "item": item,
@@ -148,6 +152,8 @@ def answer_owed_message(*, item, recipient, because=RAISED, connection=None):
         "due": due,
         "answerer_changed": because == ANSWERER_CHANGED,
         "due_date_changed": because == DUE_DATE_CHANGED,
+        "sent_back": sent_back,
+        "due_on": due_on,
         "lead": recipient.leads[0],
         "for_lead": recipient.leads[0].user_id != recipient.user.pk,
         "answer_url": settings.SITE_URL + reverse("scrutiny:item_answer", args=[item.pk]),
@@ -156,7 +162,10 @@ def answer_owed_message(*, item, recipient, because=RAISED, connection=None):
         "warning_window_days": settings.WARNING_WINDOW_DAYS,
     }
     summary = Truncator(" ".join(item.words.split())).chars(60)
-    owed = "New date for an answer owed" if because == DUE_DATE_CHANGED else "Answer owed"
+    owed = {
+        DUE_DATE_CHANGED: "New date for an answer owed",
+        SENT_BACK: "Answer sent back: owed again",
+    }.get(because, "Answer owed")
     message = EmailMultiAlternatives(
         subject=f"{owed} to scrutiny {due}: {summary} ({SERVICE_NAME})",
         body=render_to_string(f"{TEMPLATE}.txt", context),
@@ -168,17 +177,30 @@ def answer_owed_message(*, item, recipient, because=RAISED, connection=None):
     return message
 
 
-def answer_owed_notify(*, item, because=RAISED, connection=None):
+def _due_on(item, sent_back):
+    """The date the answer is due by: the one the committee set sending it back, else the
+    one it had by then (with_state's answer_due_on, if annotated), else the item's own."""
+    if sent_back is not None and sent_back.due_on:
+        return sent_back.due_on
+    return getattr(item, "answer_due_on", item.due_on)
+
+
+def answer_owed_notify(*, item, because=RAISED, sent_back=None, connection=None):
     """Email each person who owes `item`'s answer (answer_owed_recipients) that it is owed,
     `because` it was raised (RAISED), or they were named to answer it (ANSWERER_CHANGED),
-    or its due date changed (DUE_DATE_CHANGED). Call it once the item is committed: a
+    or its due date changed (DUE_DATE_CHANGED), or the committee sent the answer back
+    (SENT_BACK, with `sent_back` its StateChange). Call it once the item is committed: a
     failure to send is logged and reported in the AnswerOwedNotice returned, never raised,
     so the item stays recorded."""
     notice, recipients = answer_owed_recipients(item, because)
     for recipient in recipients:
         try:
             answer_owed_message(
-                item=item, recipient=recipient, because=because, connection=connection
+                item=item,
+                recipient=recipient,
+                because=because,
+                sent_back=sent_back,
+                connection=connection,
             ).send()
         except Exception as error:  # Any failure to send: the item stays; say so.
             logger.exception(

@@ -18,7 +18,7 @@ from cypeplan.unsent import keeping_what_was_sent
 from . import documents
 from .forms import DecisionForm, ItemForm, MeetingForm, ResponseForm
 from .models import CLOSED, Change, Item, Meeting, Response, StateChange
-from .notices import answer_owed_notify, answer_owed_tell
+from .notices import SENT_BACK, answer_owed_notify, answer_owed_tell
 from .services import decision_record, item_raise, response_record
 
 
@@ -284,8 +284,13 @@ def item_decide(request, pk):
             if change.sent_before:
                 # The same form sent again (a second click, a second tab): recorded the
                 # first time, so no error.
-                said = f"This decision was already recorded. {said}"
-            messages.success(request, said)
+                messages.success(request, f"This decision was already recorded. {said}")
+            elif change.change == Change.NOT_ACCEPTED:
+                # Open again: tell who owes the answer (decision_record has committed).
+                notice = answer_owed_notify(item=item, because=SENT_BACK, sent_back=change)
+                answer_owed_tell(request, notice, recorded=said)
+            else:
+                messages.success(request, said)
             return redirect(item)
     return render(
         request,

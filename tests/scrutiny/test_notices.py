@@ -11,8 +11,9 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 
 from actions import roles
-from scrutiny.models import Item, Kind, StateChange
+from scrutiny.models import Change, Item, Kind, State, StateChange
 from scrutiny.notices import answer_owed_recipients
+from scrutiny.services import response_record
 from tests.factories import ItemFactory, LeadFactory, MeetingFactory, UserFactory
 from tests.html_forms import post_form
 from tests.scrutiny import on
@@ -377,3 +378,86 @@ def test_changing_only_the_words_in_the_admin_emails_nobody(
     assert page.status_code == 200
     assert Item.objects.get().words.endswith("By locality.")
     assert mailoutbox == []
+
+
+# --- Sent back by the committee ----------------------------------------------------------
+
+
+def decide(client, people, item, decision, **fields):
+    later = MeetingFactory(held_on=date(2023, 6, 20))
+    with on(date(2023, 6, 1)):
+        response_record(item=item, text="Sent.", considers_answered=True, entered_by=None)
+    url = reverse("scrutiny:item_decide", args=[item.pk])
+    with on(date(2023, 6, 21)):
+        client.force_login(people["clerk"])
+        data = post_form(client.get(url).content.decode())
+        data.update({"decision": decision, "meeting": str(later.pk), **fields})
+        return client.post(url, data, follow=True)
+
+
+def send_back(client, people, item, **fields):
+    reason = "The figures for May are missing."
+    return decide(client, people, item, Change.NOT_ACCEPTED, reason=reason, **fields)
+
+
+def test_an_answer_sent_back_with_a_new_date_emails_who_owes_it_why_and_by_when(
+    client, people, raised, mailoutbox
+):
+    page = send_back(client, people, raised, due_on_day="31", due_on_month="7", due_on_year="2023")
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "owes@example.org",
+    ]
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert message.subject.startswith("Answer sent back: owed again to scrutiny by 31 July 2023:")
+    assert (
+        "The committee did not accept the answer at its meeting of 20 June 2023 and sent it "
+        "back: The figures for May are missing." in message.body
+    )
+    assert "The item is open again, and now due by 31 July 2023." in message.body
+    assert "Answer due: 31 July 2023" in message.body
+    assert banners(page) == [
+        "The item is sent back: it is open again. Emailed Olu Owes and Dee Legate that the "
+        "answer was sent back."
+    ]
+
+
+def test_an_answer_sent_back_without_a_new_date_keeps_the_date_it_had(
+    client, people, raised, mailoutbox
+):
+    send_back(client, people, raised)
+
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert "The item is open again." in message.body
+    assert "Answer due: 14 June 2023" in message.body
+
+
+def test_accepting_an_answer_emails_nobody(client, people, raised, mailoutbox):
+    page = decide(client, people, raised, Change.ACCEPTED)
+
+    assert banners(page) == ["The item is accepted by the committee: it leaves the action list."]
+    assert Item.objects.with_state(date(2023, 6, 21)).get().state == State.ACCEPTED
+    assert mailoutbox == []
+
+
+def test_an_answer_sent_back_twice_by_a_double_click_emails_once(
+    client, people, raised, mailoutbox
+):
+    later = MeetingFactory(held_on=date(2023, 6, 20))
+    with on(date(2023, 6, 1)):
+        response_record(item=raised, text="Sent.", considers_answered=True, entered_by=None)
+    url = reverse("scrutiny:item_decide", args=[raised.pk])
+    with on(date(2023, 6, 21)):
+        client.force_login(people["clerk"])
+        data = post_form(client.get(url).content.decode())
+        data.update(
+            {"decision": Change.NOT_ACCEPTED, "meeting": str(later.pk), "reason": "Too thin."}
+        )
+        client.post(url, data)
+        again = client.post(url, data, follow=True)
+
+    assert len(mailoutbox) == 2
+    assert banners(again)[-1] == (
+        "This decision was already recorded. The item is sent back: it is open again."
+    )
