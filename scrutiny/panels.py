@@ -10,9 +10,11 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from actions import hooks
+from actions.models import people_with_permission
 from actions.reminders import how_soon
 
 from .models import Item
+from .notices import ANSWER
 
 ASKED_ABOUT_CHOICES = [
     ("yes", "Yes, any item"),
@@ -63,7 +65,7 @@ def my_actions_panel(request, *, as_at, **context):
 def answers_owed_reminders(as_at):
     """One reminder section for each person who owes an answer overdue or due soon: the
     lead named to answer it, if they have an account, and their delegates; each active,
-    with an email address. Overdue ones first. Two queries."""
+    allowed to record answers, with an email address. Overdue ones first. Three queries."""
     items = (
         Item.objects.overdue_or_due_soon(as_at)
         .filter(answerer__isnull=False)
@@ -71,11 +73,13 @@ def answers_owed_reminders(as_at):
         .prefetch_related("answerer__delegates")
         .order_by("answer_due_on", "meeting__held_on", "pk")
     )
+    # The answer link would turn anyone else away (Item.objects.answerable_by).
+    may_answer = set(people_with_permission(ANSWER).values_list("pk", flat=True))
     by_user = {}
     for item in items:
         lead = item.answerer
         for user in [lead.user, *lead.delegates.all()]:
-            if user is None or not user.is_active or not user.email:
+            if user is None or not user.is_active or not user.email or user.pk not in may_answer:
                 continue
             by_user.setdefault(user.pk, (user, []))[1].append(item)
     sections = []

@@ -536,12 +536,12 @@ def test_reminders_run_a_fixed_number_of_queries_per_person_however_many_actions
         made.supporting_leads.add(LeadFactory())
     recipients = 1 + delegates
 
-    # 7 in all: the actions with their state, plans, leads' accounts and timeframes; the
+    # 8 in all: the actions with their state, plans, leads' accounts and timeframes; the
     # leads' delegates; the supporting leads with their accounts; the supporting leads'
-    # delegates; scrutiny's reminder section (overdue answers: none here); who may record
-    # updates; who was already reminded today. Then 3 per person: a savepoint, recording
-    # the reminder, releasing the savepoint.
-    with django_assert_num_queries(7 + 3 * recipients):
+    # delegates; scrutiny's reminder section (answers overdue or due soon: none here; who
+    # may answer); who may record updates; who was already reminded today. Then 3 per
+    # person: a savepoint, recording the reminder, releasing the savepoint.
+    with django_assert_num_queries(8 + 3 * recipients):
         summary = reminders_send(as_at=AS_AT)
 
     assert len(summary.sent) == recipients

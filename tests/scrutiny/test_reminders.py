@@ -110,3 +110,16 @@ def test_only_answers_due_soon_say_so_in_the_subject_and_heading(lead, meeting, 
     assert message.subject == "1 answer to scrutiny due soon (CYPE plan tracker)"
     assert "Answers owed to the scrutiny committee, due soon" in message.body
     assert "overdue by" not in message.body
+
+
+def test_only_people_allowed_to_record_answers_are_reminded_of_them(lead, meeting, mailoutbox):
+    councillor = UserFactory(username="cllr")
+    councillor.groups.add(Group.objects.get(name=roles.SCRUTINY_MEMBERS))
+    lead.delegates.add(councillor)
+    owed(lead, meeting, date(2023, 5, 31), "Members asked for the waiting times.")
+
+    with on(AS_AT):
+        summary = reminders_send(as_at=AS_AT)
+
+    assert [reminder.recipient.username for reminder in summary.sent] == ["owes"]
+    assert [message.to for message in mailoutbox] == [["owes@example.org"]]
