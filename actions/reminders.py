@@ -141,15 +141,27 @@ class Recipient:
             "warning_window_days": settings.WARNING_WINDOW_DAYS,
             "service_name": SERVICE_NAME,
         }
-        message = EmailMultiAlternatives(
+        return email_with_html(
+            template=TEMPLATE,
+            context=context,
             subject=self.subject,
-            body=render_to_string(f"{TEMPLATE}.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[self.user.email],
+            to=self.user.email,
             connection=connection,
         )
-        message.attach_alternative(render_to_string(f"{TEMPLATE}.html", context), "text/html")
-        return message
+
+
+def email_with_html(*, template, context, subject, to, connection=None):
+    """An email to the address `to`: `template`.txt, with `template`.html as its HTML
+    alternative, as every email the service sends is."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
 
 
 @dataclass

@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from actions.models import Lead, people_with_permission
-from actions.reminders import SERVICE_NAME, Recipient
+from actions.reminders import SERVICE_NAME, Recipient, email_with_html
 
 from .models import Item
 
@@ -166,15 +164,13 @@ def answer_owed_message(*, item, recipient, because=RAISED, sent_back=None, conn
         DUE_DATE_CHANGED: "New date for an answer owed",
         SENT_BACK: "Answer sent back: owed again",
     }.get(because, "Answer owed")
-    message = EmailMultiAlternatives(
+    return email_with_html(
+        template=TEMPLATE,
+        context=context,
         subject=f"{owed} to scrutiny {due}: {summary} ({SERVICE_NAME})",
-        body=render_to_string(f"{TEMPLATE}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.user.email],
+        to=recipient.user.email,
         connection=connection,
     )
-    message.attach_alternative(render_to_string(f"{TEMPLATE}.html", context), "text/html")
-    return message
 
 
 def _due_on(item, sent_back):

@@ -8,14 +8,12 @@ import threading
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from docx import Document
 
-from actions import roles
 from cypeplan.documents import table_rows
 from scrutiny.forms import MeetingForm
 from scrutiny.models import Change, Item, Kind, Meeting, Response, State, StateChange
@@ -27,38 +25,12 @@ from tests.factories import (
     LeadFactory,
     MeetingFactory,
     ProgressUpdateFactory,
-    UserFactory,
 )
 from tests.html_forms import post_form
 from tests.scrutiny import on
 
 RAISED = date(2019, 2, 5)
 TODAY = date(2019, 3, 20)
-
-
-def member_of(group, username, **fields):
-    user = UserFactory(username=username, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def people(db):
-    """Everyone the issue names: the officer who owes the answer, their delegate, another
-    officer, a scrutiny member, a scrutiny officer and a plan administrator."""
-    owes = member_of(roles.OFFICERS, "owes", first_name="Olu", last_name="Owes")
-    delegate = member_of(roles.OFFICERS, "delegate")
-    lead = LeadFactory(name="Olu Owes", job_title="Head of Finance", user=owes)
-    lead.delegates.add(delegate)
-    return {
-        "lead": lead,
-        "owes": owes,
-        "delegate": delegate,
-        "other officer": member_of(roles.OFFICERS, "other"),
-        "member": member_of(roles.SCRUTINY_MEMBERS, "member"),
-        "clerk": member_of(roles.SCRUTINY_OFFICERS, "clerk", is_staff=True),
-        "admin": member_of(roles.PLAN_ADMINISTRATORS, "admin", is_staff=True),
-    }
 
 
 @pytest.fixture
