@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import WrittenText
 from .inputs import (
     INTEGER_KEYS,
     DayFirstDateField,
@@ -47,7 +48,20 @@ PLAIN_ID_FIELDS = {
 }
 
 
-class CheckedInputsAdmin:
+class TypedTextAdmin:
+    """Text typed in the admin is kept as the app's own forms keep it (WrittenText): each
+    line break one line feed, not the CR LF a browser sends, so the same words typed here
+    and on a page are stored alike (history, exports, comparisons), and a box's limit
+    counts a line break once, as the box itself does. For the admin's pages and their
+    inlines alike. Fields of other kinds (an email address, a choice) keep their own."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", WrittenText)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class CheckedInputsAdmin(TypedTextAdmin):
     """Related rows chosen by id are checked as plain numbers before any query, and rows
     in an inline can swap the values they must each hold alone (positions, names)."""
 
@@ -209,11 +223,7 @@ class ChangedMeanwhileAdmin:
                     if label not in changed or field.name not in self.cleaned_data:
                         continue
                     typed = _stored_form(field, self.cleaned_data[field.name])
-                    # A browser sends a box's line breaks as CR LF, however they were stored.
-                    as_typed = {_digest(typed)}
-                    if isinstance(typed, str):
-                        as_typed.add(_digest(one_line_break_each(typed)))
-                    if then.get(_digest(label)) not in as_typed:
+                    if then.get(_digest(label)) != _digest(_as_compared(typed)):
                         continue  # They changed it too: what they typed stays, to choose.
                     key = self.add_prefix(field.name)
                     if field.many_to_many:
@@ -248,7 +258,7 @@ class ChangedMeanwhileAdmin:
                 value = sorted(getattr(stored, field.name).values_list("pk", flat=True))
             else:
                 value = field.value_from_object(stored)
-            state[str(capfirst(field.verbose_name))] = value
+            state[str(capfirst(field.verbose_name))] = _as_compared(value)
         for formset, inline in self.get_formsets_with_inlines(request, stored):
             names = set(formset.form.base_fields) - {"id", "DELETE", formset.fk.name}
             if not names and not formset.can_delete:
@@ -259,9 +269,10 @@ class ChangedMeanwhileAdmin:
                 if field.editable and field is not formset.fk
             ]
             rows = inline.model._default_manager.filter(**{formset.fk.name: stored.pk})
-            state[str(capfirst(inline.verbose_name_plural))] = list(
-                rows.order_by("pk").values_list("pk", *columns)
-            )
+            state[str(capfirst(inline.verbose_name_plural))] = [
+                tuple(_as_compared(value) for value in row)
+                for row in rows.order_by("pk").values_list("pk", *columns)
+            ]
         return {label: _digest(value) for label, value in state.items()}
 
     def _changed_meanwhile_message(self, obj, changed, taken=()):
@@ -299,6 +310,13 @@ def _stored_form(field, value):
     return value
 
 
+def _as_compared(value):
+    """`value` as the page would save it back: text stored before the admin kept line
+    breaks as line feeds (CR LF) is the same text, so a colleague's save that only changed
+    its line breaks is not a change, and a box left as found is still as found."""
+    return one_line_break_each(value) if isinstance(value, str) else value
+
+
 def _digest(value):
     return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
 
@@ -313,6 +331,12 @@ def _decoded(seen):
     return dict(part.partition("=")[::2] for part in seen.split(";"))
 
 
+def _typed_text(inline):
+    if issubclass(inline, TypedTextAdmin):
+        return inline
+    return type(inline.__name__, (TypedTextAdmin, inline), {"__module__": inline.__module__})
+
+
 def _has_integer_key(model_admin):
     return model_admin.model._meta.pk.get_internal_type() in INTEGER_KEYS
 
@@ -323,7 +347,12 @@ class CouncilAdminSite(admin.AdminSite):
         mixins = (CheckedInputsAdmin, ChangedMeanwhileAdmin)
         if issubclass(base, SimpleHistoryAdmin):
             mixins += (RevertKeepsReadOnlyFields,)
-        checked = type(base.__name__, (*mixins, base), {"__module__": base.__module__})
+        inlines = [_typed_text(inline) for inline in base.inlines]
+        checked = type(
+            base.__name__,
+            (*mixins, base),
+            {"__module__": base.__module__, "inlines": inlines},
+        )
         return super().register(model_or_iterable, checked, **options)
 
     def admin_view(self, view, cacheable=False):

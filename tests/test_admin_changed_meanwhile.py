@@ -155,3 +155,38 @@ def test_two_saves_at_the_same_moment_one_is_kept_and_the_other_told():
     told = results[1 - kept][1]
     assert "Someone else saved this action after you opened it" in told
     assert Action.objects.get(pk=action.pk).description == f"Version {kept}"
+
+
+@pytest.mark.django_db
+def test_text_stored_with_cr_lf_is_not_named_as_changed_when_a_colleagues_save_keeps_it():
+    # Stored before the admin kept line breaks as line feeds: the colleague's save of the
+    # page, which sends the box back as it was, stores it with line feeds.
+    action = ActionFactory(description="Agree the protocol")
+    Action.objects.filter(pk=action.pk).update(expected_outcome="Line one\r\nLine two")
+    first, second = administrator("amina"), administrator("brian")
+    url, first_form = opened(first, action)
+    _, second_form = opened(second, action)
+
+    second.post(url, {**second_form, "description": "Agree it with schools"})
+    html = first.post(url, {**first_form, "delivered_through": "The partnership"}).content
+    html = html.decode()
+
+    assert "They changed: Action." in html
+    assert "Expected outcome" not in html.split("They changed:")[1].split(".")[0]
+
+
+@pytest.mark.django_db
+def test_a_box_stored_with_cr_lf_and_left_as_found_takes_the_colleagues_change():
+    action = ActionFactory(description="Agree the protocol")
+    Action.objects.filter(pk=action.pk).update(expected_outcome="Line one\r\nLine two")
+    first, second = administrator("amina"), administrator("brian")
+    url, first_form = opened(first, action)
+    _, second_form = opened(second, action)
+
+    second.post(url, {**second_form, "expected_outcome": "Changed"})
+    html = first.post(url, {**first_form, "description": "Agree it with GPs"}).content.decode()
+
+    assert "You had left Expected outcome or success measure as you found it" in html
+    assert first.post(url, {**post_form(html), "_save": "Save"}).status_code == 302
+    action.refresh_from_db()
+    assert (action.description, action.expected_outcome) == ("Agree it with GPs", "Changed")

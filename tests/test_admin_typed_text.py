@@ -1,0 +1,99 @@
+"""What a plan administrator types in the admin is kept as they typed it, as the app's own
+forms keep it: line breaks stored the same way."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from actions import roles
+from actions.models import Action, ProgressUpdate
+from actions.models.progress import NARRATIVE_LIMIT
+from tests.factories import ActionFactory, PlanFactory, SubStepFactory, ThemeFactory, UserFactory
+from tests.html_forms import post_form
+
+
+def administrator(username="amina"):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def opened(browser, url):
+    return post_form(browser.get(url).content.decode())
+
+
+@pytest.mark.django_db
+def test_line_breaks_typed_in_the_admin_are_stored_as_the_apps_forms_store_them():
+    action = ActionFactory(description="Agree the protocol")
+    step = SubStepFactory(action=action, description="Draft it")
+    browser = administrator()
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    form = opened(browser, url)
+
+    # A browser sends every line break in a box as CR LF.
+    response = browser.post(
+        url,
+        {
+            **form,
+            "description": "Agree the protocol\r\nwith schools",
+            "performance_measures": "Measure one\r\nMeasure two\rMeasure three",
+            "sub_steps-0-description": "Draft it\r\nthen publish it",
+        },
+    )
+
+    assert response.status_code == 302
+    action = Action.objects.get(pk=action.pk)
+    assert action.description == "Agree the protocol\nwith schools"
+    assert action.performance_measures == "Measure one\nMeasure two\nMeasure three"
+    step.refresh_from_db()
+    assert step.description == "Draft it\nthen publish it"
+    # The history keeps what was stored: no change of line breaks alone shows as a change.
+    assert action.history.first().description == "Agree the protocol\nwith schools"
+
+
+@pytest.mark.django_db
+def test_line_breaks_in_a_plans_vision_are_stored_as_line_feeds():
+    plan = PlanFactory(vision="")
+    ThemeFactory(plan=plan, name="Safe")
+    browser = administrator()
+    url = reverse("admin:themes_plan_change", args=[plan.pk])
+    form = opened(browser, url)
+
+    response = browser.post(url, {**form, "vision": "Every child\r\nsafe"})
+
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.vision == "Every child\nsafe"
+
+
+@pytest.mark.django_db
+def test_a_box_at_its_limit_with_line_breaks_is_not_refused_as_too_long():
+    # The box lets through 10,000 characters counting a line break as one; the browser
+    # sends each as two.
+    action = ActionFactory(theme__plan__starts_on=date(2022, 4, 1))
+    browser = administrator()
+    url = reverse("admin:actions_progressupdate_add")
+    form = opened(browser, url)
+    half = "x" * (NARRATIVE_LIMIT // 2 - 200)
+    typed = half + "\r\n" * 400 + half
+
+    response = browser.post(
+        url,
+        {
+            **form,
+            "action": action.pk,
+            "reported_on": "1/10/2022",
+            "status": "in_progress",
+            "rag": "green",
+            "working_well": typed,
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    update = ProgressUpdate.objects.get(action=action)
+    assert update.working_well == half + "\n" * 400 + half
