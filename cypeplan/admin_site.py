@@ -9,12 +9,16 @@ from functools import wraps
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import BadRequest, ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -26,6 +30,7 @@ from .inputs import (
     DayFirstDateField,
     PlainIdChoiceField,
     PlainIdMultipleChoiceField,
+    has_words,
     one_line_break_each,
     plain_number,
 )
@@ -172,6 +177,54 @@ class ChangedMeanwhileAdmin:
     the first. Rows no one can change on the page (progress updates shown read only)
     don't count."""
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None and "_saveasnew" not in request.POST:
+            to_field = request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR))
+            if self.get_object(request, unquote(object_id), to_field) is None:
+                # Django would say only "doesn't exist. Perhaps it was deleted?" on
+                # another page, and what was typed would be gone.
+                return self._deleted_meanwhile(request, unquote(object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _deleted_meanwhile(self, request, object_id):
+        """What was typed on the change page of a record that has gone, to copy: never
+        saved, and the record not made again."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"This {opts.verbose_name} was deleted",
+            "deletion": record_of_deletion(self.model, object_id),
+            "typed": self._typed(request, object_id),
+            "object_id": object_id,
+            "changelist": reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist"
+            ),
+        }
+        return TemplateResponse(request, "admin/deleted_meanwhile.html", context)
+
+    def _typed(self, request, object_id):
+        """[(label, text, lines to show)] of what the page sent that a person types (words,
+        dates, numbers), the record's own boxes first and then its inlines' rows."""
+        # The page's boxes and inlines as they were offered for the record (gone now).
+        gone = self.model(pk=object_id)
+        form = self.get_form(request, gone, change=True)
+        typed = _typed_in(form.base_fields, request.POST, prefix="")
+        for formset, inline in self.get_formsets_with_inlines(request, gone):
+            prefix = formset.get_default_prefix()
+            rows = plain_number(request.POST.get(f"{prefix}-{TOTAL_FORM_COUNT}")) or 0
+            for number in range(min(rows, NEW_ROWS)):
+                heading = f"{capfirst(inline.verbose_name)} {number + 1}"
+                typed += [
+                    (f"{heading}: {label}", text, lines)
+                    for label, text, lines in _typed_in(
+                        formset.form.base_fields, request.POST, prefix=f"{prefix}-{number}-"
+                    )
+                ]
+        return typed
+
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         obj = kwargs.get("obj")
         if (
@@ -181,8 +234,13 @@ class ChangedMeanwhileAdmin:
             and self.has_change_permission(request, obj)
         ):
             # Shown again after a refused save, `obj` holds what was typed: read it afresh.
-            stored = obj if request.method == "GET" else type(obj)._default_manager.get(pk=obj.pk)
-            context[SEEN_AS.lstrip("_")] = _encoded(self._stored_as(request, stored))
+            stored = (
+                obj
+                if request.method == "GET"
+                else type(obj)._default_manager.filter(pk=obj.pk).first()
+            )
+            if stored is not None:
+                context[SEEN_AS.lstrip("_")] = _encoded(self._stored_as(request, stored))
         return super().render_change_form(request, context, add, change, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
@@ -198,7 +256,12 @@ class ChangedMeanwhileAdmin:
                 # Held until the save commits: a second save at once waits, then sees it.
                 type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
                 then = _decoded(seen)
-                stored = type(obj)._default_manager.get(pk=obj.pk)
+                stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+                if stored is None:
+                    raise ValidationError(
+                        f"Someone deleted this {obj._meta.verbose_name} as you saved it. "
+                        "Nothing you typed has been saved: it is shown below, to copy."
+                    )
                 now = model_admin._stored_as(request, stored)
                 changed = [
                     label for label, digest in now.items() if then.get(_digest(label)) != digest
@@ -298,6 +361,53 @@ class ChangedMeanwhileAdmin:
             kept,
             history,
         )
+
+
+def _typed_in(fields, data, prefix):
+    """[(label, text, lines to show)] of `data`'s non-empty values for those of the form
+    `fields` that a person types rather than picks (a list, a tick box, a hidden value)."""
+    typed = []
+    for name, field in fields.items():
+        widget = field.widget
+        if (
+            isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField)
+            or widget.is_hidden
+            or isinstance(widget, forms.Select | forms.CheckboxInput | forms.CheckboxSelectMultiple)
+        ):
+            continue
+        text = data.get(f"{prefix}{name}", "")
+        if has_words(text):
+            label = str(capfirst(field.label or name.replace("_", " ")))
+            # A box as tall as what it holds (a one-line box's words, one line).
+            lines = min(text.count("\n") + 1 + len(text) // 60, 12)
+            typed.append((label, text, lines))
+    return typed
+
+
+def record_of_deletion(model, object_id):
+    """(who, when) of the deletion of `model`'s record `object_id` as its history or the
+    admin's log has it, who None if no one signed in did it; None if neither has it."""
+    history = getattr(model, "history", None)
+    if history is not None and plain_number(object_id) is not None:
+        deleted = (
+            history.filter(**{model._meta.pk.attname: object_id}, history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date")
+            .first()
+        )
+        if deleted is not None:
+            return deleted.history_user, deleted.history_date
+    logged = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(object_id),
+            action_flag=DELETION,
+        )
+        .select_related("user")
+        .order_by("-action_time")
+        .first()
+    )
+    return (logged.user, logged.action_time) if logged is not None else None
 
 
 def _stored_form(field, value):
