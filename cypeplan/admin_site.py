@@ -7,7 +7,7 @@ import uuid
 from functools import wraps
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.options import TO_FIELD_VAR
@@ -266,7 +266,11 @@ class ChangedMeanwhileAdmin:
                 changed = [
                     label for label, digest in now.items() if then.get(_digest(label)) != digest
                 ]
-                if changed:
+                if changed and _saved_already(request, stored, now):
+                    # The same page sent again (a double click on Save): the first saved
+                    # it and nothing has changed since, so there is nothing to do.
+                    request.saved_already = True
+                elif changed:
                     taken = self.take_theirs_where_untouched(stored, then, changed)
                     raise ValidationError(
                         model_admin._changed_meanwhile_message(obj, changed, taken)
@@ -304,6 +308,33 @@ class ChangedMeanwhileAdmin:
                 return taken
 
         return CheckedNotChangedMeanwhile
+
+    def save_model(self, request, obj, form, change):
+        if not getattr(request, "saved_already", False):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "saved_already", False):
+            return
+        super().save_related(request, form, formsets, change)
+        if change and SEEN_AS in request.POST:
+            _note_saved(request, form.instance, self._stored_as(request, form.instance))
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "saved_already", False):
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "saved_already", False):
+            return super().log_change(request, obj, message)
+        return None
+
+    def message_user(self, request, message, *args, **kwargs):
+        # The first save's "was changed successfully" may already be waiting to be shown.
+        if getattr(request, "saved_already", False) and str(message) in _waiting(request):
+            return
+        super().message_user(request, message, *args, **kwargs)
 
     def _stored_as(self, request, stored):
         """{label: digest} of what the change page lets a person change, as `stored` (the
@@ -361,6 +392,53 @@ class ChangedMeanwhileAdmin:
             kept,
             history,
         )
+
+
+# The session's note of the last change page saved: which record, what the page sent and
+# what the record held after it.
+LAST_SAVE = "admin_last_save"
+
+
+def _sent(request):
+    """A digest of what the page sent, all but its CSRF token."""
+    return _digest(
+        sorted((k, request.POST.getlist(k)) for k in request.POST if k != "csrfmiddlewaretoken")
+    )
+
+
+def _record(obj):
+    return f"{obj._meta.label}:{obj.pk}"
+
+
+def _note_saved(request, obj, state):
+    """Notes the save in the session and writes the session now, inside the save's
+    transaction: the same page sent again at once waits for the save to commit (the record
+    is locked), and must then find the note."""
+    request.session[LAST_SAVE] = {
+        "record": _record(obj),
+        "sent": _sent(request),
+        "state": _encoded(state),
+    }
+    request.session.save()
+
+
+def _saved_already(request, stored, now):
+    """Whether this request sends exactly what the last save of `stored` in this session
+    sent, and the record still holds (`now`) what that save left."""
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None:
+        return False
+    # Read afresh: the first of two sends at once may have saved since this one began.
+    note = type(session)(session.session_key).load().get(LAST_SAVE)
+    return note == {"record": _record(stored), "sent": _sent(request), "state": _encoded(now)}
+
+
+def _waiting(request):
+    """The messages waiting to be shown to this person, left waiting."""
+    storage = messages.get_messages(request)
+    waiting = [str(message) for message in storage]
+    storage.used = False
+    return waiting
 
 
 def _typed_in(fields, data, prefix):
