@@ -88,6 +88,8 @@ class CheckedInputsAdmin(TypedTextAdmin):
         # Django then says the form's data "is missing or has been tampered with".
         if initial_count is None or total_count is None or total_count > initial_count + NEW_ROWS:
             data[initial] = data[total] = ""
+        elif rows_gone(data, inline.model, prefix, initial_count):
+            _gone_rows_made_new(data, inline.model, prefix, initial_count, total_count)
         return kwargs
 
     def get_deleted_objects(self, objs, request):
@@ -102,6 +104,46 @@ class CheckedInputsAdmin(TypedTextAdmin):
     def save_formset(self, request, form, formset, change):
         step_aside(formset)
         super().save_formset(request, form, formset, change)
+
+
+def rows_gone(data, model, prefix, initial_count):
+    """The row numbers of the inline's rows in `data` (a page sent) that held a record of
+    `model` no longer there: a colleague deleted it after the page was opened."""
+    posted = {
+        number: plain_number(data.get(f"{prefix}-{number}-{model._meta.pk.name}", ""))
+        for number in range(initial_count)
+    }
+    ids = {pk for pk in posted.values() if pk is not None}
+    there = set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    return [number for number, pk in posted.items() if pk is not None and pk not in there]
+
+
+def _gone_rows_made_new(data, model, prefix, initial_count, total_count):
+    """Moves the rows of records deleted meanwhile after the rest, as new rows holding what
+    was typed in them. Django pairs the page's rows with the records still there in order,
+    so each row after one deleted would show under the wrong record and the last would go
+    missing (its words lost, the page never saving)."""
+    gone = rows_gone(data, model, prefix, initial_count)
+    order = [n for n in range(initial_count) if n not in gone] + gone
+    order += list(range(initial_count, total_count))
+    rows = {
+        number: {
+            key[len(f"{prefix}-{number}-") :]: data.getlist(key)
+            for key in list(data)
+            if key.startswith(f"{prefix}-{number}-")
+        }
+        for number in range(total_count)
+    }
+    for number in range(total_count):
+        for field in rows[number]:
+            del data[f"{prefix}-{number}-{field}"]
+    for place, number in enumerate(order):
+        for field, values in rows[number].items():
+            data.setlist(f"{prefix}-{place}-{field}", values)
+        if number in gone:
+            data[f"{prefix}-{place}-{model._meta.pk.name}"] = ""
+            data.pop(f"{prefix}-{place}-DELETE", None)
+    data[f"{prefix}-{INITIAL_FORM_COUNT}"] = str(initial_count - len(gone))
 
 
 def _unique_fields(model):
@@ -272,8 +314,9 @@ class ChangedMeanwhileAdmin:
                     request.saved_already = True
                 elif changed:
                     taken = self.take_theirs_where_untouched(stored, then, changed)
+                    gone = model_admin._rows_gone_named(request, stored)
                     raise ValidationError(
-                        model_admin._changed_meanwhile_message(obj, changed, taken)
+                        model_admin._changed_meanwhile_message(obj, changed, taken, gone)
                     )
                 return cleaned
 
@@ -369,7 +412,20 @@ class ChangedMeanwhileAdmin:
             ]
         return {label: _digest(value) for label, value in state.items()}
 
-    def _changed_meanwhile_message(self, obj, changed, taken=()):
+    def _rows_gone_named(self, request, stored):
+        """What the page held in rows whose records were deleted meanwhile, in words."""
+        named = []
+        for formset, inline in self.get_formsets_with_inlines(request, stored):
+            prefix = formset.get_default_prefix()
+            initial_count = plain_number(request.POST.get(f"{prefix}-{INITIAL_FORM_COUNT}"))
+            if initial_count:
+                count = len(rows_gone(request.POST, inline.model, prefix, initial_count))
+                if count:
+                    name = inline.verbose_name if count == 1 else inline.verbose_name_plural
+                    named.append(f"{count} {name}")
+        return named
+
+    def _changed_meanwhile_message(self, obj, changed, taken=(), gone=()):
         opts = obj._meta
         history = reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]
@@ -382,6 +438,13 @@ class ChangedMeanwhileAdmin:
                 names,
                 "them" if len(taken) > 1 else "it",
                 "they show" if len(taken) > 1 else "it shows",
+            )
+        if gone:
+            kept += format_html(
+                " They deleted {} you had open: what you typed in {} is now a new row at the "
+                "end of its list. Remove that row unless you mean to add it again.",
+                " and ".join(gone),
+                "it" if gone == [gone[0]] and gone[0].startswith("1 ") else "them",
             )
         return format_html(
             "Someone else saved this {} after you opened it. They changed: {}. Nothing you "

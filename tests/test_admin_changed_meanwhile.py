@@ -190,3 +190,39 @@ def test_a_box_stored_with_cr_lf_and_left_as_found_takes_the_colleagues_change()
     assert first.post(url, {**post_form(html), "_save": "Save"}).status_code == 302
     action.refresh_from_db()
     assert (action.description, action.expected_outcome) == ("Agree it with GPs", "Changed")
+
+
+@pytest.mark.django_db
+def test_a_sub_step_a_colleague_deleted_keeps_what_was_typed_in_it_as_a_new_row():
+    action = ActionFactory(description="Agree the protocol")
+    SubStepFactory(action=action, position=1, description="Draft the guidance")
+    SubStepFactory(action=action, position=2, description="Publish it")
+    first, second = administrator("amina"), administrator("brian")
+    url, first_form = opened(first, action)
+    _, second_form = opened(second, action)
+    second.post(url, {**second_form, "sub_steps-0-DELETE": "on"})
+
+    html = first.post(
+        url,
+        {
+            **first_form,
+            "description": "Agree it with schools",
+            "sub_steps-0-description": "Draft the guidance with heads",
+            "sub_steps-1-description": "Publish it online",
+        },
+    ).content.decode()
+
+    assert "They deleted 1 sub step you had open" in html
+    shown = post_form(html)
+    # The step still there keeps its own row and what was typed in it; the deleted one's
+    # words come after it as a new row, not under another step.
+    assert shown["sub_steps-INITIAL_FORMS"] == "1"
+    assert shown["sub_steps-0-description"] == "Publish it online"
+    assert shown["sub_steps-1-description"] == "Draft the guidance with heads"
+    assert shown["sub_steps-1-id"] == ""
+    # Saved again with the new row removed: the rest is kept, the step stays deleted.
+    removed = {k: v for k, v in shown.items() if not k.startswith("sub_steps-1-")}
+    saved = first.post(url, {**removed, "_save": "Save", "sub_steps-TOTAL_FORMS": "1"})
+    assert saved.status_code == 302
+    assert Action.objects.get(pk=action.pk).description == "Agree it with schools"
+    assert list(action.sub_steps.values_list("description", flat=True)) == ["Publish it online"]
