@@ -20,8 +20,9 @@ from tests.factories import ActionFactory, SubStepFactory, UserFactory
 from tests.html_forms import post_form
 
 
-def administrator(username):
-    user = UserFactory(username=username, is_staff=True)
+def administrator(username="amina", **fields):
+    """A browser signed in as a plan administrator."""
+    user = UserFactory(username=username, is_staff=True, **fields)
     user.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
     browser = Client()
     browser.force_login(user)

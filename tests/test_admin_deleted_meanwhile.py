@@ -2,23 +2,15 @@
 deleted it and when, and what was typed, to copy; nothing is saved or made again."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from actions import roles
 from actions.models import Action, SubStep
 from tests.factories import ActionFactory, SubStepFactory, ThemeFactory, UserFactory
 from tests.html_forms import post_form
+from tests.test_admin_changed_meanwhile import administrator
 from themes.models import Theme
-
-
-def administrator(username, **fields):
-    user = UserFactory(username=username, is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 def deleted_by(browser, name, pk):

@@ -5,30 +5,13 @@ import threading
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.db import connection
-from django.test import Client
-from django.urls import reverse
 
-from actions import roles
 from actions.models import Action, SubStep
 from tests.browser.conftest import ensure_role_groups
-from tests.factories import ActionFactory, UserFactory
-from tests.html_forms import post_form
-
-
-def administrator(username="amina"):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
-    browser = Client()
-    browser.force_login(user)
-    return browser
-
-
-def opened(browser, action):
-    url = reverse("admin:actions_action_change", args=[action.pk])
-    return url, post_form(browser.get(url).content.decode())
+from tests.factories import ActionFactory
+from tests.test_admin_changed_meanwhile import administrator, opened
 
 
 def waiting_messages(browser, url):

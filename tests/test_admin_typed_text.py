@@ -4,23 +4,13 @@ forms keep it: line breaks stored the same way."""
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
-from actions import roles
 from actions.models import Action, ProgressUpdate
 from actions.models.progress import NARRATIVE_LIMIT
-from tests.factories import ActionFactory, PlanFactory, SubStepFactory, ThemeFactory, UserFactory
+from tests.factories import ActionFactory, PlanFactory, SubStepFactory, ThemeFactory
 from tests.html_forms import post_form
-
-
-def administrator(username="amina"):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
-    browser = Client()
-    browser.force_login(user)
-    return browser
+from tests.test_admin_changed_meanwhile import administrator
 
 
 def opened(browser, url):
