@@ -61,8 +61,8 @@ QUERIES = {
     "action": 16,
     # session, user, permissions x2, plans; the lead with division; a page of their actions
     # with state, plan, lead and timeframe, each row with the list's length; their
-    # delegates; late entries
-    "lead (busiest)": 14,
+    # delegates; late entries; the actions given or lost them as a supporting lead since
+    "lead (busiest)": 15,
     # session, user, permissions x2, plans; the theme with plan; its savings; counts();
     # COUNT for the paginator; a page of its actions with state, lead and timeframe; late
     # entries

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import ExpressionWrapper, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.manager import HistoricalQuerySet
@@ -77,6 +77,31 @@ class ActionHistoryQuerySet(HistoricalQuerySet):
                 lead_id_before__isnull=False,
                 theme_id_before__isnull=False,
             )
+        )
+
+    def support_changed_since(self, moment, lead):
+        """Records of an action written after `moment` that made `lead` one of its supporting
+        leads, or ended that (in the admin, or by an import: each record keeps the supporting
+        leads the action had when it was written), each with whether `lead` supports it after
+        the record (`supports`): every page shows an action's supporting leads as they are
+        now, so a lead's page as at a day before such a record counts an action they did not
+        support then, or leaves out one they did."""
+        # The records that name `lead` as a supporting lead: few beside every record's, and
+        # found by its index. Only an action with one of them can have such a record.
+        named = self.model.supporting_leads.model.objects.filter(lead_id=lead.pk)
+        earlier = self.model.objects.filter(
+            id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+        ).order_by("-history_id")
+        supports = Q(history_id__in=named.values("history_id"))
+        supported_before = Q(earlier_id__in=named.values("history_id"))
+        return (
+            self.filter(history_date__gt=moment, history_type="~", id__in=named.values("action_id"))
+            .alias(earlier_id=Subquery(earlier.values("history_id")[:1]))
+            .filter(
+                (supports & ~supported_before) | (~supports & supported_before),
+                earlier_id__isnull=False,
+            )
+            .annotate(supports=ExpressionWrapper(supports, output_field=models.BooleanField()))
         )
 
 

@@ -494,9 +494,11 @@ def late_entries(context):
     (late_entries.timeframe_changes_late_count), on the actions the page shows, with the
     link to them; and how many of those actions were added to their plan after that day
     (About.added_after), which the page leaves out; and the actions given another lead or
-    theme since (About.moved_late), which the page shows where they are now. None when there
-    are none or the page answers for today. Five COUNT queries and one for the moves, only on
-    a past date."""
+    theme since (About.moved_late), which the page shows where they are now; and on a lead's
+    page, the actions they were made or stopped being a supporting lead of since
+    (About.support_changed_late), which it counts as they are now. None when there are none
+    or the page answers for today. Five COUNT queries, one for the moves and, on a lead's
+    page, one for the supporting leads, only on a past date."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
@@ -515,7 +517,8 @@ def late_entries(context):
     total = sum(counts.values())
     added = about_actions.added_after(scope.as_at).count()
     moved = about_actions.moved_late(scope.as_at)
-    if not total and not added and not moved:
+    supported = about_actions.support_changed_late(scope.as_at)
+    if not total and not added and not moved and not supported:
         return None
     query = {"as_at": scope.as_at.isoformat(), **(about.query if about else {})}
     return {
@@ -523,6 +526,7 @@ def late_entries(context):
         "total": total,
         "added": added,
         "moved": moved,
+        "supported": supported,
         "kind": about.kind if about else "",
         "within": about.within if about else "",
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",

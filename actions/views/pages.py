@@ -234,7 +234,8 @@ def late_entries(request):
     """The updates entered after the as-at date that report on or before it, the due dates
     confirmed and the timeframes changed after it (of the action, theme or lead in ?action=,
     ?theme= or ?lead=, or the plan in ?plan=, or of every plan), and its actions added to
-    their plan or given another lead or theme since: why a past date's position now differs
+    their plan or given another lead or theme since (and, for a lead, the actions they were
+    made or stopped being a supporting lead of since): why a past date's position now differs
     from that day's. What the past-date notice (the late_entries tag) counts, listed."""
     scope = Scope.from_request(request)
     about, about_error = about_in_link(request.GET)
@@ -253,6 +254,7 @@ def late_entries(request):
         for action in about_actions.added_listed(scope.as_at)
     ]
     moved = about_actions.moved_late(scope.as_at)
+    supported = about_actions.support_changed_late(scope.as_at)
     updates = late.select_related("action__theme__plan", "entered_by").order_by(
         "-entered_at", "-pk"
     )
@@ -276,6 +278,7 @@ def late_entries(request):
             (timeframes, "timeframes changed"),
             (added, "actions added to the plan"),
             (moved, "actions given another lead or theme"),
+            (supported, "supporting leads changed"),
         )
         if found
     ]
@@ -303,6 +306,7 @@ def late_entries(request):
             "timeframes": timeframes,
             "added": added,
             "moved": moved,
+            "supported": supported,
             "nav_section": "dashboard",
         },
     )

@@ -123,8 +123,9 @@ def test_text_edited_in_the_admin_with_windows_line_breaks_comes_back_unchanged(
     assert not PlanImport.objects.get().preview["changes_anything"]
 
 
-def test_an_imports_change_of_supporting_leads_is_kept_in_the_actions_history(db, tmp_path):
-    call_command("load_plans", verbosity=0)
+def supporting_lead_added_in_a_file(tmp_path):
+    """The improvement plan (loaded) as its import file, with a supporting lead added to an
+    action that has none: (that action, the lead, the file's path)."""
     plan = Plan.objects.get(slug=IMPROVEMENT)
     rows = plan_rows(plan)
     row = next(row for row in rows if "," not in row["leads"])
@@ -133,6 +134,12 @@ def test_an_imports_change_of_supporting_leads_is_kept_in_the_actions_history(db
     row["leads"] = f"{row['leads']}, {lead_words(supporter)}"
     path = tmp_path / "improvement.xlsx"
     path.write_bytes(workbook(rows))
+    return action, supporter, path
+
+
+def test_an_imports_change_of_supporting_leads_is_kept_in_the_actions_history(db, tmp_path):
+    call_command("load_plans", verbosity=0)
+    action, supporter, path = supporting_lead_added_in_a_file(tmp_path)
 
     UserFactory(username="performance")
     call_command(
