@@ -10,19 +10,6 @@ from .models import FINISHED, NO_CONCERNS, RAG, Action, Division, Lead, Status
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
-# An apostrophe as typed: straight, or curly as phones (iOS's smart punctuation), Word and
-# the plans' PDFs write it, or the modifier letter some keyboards give.
-APOSTROPHES = "'\u2019\u2018\u02bc"
-
-
-def apostrophe_spellings(word):
-    """`word` with each of its apostrophes written straight, and written curly: "children’s"
-    searched from a phone finds "Children's" in the plan, and the other way round."""
-    if not any(mark in word for mark in APOSTROPHES):
-        return [word]
-    straight = "".join("'" if character in APOSTROPHES else character for character in word)
-    return [straight, straight.replace("'", "\u2019")]
-
 
 def position_filter(label):
     """Yes / No / Either on one of the as-at rules, by the filter's name."""
@@ -125,19 +112,16 @@ class ActionFilter(django_filters.FilterSet):
         return words
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words[:10]:
-            found = Q()
-            for spelling in apostrophe_spellings(word):
-                found |= (
-                    Q(reference__icontains=spelling)
-                    | Q(description__icontains=spelling)
-                    | Q(expected_outcome__icontains=spelling)
-                    | Q(lead__name__icontains=spelling)
-                    | Q(lead__initials__iexact=spelling)
-                    | Q(timeframe__label__icontains=spelling)
-                )
-            queryset = queryset.filter(found)
+        # Each word, whatever its case, accents or apostrophes (cypeplan/search.py).
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(reference__matches=word)
+                | Q(description__matches=word)
+                | Q(expected_outcome__matches=word)
+                | Q(lead__name__matches=word)
+                | Q(lead__initials__matches_exactly=word)
+                | Q(timeframe__label__matches=word)
+            )
         return queryset
 
     def led_or_supported_by(self, queryset, name, lead):

@@ -10,14 +10,20 @@ class CypeplanConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
 
         from .middleware import note_activity
+        from .search import add_function_to_sqlite
 
         # A new session starts its idle time at sign-in, with nothing more to write.
         user_logged_in.connect(
             lambda request, **kwargs: note_activity(request.session),
             dispatch_uid="cypeplan.note_activity_at_sign_in",
             weak=False,
+        )
+        # Search ignores case, accents and apostrophes on SQLite too (cypeplan/search.py).
+        connection_created.connect(
+            add_function_to_sqlite, dispatch_uid="cypeplan.search_on_sqlite", weak=False
         )
 
 

@@ -1,7 +1,8 @@
 """What a number or an id typed into a form or a web address may be, checked before it
 reaches a query: ASCII digits only (`isdigit()` also accepts "²" and "٣", which int()
 or the database refuse), and no more of them than the database's integers hold; a date typed
-in the admin; whether text shows anything, and its line breaks as a box on a page sends them."""
+in the admin; whether text shows anything, and its line breaks as a box on a page sends them;
+words as search compares them."""
 
 import re
 import unicodedata
@@ -110,3 +111,26 @@ class DayFirstDateField(forms.DateField):
         if outside:
             raise ValidationError(outside, code="out_of_range")
         return day
+
+
+# An apostrophe as typed: straight, or curly as phones (iOS's smart punctuation), Word and
+# the plans' PDFs write it, or the modifier letter some keyboards give.
+APOSTROPHES = "'\u2019\u2018\u02bc"
+# Accents left once a letter is taken apart (NFKD): the combining diacritical marks.
+_ACCENTS = re.compile("[\u0300-\u036f]")
+# Letters with a stroke, which Unicode doesn't take apart but people type plain ("Łukasz"
+# as "Lukasz"); and every apostrophe as the straight one.
+_PLAIN_LETTERS = str.maketrans("øØłŁđĐ" + APOSTROPHES[1:], "oOlLdD" + "'" * 3)
+
+
+def searchable(text):
+    """`text` as every search box compares it, whatever its case, accents or apostrophes:
+    "Róisín Madden" and "RÓISÍN" both become "roisin…", "Children’s" becomes "children's".
+    PostgreSQL runs the same rule as the function cypeplan_searchable (cypeplan/search.py),
+    so both databases find the same rows."""
+    if text.isascii():
+        # Nothing to take apart: the common case, and the quick one.
+        return text.lower()
+    plain = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).translate(_PLAIN_LETTERS)
+    # A word's final sigma is a sigma: where a word ends differs between text and a search.
+    return plain.lower().replace("\u03c2", "\u03c3")

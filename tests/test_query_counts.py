@@ -46,6 +46,8 @@ QUERIES = {
     # one page of actions; late entries
     "register": 19,
     "register, overdue": 19,
+    "register, search": 19,
+    "register, search (no match)": 19,
     # session, user, permissions x2, plans; the ?plan= filter's plan; every matching
     # action's values with its latest narratives in one query (no COUNT: a download is
     # not paged)

@@ -1,5 +1,7 @@
-"""The register's search box finds words however the apostrophe in them was typed: a phone
-(iOS's smart punctuation) and Word write it curly, the plans mostly straight."""
+"""The register's search box finds words however the apostrophe in them was typed (a phone,
+with iOS's smart punctuation, and Word write it curly, the plans mostly straight), in any
+case and with or without accents (people type names without them), on SQLite as on
+PostgreSQL."""
 
 import re
 
@@ -40,3 +42,38 @@ def actions(db):
 )
 def test_a_search_finds_words_whichever_apostrophe_was_typed(member, actions, search, expected):
     assert found(member, search) == {str(actions[expected].pk)}
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("roisin", "accented"),
+        ("RÓISÍN", "accented"),
+        ("róisín madden", "accented"),
+        ("Roisin CHILDREN’S", "accented"),
+        ("siobhan", "curly"),
+        ("SIOBHÁN O'NEILL", "curly"),
+        ("children's", "straight"),
+        ("children’s", "straight"),
+    ],
+)
+def test_a_search_finds_names_and_words_whatever_their_case_or_accents(
+    member, actions, search, expected
+):
+    accented = ActionFactory(
+        description="Agree the Children’s Partnership plan",
+        lead=LeadFactory(name="Róisín Madden"),
+    )
+    rows = {**actions, "accented": accented}
+    if expected == "straight":
+        # "children's" is in both actions' words.
+        assert found(member, search) == {str(actions["straight"].pk), str(accented.pk)}
+    else:
+        assert found(member, search) == {str(rows[expected].pk)}
+
+
+@pytest.mark.parametrize("search", ["roisín partnership review", "madsen", "o'neil'l", "%", "_"])
+def test_a_search_for_words_no_action_has_finds_nothing(member, actions, search):
+    ActionFactory(description="Agree the plan", lead=LeadFactory(name="Róisín Madden"))
+
+    assert found(member, search) == set()

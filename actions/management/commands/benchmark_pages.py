@@ -62,6 +62,9 @@ PAGES = [
     Page("at risk by theme XLSX", "actions:at_risk", query={"by": "theme", "_export": "xlsx"}),
     Page("register", "actions:register"),
     Page("register, overdue", "actions:register", query={"overdue": "yes"}),
+    # Words typed as people type them: no accents, another case, a curly apostrophe.
+    Page("register, search", "actions:register", query={"q": "EARLY help"}),
+    Page("register, search (no match)", "actions:register", query={"q": "Róisín children’s"}),
     Page("register CSV", "actions:register", query={"_export": "csv"}),
     Page("register XLSX", "actions:register", query={"_export": "xlsx"}),
     Page("action", "actions:detail", about="action"),
