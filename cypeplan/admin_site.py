@@ -1,5 +1,6 @@
-"""The admin site: Django's, with malformed input refused where it comes in, for every
-model admin registered (ours and those of apps added later)."""
+"""The admin site: Django's, with malformed input refused where it comes in and search that
+finds words as people type them, for every model admin registered (ours and those of apps
+added later)."""
 
 import hashlib
 import re
@@ -34,6 +35,7 @@ from .inputs import (
     one_line_break_each,
     plain_number,
 )
+from .search import SearchAdmin
 
 # A date hierarchy's ?reported_on__year=...: a year, month or day has at most 4 digits.
 _DATE_PART = re.compile(r"__(?:year|month|day)$")
@@ -595,7 +597,7 @@ def _has_integer_key(model_admin):
 class CouncilAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
-        mixins = (CheckedInputsAdmin, ChangedMeanwhileAdmin)
+        mixins = (CheckedInputsAdmin, ChangedMeanwhileAdmin, SearchAdmin)
         if issubclass(base, SimpleHistoryAdmin):
             mixins += (RevertKeepsReadOnlyFields,)
         inlines = [_typed_text(inline) for inline in base.inlines]

@@ -7,6 +7,8 @@ it is searchable itself, registered on each new connection; on PostgreSQL it is 
 rule in SQL, made by the migration cypeplan 0001 (no extension, no superuser). Both scan
 what icontains scanned: no column to keep filled, nothing to migrate for existing rows."""
 
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .inputs import searchable
@@ -80,3 +82,30 @@ class MatchesExactly(_SearchLookup):
     def as_sql(self, compiler, connection):
         sql, params = self.column(compiler, connection)
         return f"{sql} = %s", [*params, self.rhs]
+
+
+def _as_search_finds_it(model, name):
+    """An admin search field as `matches` (or `matches_exactly` for "=name") when it is
+    text; anything else (a number, a field with its own lookup) as the admin has it."""
+    exact = name.startswith("=")
+    path = name.removeprefix("=")
+    if path.startswith(("^", "@")):
+        return name
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return name
+    if not isinstance(field, models.CharField | models.TextField):
+        return name
+    return f"{path}__{'matches_exactly' if exact else 'matches'}"
+
+
+class SearchAdmin:
+    """Every admin search box, and the autocompletes (lead pickers) built on it, finds text
+    whatever its case, accents or apostrophes, as the register does."""
+
+    def get_search_fields(self, request):
+        return [
+            _as_search_finds_it(self.model, str(name))
+            for name in super().get_search_fields(request)
+        ]
