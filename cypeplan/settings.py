@@ -261,6 +261,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 UPDATE_WINDOW_DAYS = int(os.environ.get("UPDATE_WINDOW_DAYS", "90"))
 WARNING_WINDOW_DAYS = int(os.environ.get("WARNING_WINDOW_DAYS", "30"))
 
+# The most actions a published report may hold for a download to make its Word or PDF
+# file while the reader waits (the PDF takes about a minute per 1,000 actions, longer than
+# a server's request timeout allows); a larger report's files are made in a process of
+# their own, started when it is published in the browser, and its downloads say so meanwhile.
+REPORT_DOCUMENTS_MADE_WHILE_WAITING = int(
+    os.environ.get("REPORT_DOCUMENTS_MADE_WHILE_WAITING", "200")
+)
+
 # The largest spreadsheet a person may import, in bytes (10,000 actions fit in 2 MB).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5_000_000)))
 # The most an .xlsx may unpack to (an .xlsx is a zip), as reading holds all of it in

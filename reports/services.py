@@ -5,7 +5,10 @@ the publish_quarterly_report command and the tests all call it.
 """
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -268,14 +271,25 @@ def report_content(report):
     return ReportContent.from_report(report, list(frozen))
 
 
+def report_document_kept(*, report, kind):
+    """A published report's Word or PDF file as kept, or None if it isn't made yet (one
+    query)."""
+    kept = report.documents.filter(kind=kind).values_list("content", flat=True).first()
+    return None if kept is None else bytes(kept)
+
+
 def report_document_make(*, report, kind):
     """A published report's Word or PDF file, made once: the file kept since it was first
     made, or made now from the frozen copy and kept (the report never changes, so nor does
     its file; a correction discards it: quarterly_report_correct). Returns the file and
     whether it was made now."""
-    kept = report.documents.filter(kind=kind).values_list("content", flat=True).first()
+    kept = report_document_kept(report=report, kind=kind)
     if kept is not None:
-        return bytes(kept), False
+        return kept, False
+    return _document_made(report, kind)
+
+
+def _document_made(report, kind):
     content = report_content(report)
     if kind == ReportDocument.Kind.DOCX:
         data = documents.report_docx(content).to_bytes()
@@ -288,6 +302,60 @@ def report_document_make(*, report, kind):
         # Someone else made it first: theirs is the one kept.
         return bytes(report.documents.get(kind=kind).content), False
     return data, True
+
+
+def report_document_download(*, report, kind):
+    """The file a reader's download gets: the one kept; else, for a report small enough
+    (report_documents_made_while_waiting), made now and kept; else None, and its making is
+    started in a process of its own (report_documents_make_later), as no reader can wait
+    for it. One query when it is kept."""
+    kept = report_document_kept(report=report, kind=kind)
+    if kept is not None:
+        return kept
+    if report_documents_made_while_waiting(report):
+        return _document_made(report, kind)[0]
+    report_documents_make_later(report)
+    return None
+
+
+def report_documents_made_while_waiting(report):
+    """Whether a download may make the report's Word or PDF file while the reader waits:
+    it holds no more actions than settings.REPORT_DOCUMENTS_MADE_WHILE_WAITING."""
+    return report.counts.get("total", 0) <= settings.REPORT_DOCUMENTS_MADE_WHILE_WAITING
+
+
+def report_documents_start(report):
+    """Once the report's publication commits, start making its Word and PDF files if it
+    is too large for a download to make them while the reader waits (the browser's publish
+    calls this; the command makes them itself, as it has no timeout): its first readers
+    then find them made, or being made, and no request ever runs for minutes. Returns
+    whether it started them."""
+    if report_documents_made_while_waiting(report):
+        return False
+    transaction.on_commit(partial(report_documents_make_later, report))
+    return True
+
+
+def report_documents_make_later(report):
+    """Start making the report's missing Word and PDF files in a process of its own
+    (manage.py make_report_documents --report), which no request's timeout stops and
+    which outlives the request that starts it. However often it is started, each file is
+    made once: a process finds another making the same report's files and leaves them to
+    it (reports.management.shared.documents_make). Its words go to this process's
+    standard output and error: the server's log."""
+    subprocess.Popen(
+        [
+            sys.executable,
+            str(settings.BASE_DIR / "manage.py"),
+            "make_report_documents",
+            *("--report", str(report.pk)),
+            # The process must find this report in this database, not in one that a
+            # test or benchmark run has put in place of the configured one.
+            *("--database-name", str(connection.settings_dict["NAME"])),
+        ],
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from .services import (
     quarterly_report_draft,
     quarterly_report_publish,
     report_content,
-    report_document_make,
+    report_document_download,
+    report_documents_start,
 )
 
 READ = "reports.view_quarterlyreport"
@@ -115,26 +116,42 @@ def report_print_css(request, pk):
     return HttpResponse(documents.running_css(content), content_type="text/css; charset=utf-8")
 
 
-def _stored_document(pk, kind):
-    """A published report's Word or PDF file, as first made (report_document_make)."""
+def _stored_document(request, pk, kind):
+    """A published report's Word or PDF file, as first made (report_document_download);
+    while a large report's is still being made, a page saying so."""
     report = _published(pk)
-    data, _ = report_document_make(report=report, kind=kind)
-    filename = ReportContent.from_report(report, []).filename(kind)
+    data = report_document_download(report=report, kind=kind)
+    content = ReportContent.from_report(report, [])
+    if data is None:
+        response = render(
+            request,
+            "reports/document_being_made.html",
+            {
+                "report": content,
+                "published": report,
+                "kind": kind,
+                "label": ReportDocument.Kind(kind).label,
+                "nav_section": "reports",
+            },
+            status=202,
+        )
+        response["Retry-After"] = "120"
+        return response
     return HttpResponse(
         data,
         content_type=documents.CONTENT_TYPES[kind],
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
+        headers={"Content-Disposition": content_disposition_header(True, content.filename(kind))},
     )
 
 
 @report_reader_page
 def report_docx(request, pk):
-    return _stored_document(pk, ReportDocument.Kind.DOCX)
+    return _stored_document(request, pk, ReportDocument.Kind.DOCX)
 
 
 @report_reader_page
 def report_pdf(request, pk):
-    return _stored_document(pk, ReportDocument.Kind.PDF)
+    return _stored_document(request, pk, ReportDocument.Kind.PDF)
 
 
 def _draft_page(request, choose, publish_form=None, status=200):
@@ -218,10 +235,17 @@ def publish(request):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
+            later = report_documents_start(report)
             messages.success(
                 request,
                 f"Published {report.quarter_name}, version {report.version}: it now reads "
-                "the same for ever.",
+                "the same for ever."
+                + (
+                    " Its Word and PDF files are being made: for a report of "
+                    f"{report.counts['total']:,} actions that takes some minutes."
+                    if later
+                    else ""
+                ),
             )
             return redirect(report)
     chosen = {

@@ -40,7 +40,8 @@ REPORT_PAGE_WITH_LATE_UPDATES = 15
 # Session, user, permissions x2; the report; its stored file (none yet); its frozen
 # positions; storing the file made from them (a savepoint, the insert, its release).
 DOWNLOAD = 10
-# Session, user, permissions x2; the report; its stored file.
+# Session, user, permissions x2; the report; its stored file (or, for a large report whose
+# file is being made, that there is none yet).
 DOWNLOAD_STORED = 6
 
 
@@ -75,8 +76,10 @@ def test_publishing_runs_the_same_number_of_queries_however_big_the_plan(
     [("reports:detail", REPORT_PAGE), ("reports:docx", DOWNLOAD), ("reports:pdf", DOWNLOAD)],
 )
 def test_the_report_and_its_downloads_run_the_same_number_of_queries(
-    plan, reader, client, django_assert_num_queries, url_name, queries
+    plan, reader, client, django_assert_num_queries, url_name, queries, settings
 ):
+    # Both sizes' files made while the reader waits, to count the queries that takes.
+    settings.REPORT_DOCUMENTS_MADE_WHILE_WAITING = 500
     report = publish(plan)
     client.force_login(reader)
 
@@ -88,6 +91,23 @@ def test_the_report_and_its_downloads_run_the_same_number_of_queries(
         with django_assert_num_queries(DOWNLOAD_STORED):
             again = client.get(reverse(url_name, args=[report.pk]))
         assert again.content == response.content
+
+
+@pytest.mark.parametrize("url_name", ["reports:docx", "reports:pdf"])
+def test_a_download_whose_file_is_being_made_runs_the_same_number_of_queries(
+    plan, reader, client, django_assert_num_queries, url_name, settings, monkeypatch
+):
+    settings.REPORT_DOCUMENTS_MADE_WHILE_WAITING = 10
+    started = []
+    monkeypatch.setattr("reports.services.report_documents_make_later", started.append)
+    report = publish(plan)
+    client.force_login(reader)
+
+    with django_assert_num_queries(DOWNLOAD_STORED):
+        response = client.get(reverse(url_name, args=[report.pk]))
+
+    assert response.status_code == 202
+    assert started == [report]
 
 
 def test_the_report_page_with_later_updates_runs_a_fixed_number_of_queries(
