@@ -4,11 +4,16 @@ quarterly_report_publish is the one way a report is published: the admin's brows
 the publish_quarterly_report command and the tests all call it.
 """
 
+import fcntl
+import hashlib
 import json
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -336,13 +341,37 @@ def report_documents_start(report):
     return True
 
 
+@contextmanager
+def report_documents_lock(report):
+    """Whether this process may make the report's files (True), or another process on
+    this machine is making them (False): a lock on a file named for the database and the
+    report, let go when the process holding it ends, however it ends."""
+    database = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    name = hashlib.sha256(database.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"cypeplan-report-{name}-{report.pk}.lock"
+    with path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def report_documents_make_later(report):
     """Start making the report's missing Word and PDF files in a process of its own
     (manage.py make_report_documents --report), which no request's timeout stops and
     which outlives the request that starts it. However often it is started, each file is
     made once: a process finds another making the same report's files and leaves them to
-    it (reports.management.shared.documents_make). Its words go to this process's
-    standard output and error: the server's log."""
+    it (reports.management.shared.documents_make), and none is started while one is at
+    it (a reader trying again). Its words go to this process's standard output and
+    error: the server's log."""
+    with report_documents_lock(report) as free:
+        if not free:
+            return
     subprocess.Popen(
         [
             sys.executable,

@@ -3,18 +3,12 @@ report's Word and PDF files ahead of its readers (a large plan's PDF takes a min
 to make: README, "Quarterly reports"; longer than a reader should wait, or than a server's
 request timeout allows)."""
 
-import fcntl
-import hashlib
-import tempfile
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 from django.core.management.base import CommandError
-from django.db import connection
 
 from reports.models import ReportDocument
-from reports.services import report_document_make
+from reports.services import report_document_make, report_documents_lock
 from themes.models import Plan
 
 
@@ -32,30 +26,11 @@ def documents_make(report, out):
     what was made and how long it took; nothing if another process on this machine is
     making them (a download started it while a scheduled run, or an earlier download,
     was at it). Returns the number that could not be made."""
-    with _making(report) as mine:
+    with report_documents_lock(report) as mine:
         if not mine:
             out.write(f"{report}: its files are being made by another process already.")
             return 0
         return _documents_make(report, out)
-
-
-@contextmanager
-def _making(report):
-    """Whether this process may make the report's files: a lock on a file named for the
-    database and the report, let go when the process ends, however it ends."""
-    database = f"{connection.vendor}:{connection.settings_dict['NAME']}"
-    name = hashlib.sha256(database.encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"cypeplan-report-{name}-{report.pk}.lock"
-    with path.open("a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _documents_make(report, out):

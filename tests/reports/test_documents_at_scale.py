@@ -17,7 +17,6 @@ from django.urls import reverse
 from actions.models import Action, Status
 from actions.services import progress_update_record
 from reports import services
-from reports.management.shared import _making
 from reports.models import QuarterlyReport, ReportDocument
 
 from .conftest import PUBLISHED_AT, QUARTER_END
@@ -216,6 +215,27 @@ def test_the_process_started_makes_that_reports_files_in_this_database(plan, mon
 
 
 @pytest.mark.django_db
+def test_trying_again_while_the_files_are_being_made_starts_no_second_process(
+    client, plan, people, large, monkeypatch
+):
+    report = publish(plan)
+    commands = []
+    monkeypatch.setattr(services.subprocess, "Popen", lambda command, **_: commands.append(command))
+    client.force_login(people["scrutiny"])
+
+    with services.report_documents_lock(report):
+        response = client.get(reverse("reports:pdf", args=[report.pk]))
+    assert response.status_code == 202
+    assert commands == []
+
+    # Once nothing is making them (the process failed, say), trying again starts one.
+    assert client.get(reverse("reports:pdf", args=[report.pk])).status_code == 202
+    assert [command[2:5] for command in commands] == [
+        ["make_report_documents", "--report", str(report.pk)]
+    ]
+
+
+@pytest.mark.django_db
 def test_a_process_for_another_database_makes_nothing_and_says_why(plan):
     report = publish(plan)
 
@@ -234,7 +254,7 @@ def test_a_report_whose_files_another_process_is_making_is_left_to_it(plan):
     report = publish(plan)
     out = StringIO()
 
-    with _making(report) as mine:
+    with services.report_documents_lock(report) as mine:
         assert mine
         call_command("make_report_documents", "--report", str(report.pk), stdout=out)
 
