@@ -749,6 +749,8 @@ def test_a_timeframe_change_names_the_words_as_they_read_when_it_was_made(
         "admin:actions_timeframe_change", args=[Timeframe.objects.get(label="August 2022").pk]
     )
     with time_machine.travel(at(2022, 10, 25, 9), tick=False):
+        # Signed in again five days on: the admin's save of 20 October kept the session then.
+        client.force_login(administrator)
         data = post_form(client.get(url).content.decode())
         data.update(label="July 2022", move_all="on")
         assert client.post(url, {**data, "_save": "Save"}).status_code == 302
@@ -804,9 +806,12 @@ def test_sqlite_finds_confirmations_and_timeframe_changes_from_those_entered_sin
 # its history says the position as at the day changed after it.
 
 
-def corrected_in_the_admin(client, when, update, **fields):
+def corrected_in_the_admin(client, by, when, update, **fields):
     url = reverse("admin:actions_progressupdate_change", args=[update.pk])
     with time_machine.travel(when, tick=False):
+        # Signed in at `when`: an admin save keeps the session as at its day, so one saved
+        # weeks before has lapsed by then.
+        client.force_login(by)
         data = post_form(client.get(url).content.decode())
         data.update(fields)
         response = client.post(url, {**data, "_save": "Save"})
@@ -827,11 +832,18 @@ def test_an_update_corrected_after_the_day_is_late_and_one_corrected_before_midn
     later_one = entered(at(2022, 10, 10), action, date(2022, 10, 5))
     client.force_login(superuser)
     corrected_in_the_admin(
-        client, at(2022, 9, 30, 23, 59, 59), on_day, rag="amber", worried_about="Partners slow."
+        client,
+        superuser,
+        at(2022, 9, 30, 23, 59, 59),
+        on_day,
+        rag="amber",
+        worried_about="Partners slow.",
     )
-    corrected_in_the_admin(client, at(2022, 10, 1, 0, 0, 1), on_day, rag="red")
+    corrected_in_the_admin(client, superuser, at(2022, 10, 1, 0, 0, 1), on_day, rag="red")
     # Reporting after the day, before and after its correction: not the day's position.
-    corrected_in_the_admin(client, at(2022, 10, 20), later_one, rag="red", worried_about="Late.")
+    corrected_in_the_admin(
+        client, superuser, at(2022, 10, 20), later_one, rag="red", worried_about="Late."
+    )
 
     late = list(ProgressUpdate.history.corrected_late(AS_AT))
 
@@ -848,7 +860,13 @@ def test_pages_and_the_listing_say_an_update_was_corrected_after_the_day(
     update = entered(at(2022, 9, 30, 9), action, AS_AT, entered_by=officer)
     client.force_login(superuser)
     corrected_in_the_admin(
-        client, at(2022, 10, 20, 14, 5), update, status="complete", rag="", evidence="Done"
+        client,
+        superuser,
+        at(2022, 10, 20, 14, 5),
+        update,
+        status="complete",
+        rag="",
+        evidence="Done",
     )
     client.force_login(officer)
 
