@@ -74,7 +74,8 @@ class ItemForm(forms.Form):
         queryset=Lead.objects.none(),
         required=False,
         empty_label="Not a lead in the plans",
-        help_text="They, their delegates and plan administrators can answer it.",
+        help_text="They, their delegates and plan administrators can answer it. They and "
+        "their delegates are emailed that the answer is owed as soon as you record it.",
     )
     answerer_as_minuted = WrittenText(
         label="Who must answer, as the minutes name them",

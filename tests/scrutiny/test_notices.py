@@ -71,6 +71,17 @@ def banners(response):
     return [str(message) for message in response.context["messages"]]
 
 
+def test_the_add_item_page_says_who_will_be_emailed_before_it_is_recorded(client, people, meeting):
+    client.force_login(people["clerk"])
+
+    page = client.get(reverse("scrutiny:item_add", args=[meeting.pk])).content.decode()
+
+    assert (
+        "They and their delegates are emailed that the answer is owed as soon as you record it."
+        in " ".join(page.split())
+    )
+
+
 def test_raising_an_item_emails_the_lead_and_their_delegate_and_says_so(
     client, people, meeting, mailoutbox
 ):
