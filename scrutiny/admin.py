@@ -9,7 +9,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from cypeplan.history_admin import HistoryAdmin
 
 from .models import Item, Meeting, Response, StateChange
-from .notices import answer_owed_because, answer_owed_notify, answer_owed_tell
+from .notices import (
+    TAKEN_OFF,
+    answer_no_longer_owed_by,
+    answer_owed_because,
+    answer_owed_notify,
+    answer_owed_tell,
+)
 from .services import item_raise, meeting_change
 
 
@@ -157,11 +163,18 @@ class ItemAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
-            # Someone else named to answer it, or a new date: tell who owes it now, once
-            # the admin's transaction commits.
+            # Someone else named to answer it, or a new date: tell who owes it now, and
+            # who owed it and doesn't any more, once the admin's transaction commits.
             if because := answer_owed_because(form.changed_data):
                 transaction.on_commit(
                     lambda: answer_owed_tell(request, answer_owed_notify(item=obj, because=because))
+                )
+            if taken_off := answer_no_longer_owed_by(form):
+                transaction.on_commit(
+                    lambda: answer_owed_tell(
+                        request,
+                        answer_owed_notify(item=obj, because=TAKEN_OFF, lead_taken_off=taken_off),
+                    )
                 )
             return
         # The item and its first step together; save_related then sets its actions.

@@ -1,5 +1,6 @@
 """The email telling the officers who owe an item's answer that it is owed, sent as soon
-as the item is raised, so nobody first hears of it when it is overdue."""
+as the item is raised, so nobody first hears of it when it is overdue; and the one telling
+officers taken off an item that they owe its answer no longer."""
 
 import logging
 from dataclasses import dataclass, field
@@ -13,20 +14,23 @@ from django.utils.text import Truncator
 from actions.models import Lead, people_with_permission
 from actions.reminders import SERVICE_NAME, Recipient, email_with_html
 
-from .models import Item
+from .models import ANSWER_OWED, Item
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "scrutiny/email/answer_owed"
+TAKEN_OFF_TEMPLATE = "scrutiny/email/answer_no_longer_owed"
 # What Item.objects.answerable_by asks of an officer, besides owing the answer.
 ANSWER = "scrutiny.add_response"
 
 # Why the email goes: the item was just raised, someone else was named to answer it, or
-# the date its answer is due by was changed (ItemAdmin, before the item is on record).
+# the date its answer is due by was changed (ItemAdmin, before the item is on record); or
+# the officer who owed it was taken off it (TAKEN_OFF, to them rather than who owes it).
 RAISED = "raised"
 ANSWERER_CHANGED = "answerer changed"
 DUE_DATE_CHANGED = "due date changed"
 SENT_BACK = "sent back"
+TAKEN_OFF = "taken off"
 
 
 def answer_owed_because(changed):
@@ -38,6 +42,21 @@ def answer_owed_because(changed):
     if "due_on" in changed:
         return DUE_DATE_CHANGED
     return None
+
+
+def answer_no_longer_owed_by(form):
+    """The id of the lead who owed the item's answer before the admin's `form` changed it,
+    and owes it no longer (someone else, or a role as minuted, named to answer it, or the
+    item made a conclusion), or None."""
+    if not {"answerer", "kind"} & set(form.changed_data):
+        return None
+    before = form.initial.get("answerer")
+    if before is None or form.initial.get("kind") not in ANSWER_OWED:
+        return None
+    item = form.instance
+    if item.owes_answer and item.answerer_id == before:
+        return None
+    return before
 
 
 @dataclass
@@ -58,6 +77,11 @@ class AnswerOwedNotice:
     def said(self):
         """What the scrutiny officer is told went out: "" if the item is owed no answer."""
         item = self.item
+        if self.because == TAKEN_OFF:
+            # Anyone not emailed is named, with why, in not_sent.
+            if not self.sent:
+                return ""
+            return f"Emailed {_names(self.sent)} that the answer is no longer owed by them."
         if not item.owes_answer:
             return ""
         if not item.answerer_id:
@@ -91,8 +115,9 @@ class AnswerOwedNotice:
             reasons.append(_said(people, "is", "are", "not allowed to record answers"))
         if not reasons:
             return ""
+        who = "no longer owes" if self.because == TAKEN_OFF else "owes"
         return (
-            "The item is recorded, but not everyone who owes the answer was emailed: "
+            f"The item is recorded, but not everyone who {who} the answer was emailed: "
             + "; ".join(reasons)
             + ". Tell them yourself."
         )
@@ -108,24 +133,31 @@ def _said(people, one, many, what):
     return f"{_names(people)} {one if len(people) == 1 else many} {what}"
 
 
-def answer_owed_recipients(item, because=RAISED):
+def answer_owed_recipients(item, because=RAISED, *, lead_taken_off=None):
     """Who must be told `item`'s answer is owed to them: the lead named to answer it, if
     their account is active, and the lead's active delegates, each allowed to record
     answers (Item.objects.answerable_by) and with an email address; and, by reason, who
-    can't be. Three queries, for a lead with any number of delegates."""
+    can't be. Three queries, for a lead with any number of delegates.
+
+    For TAKEN_OFF, the same people of the lead `lead_taken_off` (an id), who must be told
+    they owe it no longer, but for any of them who still owe it through the lead now
+    named (one query more)."""
     notice = AnswerOwedNotice(item=item, because=because)
-    if not item.owes_answer or not item.answerer_id:
+    if because == TAKEN_OFF:
+        lead_id = lead_taken_off
+        still_owing = _owing(item)
+    elif item.owes_answer and item.answerer_id:
+        lead_id, still_owing = item.answerer_id, set()
+    else:
         return notice, []
-    lead = (
-        Lead.objects.select_related("user").prefetch_related("delegates").get(pk=item.answerer_id)
-    )
+    lead = Lead.objects.select_related("user").prefetch_related("delegates").get(pk=lead_id)
     may_answer = set(people_with_permission(ANSWER).values_list("pk", flat=True))
     account = lead.user if lead.user and lead.user.is_active else None
     if account is None:
         notice.leads_without_account.append(lead)
     recipients = []
     for user in [account, *lead.delegates.all()]:
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or user.pk in still_owing:
             continue
         person = Recipient(user=user, leads=[lead])
         if user.pk not in may_answer:
@@ -137,10 +169,21 @@ def answer_owed_recipients(item, because=RAISED):
     return notice, recipients
 
 
+def _owing(item):
+    """The ids of the accounts that owe `item`'s answer now (Item.objects.owed_by): its
+    lead's and their delegates'."""
+    if not item.owes_answer or not item.answerer_id:
+        return set()
+    named = Lead.objects.filter(pk=item.answerer_id).values_list("user", "delegates")
+    return {pk for pair in named for pk in pair if pk is not None}
+
+
 def answer_owed_message(*, item, recipient, because=RAISED, sent_back=None, connection=None):
     """The email telling `recipient` (an actions.reminders.Recipient) that `item`'s answer
     is owed, and `because` of what: what members asked, at which meeting, by when, and
-    where to answer it. `sent_back` is the committee's StateChange sending it back."""
+    where to answer it. `sent_back` is the committee's StateChange sending it back. For
+    TAKEN_OFF, that it is owed by them (or the lead they may answer for) no longer, and by
+    whom it is now, if anyone."""
     due_on = _due_on(item, sent_back)
     due = f"by {date_format(due_on, 'j F Y')}" if due_on else "with no due date"
     context = {
@@ -160,14 +203,20 @@ def answer_owed_message(*, item, recipient, because=RAISED, sent_back=None, conn
         "warning_window_days": settings.WARNING_WINDOW_DAYS,
     }
     summary = Truncator(" ".join(item.words.split())).chars(60)
-    owed = {
-        DUE_DATE_CHANGED: "New date for an answer owed",
-        SENT_BACK: "Answer sent back: owed again",
-    }.get(because, "Answer owed")
+    if because == TAKEN_OFF:
+        template = TAKEN_OFF_TEMPLATE
+        subject = f"Answer to scrutiny no longer owed by you: {summary} ({SERVICE_NAME})"
+    else:
+        owed = {
+            DUE_DATE_CHANGED: "New date for an answer owed",
+            SENT_BACK: "Answer sent back: owed again",
+        }.get(because, "Answer owed")
+        template = TEMPLATE
+        subject = f"{owed} to scrutiny {due}: {summary} ({SERVICE_NAME})"
     return email_with_html(
-        template=TEMPLATE,
+        template=template,
         context=context,
-        subject=f"{owed} to scrutiny {due}: {summary} ({SERVICE_NAME})",
+        subject=subject,
         to=recipient.user.email,
         connection=connection,
     )
@@ -181,14 +230,17 @@ def _due_on(item, sent_back):
     return getattr(item, "answer_due_on", item.due_on)
 
 
-def answer_owed_notify(*, item, because=RAISED, sent_back=None, connection=None):
+def answer_owed_notify(
+    *, item, because=RAISED, sent_back=None, lead_taken_off=None, connection=None
+):
     """Email each person who owes `item`'s answer (answer_owed_recipients) that it is owed,
     `because` it was raised (RAISED), or they were named to answer it (ANSWERER_CHANGED),
     or its due date changed (DUE_DATE_CHANGED), or the committee sent the answer back
-    (SENT_BACK, with `sent_back` its StateChange). Call it once the item is committed: a
-    failure to send is logged and reported in the AnswerOwedNotice returned, never raised,
-    so the item stays recorded."""
-    notice, recipients = answer_owed_recipients(item, because)
+    (SENT_BACK, with `sent_back` its StateChange); or each person who owed it through the
+    lead `lead_taken_off` (an id) that they owe it no longer (TAKEN_OFF). Call it once the
+    item is committed: a failure to send is logged and reported in the AnswerOwedNotice
+    returned, never raised, so the item stays recorded."""
+    notice, recipients = answer_owed_recipients(item, because, lead_taken_off=lead_taken_off)
     for recipient in recipients:
         try:
             answer_owed_message(
@@ -200,9 +252,10 @@ def answer_owed_notify(*, item, because=RAISED, sent_back=None, connection=None)
             ).send()
         except Exception as error:  # Any failure to send: the item stays; say so.
             logger.exception(
-                "Could not email %s that the answer to scrutiny item %s is owed",
+                "Could not email %s that the answer to scrutiny item %s is %s",
                 recipient.user.email,
                 item.pk,
+                "no longer owed by them" if because == TAKEN_OFF else "owed",
             )
             notice.failed.append((recipient, error))
         else:

@@ -321,23 +321,148 @@ def change_in_admin(client, people, item, **fields):
     return client.post(url, data, follow=True)
 
 
-def test_naming_another_officer_in_the_admin_emails_them_and_not_the_first(
-    client, people, raised, mailoutbox, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def other_lead(people):
     other = people["other officer"]
     other.first_name, other.last_name = "Ola", "Other"
     other.save()
-    new_lead = LeadFactory(name="Ola Other", user=other)
+    return LeadFactory(name="Ola Other", job_title="Head of Policy", user=other)
 
+
+def test_naming_another_officer_in_the_admin_emails_them_that_they_owe_it(
+    client, people, raised, other_lead, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        page = change_in_admin(client, people, raised, answerer=str(new_lead.pk))
+        page = change_in_admin(client, people, raised, answerer=str(other_lead.pk))
 
     assert page.status_code == 200
-    assert [message.to for message in mailoutbox] == [["other@example.org"]]
-    message = mailoutbox[0]
+    message = next(m for m in mailoutbox if m.to == ["other@example.org"])
     assert message.subject.startswith("Answer owed to scrutiny by 14 June 2023:")
     assert "You have been named to answer this item to the scrutiny committee." in message.body
     assert "which you must answer by 14 June 2023" in message.body
+
+
+# Transactional, so the emails go as the admin's save commits, as they do when served,
+# and the scrutiny officer's messages saying who was emailed reach the page.
+@pytest.mark.django_db(transaction=True)
+def test_naming_another_officer_in_the_admin_tells_the_first_and_their_delegate_once(
+    client, people, raised, other_lead, mailoutbox
+):
+    page = change_in_admin(client, people, raised, answerer=str(other_lead.pk))
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "other@example.org",
+        "owes@example.org",
+    ]
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    html = message.alternatives[0][0]
+    assert message.subject == (
+        f"Answer to scrutiny no longer owed by you: {ASKED[:59]}… (CYPE plan tracker)"
+    )
+    assert message.body.startswith("Hello Olu Owes,")
+    assert (
+        "You are no longer asked to answer this item to the scrutiny committee: Ola Other, "
+        "Head of Policy must answer it now." in message.body
+    )
+    assert "At its meeting of 10 May 2023" in message.body
+    assert "raised this information request. You need not answer it." in message.body
+    assert ASKED in message.body
+    assert "Who must answer: Ola Other, Head of Policy" in message.body
+    assert "Record the answer" not in message.body
+    assert SITE + reverse("scrutiny:item", args=[raised.pk]) in message.body
+    assert "Ola Other, Head of Policy must answer it now." in html
+    delegate = next(m for m in mailoutbox if m.to == ["delegate@example.org"])
+    assert delegate.body.startswith("Hello Dee Legate,")
+    assert (
+        "Olu Owes, whose answers you may record, is no longer asked to answer this item"
+        in delegate.body
+    )
+    assert "Neither Olu Owes nor you need answer it." in delegate.body
+    assert banners(page)[1:] == [
+        "Emailed Ola Other that the answer is owed.",
+        "Emailed Olu Owes and Dee Legate that the answer is no longer owed by them.",
+    ]
+
+
+def test_naming_a_role_as_minuted_instead_tells_the_officer_who_must_answer_now(
+    client, people, raised, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        change_in_admin(client, people, raised, answerer="", answerer_as_minuted="Head of Audit")
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "owes@example.org",
+    ]
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert "committee: Head of Audit must answer it now." in message.body
+
+
+def test_making_the_item_a_conclusion_tells_the_officer_it_needs_no_answer(
+    client, people, raised, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        change_in_admin(client, people, raised, kind=Kind.CONCLUSION, due_on="")
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "owes@example.org",
+    ]
+    message = next(m for m in mailoutbox if m.to == ["owes@example.org"])
+    assert "it is now recorded as a conclusion, which needs no answer." in message.body
+    assert "Who must answer: nobody: a conclusion needs no answer" in message.body
+
+
+def test_someone_who_still_owes_it_through_the_officer_now_named_is_not_told_otherwise(
+    client, people, raised, other_lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    other_lead.delegates.add(people["delegate"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_in_admin(client, people, raised, answerer=str(other_lead.pk))
+
+    told = [m.to[0] for m in mailoutbox if "no longer owed" in m.subject]
+    assert told == ["owes@example.org"]
+
+
+def test_the_admin_change_sent_twice_tells_the_officer_taken_off_once(
+    client, people, raised, other_lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_change", args=[raised.pk])
+    data = {**post_form(client.get(url).content.decode()), "answerer": str(other_lead.pk)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, data)
+        client.post(url, data)
+
+    told = sorted(m.to[0] for m in mailoutbox if "no longer owed" in m.subject)
+    assert told == ["delegate@example.org", "owes@example.org"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_send_to_the_officer_taken_off_keeps_the_change_logs_it_and_says_so(
+    client, people, raised, other_lead, mailoutbox, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusesOwes"
+
+    with caplog.at_level(logging.ERROR, logger="scrutiny.notices"):
+        page = change_in_admin(client, people, raised, answerer=str(other_lead.pk))
+
+    assert page.status_code == 200
+    assert Item.objects.get().answerer == other_lead
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "other@example.org",
+    ]
+    assert banners(page)[1:] == [
+        "Emailed Ola Other that the answer is owed.",
+        "Emailed Dee Legate that the answer is no longer owed by them.",
+        "The item is recorded, but not everyone who no longer owes the answer was emailed: "
+        "the email to Olu Owes (owes@example.org) could not be sent. Tell them yourself.",
+    ]
+    assert "Could not email owes@example.org that the answer to scrutiny item" in caplog.text
 
 
 def test_a_new_due_date_in_the_admin_emails_who_owes_the_answer_with_the_date(

@@ -18,7 +18,6 @@ from cypeplan.documents import table_rows
 from scrutiny.forms import MeetingForm
 from scrutiny.models import Change, Item, Kind, Meeting, Response, State, StateChange
 from scrutiny.services import decision_record, response_record
-from tests.browser.conftest import ensure_role_groups
 from tests.factories import (
     ActionFactory,
     ItemFactory,
@@ -1145,13 +1144,6 @@ def test_two_forms_opened_separately_record_two_answers(client, people, item):
     client.post(url, {**second, "text": "More data is on the intranet."})
 
     assert Response.objects.count() == 2
-
-
-@pytest.fixture
-def role_groups(transactional_db):
-    """A transactional test's flush empties every table: an earlier one's took the role
-    groups the migrations make."""
-    ensure_role_groups()
 
 
 @pytest.mark.django_db(transaction=True)
