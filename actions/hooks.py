@@ -55,12 +55,15 @@ class ReminderEntry:
 @dataclass(frozen=True)
 class ReminderSection:
     """Part of one person's reminder: `user` (active, with an email address), a heading,
-    a summary for the subject line ("1 answer to scrutiny overdue") and the entries."""
+    a summary for the subject line ("1 answer to scrutiny overdue"), the entries, and why
+    they are listed, for the email's closing line ("You get this email when …"): "an
+    answer … is overdue or due within 30 days"."""
 
     user: object
     heading: str
     summary: str
     entries: tuple
+    why: str
 
 
 _reminder_sections = []

@@ -129,6 +129,20 @@ class Recipient:
         parts += [section.summary for section in self.sections]
         return f"{'; '.join(parts)} ({SERVICE_NAME})"
 
+    @property
+    def sent_because(self):
+        """The email's closing line: why it lists what it lists, its actions, what other
+        apps' sections list, or both."""
+        reasons = [section.why for section in self.sections]
+        if self.listed:
+            reasons.insert(
+                0,
+                "an action you lead, support or record progress for is overdue, at risk, has "
+                f"had no update for {settings.UPDATE_WINDOW_DAYS} days, or is due within "
+                f"{settings.WARNING_WINDOW_DAYS} days",
+            )
+        return f"You get this email when {', or when '.join(reasons)}."
+
     def message(self, *, as_at, connection=None):
         context = {
             "name": self.name,
@@ -137,8 +151,7 @@ class Recipient:
             "count": len(self.listed),
             "sections": self.sections,
             "my_actions_url": settings.SITE_URL + reverse("actions:my_actions"),
-            "update_window_days": settings.UPDATE_WINDOW_DAYS,
-            "warning_window_days": settings.WARNING_WINDOW_DAYS,
+            "sent_because": self.sent_because,
             "service_name": SERVICE_NAME,
         }
         return email_with_html(

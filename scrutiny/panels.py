@@ -102,6 +102,9 @@ def answers_owed_reminders(as_at):
                 heading=f"Answers owed to the scrutiny committee, {when}",
                 summary=summary,
                 entries=tuple(_reminder_entry(item, as_at) for item in owed),
+                why="an answer to the scrutiny committee that you, or a lead whose answers "
+                "you may record, must give is overdue or due within "
+                f"{settings.WARNING_WINDOW_DAYS} days",
             )
         )
     return sections

@@ -214,6 +214,19 @@ def test_reminder_html_part_links_each_action_its_update_page_and_my_actions(ker
 
 
 @pytest.mark.django_db
+def test_reminder_of_actions_alone_closes_saying_it_comes_for_actions(kerry):
+    reminders_send(as_at=AS_AT)
+
+    message = only_message_to("kerry@example.org")
+    closing = (
+        "You get this email when an action you lead, support or record progress for is "
+        "overdue, at risk, has had no update for 90 days, or is due within 30 days."
+    )
+    assert closing in message.body
+    assert closing in html_part(message)
+    assert "scrutiny" not in message.body
+
+
 def test_reminder_long_descriptions_are_shortened(theme):
     lead = LeadFactory(user=person("kerry"))
     action(theme, lead, "2.1", "March 2023", description="Word " * 100)

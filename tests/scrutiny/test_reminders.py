@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from actions import roles
 from actions.reminders import reminders_send
 from scrutiny.services import response_record
-from tests.factories import ItemFactory, LeadFactory, MeetingFactory, UserFactory
+from tests.factories import ActionFactory, ItemFactory, LeadFactory, MeetingFactory, UserFactory
 from tests.scrutiny import on
 
 HELD = date(2023, 5, 10)
@@ -123,3 +123,39 @@ def test_only_people_allowed_to_record_answers_are_reminded_of_them(lead, meetin
 
     assert [reminder.recipient.username for reminder in summary.sent] == ["owes"]
     assert [message.to for message in mailoutbox] == [["owes@example.org"]]
+
+
+ANSWERS_WHY = (
+    "an answer to the scrutiny committee that you, or a lead whose answers you may record, "
+    "must give is overdue or due within 30 days"
+)
+
+
+def test_a_reminder_of_answers_alone_closes_saying_it_comes_for_answers(lead, meeting, mailoutbox):
+    owed(lead, meeting, date(2023, 6, 2), "Members asked for the waiting times.")
+
+    message = reminder(mailoutbox)
+
+    closing = f"You get this email when {ANSWERS_WHY}."
+    assert closing in message.body
+    assert closing in message.alternatives[0][0]
+    assert "an action you lead" not in message.body
+    assert "an action you lead" not in message.alternatives[0][0]
+
+
+def test_a_reminder_of_actions_and_answers_closes_saying_it_comes_for_both(
+    lead, meeting, mailoutbox
+):
+    ActionFactory(lead=lead, description="Publish the sufficiency report.")  # Overdue.
+    owed(lead, meeting, date(2023, 6, 2), "Members asked for the waiting times.")
+
+    message = reminder(mailoutbox)
+
+    closing = (
+        "You get this email when an action you lead, support or record progress for is "
+        "overdue, at risk, has had no update for 90 days, or is due within 30 days, or when "
+        f"{ANSWERS_WHY}."
+    )
+    assert "Publish the sufficiency report." in message.body
+    assert closing in message.body
+    assert closing in message.alternatives[0][0]
