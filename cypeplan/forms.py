@@ -1,4 +1,5 @@
 import unicodedata
+import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -24,6 +25,32 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class SavedOnceForm(forms.ModelForm):
+    """An admin add page's form with a one-time key, which the record is saved under: the
+    same form sent twice (a double click on Save, a resend, a second tab) saves one record,
+    and the second is shown the record the first saved. Without a key (a form from before
+    keys), the record gets a new one. A form says how to find what was saved under a key
+    (`saved_under`) and how to name it (`already_saved`)."""
+
+    form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    def saved_under(self, key):
+        """The record already saved under `key`, or None."""
+        raise NotImplementedError
+
+    def already_saved(self, saved):
+        """The error telling the person this form was saved already, as `saved`."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        key = cleaned.get("form_key")
+        saved = self.saved_under(key) if key else None
+        if saved is not None:
+            raise ValidationError(self.already_saved(saved))
+        return cleaned
 
 
 class _Limit(MaxLengthValidator):

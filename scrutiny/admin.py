@@ -4,8 +4,12 @@ Answers and an item's steps are history: shown here, recorded only through the p
 
 from django.contrib import admin
 from django.db import transaction
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from cypeplan.forms import SavedOnceForm
 from cypeplan.history_admin import HistoryAdmin
 
 from .models import Item, Meeting, Response, StateChange
@@ -97,6 +101,22 @@ class ResponseInline(admin.StackedInline):
         return False
 
 
+class ItemAddForm(SavedOnceForm):
+    # The item is raised under the form's one-time key, as on the add-item page.
+
+    def saved_under(self, key):
+        return Item.objects.filter(key=key).select_related("meeting").first()
+
+    def already_saved(self, saved):
+        return format_html(
+            'This form has already been saved: the item “<a href="{}">{}</a>” is recorded '
+            "at the meeting of {}. To add another item, start a new form.",
+            reverse("admin:scrutiny_item_change", args=[saved.pk]),
+            saved,
+            date_format(saved.meeting.held_on, "j F Y"),
+        )
+
+
 @admin.register(Item)
 class ItemAdmin(HistoryAdmin):
     """Adding an item raises it through item_raise, so it is open from its meeting's date.
@@ -134,6 +154,14 @@ class ItemAdmin(HistoryAdmin):
         "withdraw this item with the reason (Record the committee’s decision on its page) "
         "and record a new one."
     )
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "form_key"] if obj is None else self.fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ItemAddForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -188,9 +216,13 @@ class ItemAdmin(HistoryAdmin):
             due_on=obj.due_on,
             position=obj.position,
             entered_by=request.user,
+            key=form.cleaned_data.get("form_key"),
         )
         obj.pk, obj.key = raised.pk, raised.key
         obj._state.adding = False
+        if raised.sent_before:
+            # The same form sent twice at once: the first raised it and emailed about it.
+            return
         # The admin saves in a transaction: email who owes the answer once it commits.
         transaction.on_commit(lambda: answer_owed_tell(request, answer_owed_notify(item=raised)))
 

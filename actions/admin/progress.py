@@ -1,32 +1,25 @@
-import uuid
-
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ProgressUpdate
 from actions.services import progress_update_record
+from cypeplan.forms import SavedOnceForm
 
 from .display import as_at
 
 
-class ProgressUpdateAddForm(forms.ModelForm):
-    # The form's one-time key, which the update is saved under (as on the update page): the
-    # same form sent twice (a double click on Save, a resend) records one update. Without
-    # one (a form from before keys), the update gets a new key.
-    form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+class ProgressUpdateAddForm(SavedOnceForm):
+    # The update is saved under the form's one-time key, as on the update page.
 
-    def clean(self):
-        cleaned = super().clean()
-        key = cleaned.get("form_key")
-        saved = key and ProgressUpdate.objects.filter(key=key).select_related("action").first()
-        if saved is not None:
-            raise ValidationError(
-                f"This form has already been saved: the update “{saved}” is in the progress "
-                f"history of “{saved.action}”. To record another update, start a new form."
-            )
-        return cleaned
+    def saved_under(self, key):
+        return ProgressUpdate.objects.filter(key=key).select_related("action").first()
+
+    def already_saved(self, saved):
+        return (
+            f"This form has already been saved: the update “{saved}” is in the progress "
+            f"history of “{saved.action}”. To record another update, start a new form."
+        )
 
 
 @admin.register(ProgressUpdate)

@@ -1,8 +1,10 @@
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -21,3 +23,23 @@ def member_of(group, username, **fields):
     user = UserFactory(username=username, **fields)
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def at_once(posts):
+    """Each (browser, url, data) posted at the same moment; their status codes."""
+    start = threading.Barrier(len(posts))
+    statuses = []
+
+    def send(browser, url, data):
+        start.wait()
+        try:
+            statuses.append(browser.post(url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=post) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses

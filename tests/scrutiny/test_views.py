@@ -26,7 +26,7 @@ from tests.factories import (
     ProgressUpdateFactory,
 )
 from tests.html_forms import post_form
-from tests.scrutiny import on
+from tests.scrutiny import at_once, on
 
 RAISED = date(2019, 2, 5)
 TODAY = date(2019, 3, 20)
@@ -1186,26 +1186,6 @@ ITEM = {
 def item_form(client, meeting):
     url = reverse("scrutiny:item_add", args=[meeting.pk])
     return url, {**post_form(client.get(url).content.decode()), **ITEM}
-
-
-def at_once(posts):
-    """Each (browser, url, data) posted at the same moment; their status codes."""
-    start = threading.Barrier(len(posts))
-    statuses = []
-
-    def send(browser, url, data):
-        start.wait()
-        try:
-            statuses.append(browser.post(url, data).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=post) for post in posts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
 
 
 @pytest.mark.django_db

@@ -1,0 +1,98 @@
+"""The admin's add-item page sent twice (a double click on Save, a reload, a second tab):
+one item is raised, its officers are emailed once, and the second send is shown the item
+the first added."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from scrutiny.models import Item, Kind, StateChange
+from tests.factories import MeetingFactory
+from tests.html_forms import post_form
+from tests.scrutiny import at_once, on
+
+ASKED = "Members asked for the number of children waiting for an assessment."
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with on(date(2023, 5, 12)):
+        yield
+
+
+@pytest.fixture
+def meeting(db):
+    return MeetingFactory(held_on=date(2023, 5, 10))
+
+
+def add_item_form(browser, people, meeting, **fields):
+    """The admin's add-item page as the scrutiny officer fills it in, and where it goes."""
+    browser.force_login(people["clerk"])
+    url = reverse("admin:scrutiny_item_add")
+    data = post_form(browser.get(url).content.decode())
+    data.update(
+        {
+            "meeting": str(meeting.pk),
+            "position": "1",
+            "kind": Kind.ACTION,
+            "words": ASKED,
+            "answerer": str(people["lead"].pk),
+            "due_on": "2023-06-14",
+            **fields,
+        }
+    )
+    return url, data
+
+
+def test_the_add_item_form_sent_twice_adds_one_item_and_shows_it(
+    client, people, meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    url, data = add_item_form(client, people, meeting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, data)
+
+    item = Item.objects.get()
+    assert first.status_code == 302
+    assert StateChange.objects.filter(item=item).count() == 1
+    assert len(mailoutbox) == 2  # The officer and their delegate, once each.
+    assert again.status_code == 200
+    change_url = reverse("admin:scrutiny_item_change", args=[item.pk])
+    page = again.content.decode()
+    assert (
+        f'This form has already been saved: the item “<a href="{change_url}">{ASKED}</a>” is '
+        "recorded at the meeting of 10 May 2023. To add another item, start a new form."
+    ) in page
+
+
+def test_two_add_item_forms_opened_one_after_the_other_add_two_items(client, people, meeting):
+    url, first = add_item_form(client, people, meeting)
+    _, second = add_item_form(client, people, meeting, words="Members asked for the budget.")
+
+    assert client.post(url, first).status_code == 302
+    assert client.post(url, second).status_code == 302
+
+    assert sorted(Item.objects.values_list("words", flat=True)) == [
+        "Members asked for the budget.",
+        ASKED,
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_add_item_form_sent_twice_at_once_adds_one_item(people, meeting, mailoutbox):
+    browsers = [Client(), Client()]
+    url, data = add_item_form(browsers[0], people, meeting)
+    browsers[1].force_login(people["clerk"])
+
+    statuses = at_once([(browser, url, data) for browser in browsers])
+
+    assert sorted(statuses) in ([200, 302], [302, 302])
+    assert Item.objects.count() == 1
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "delegate@example.org",
+        "owes@example.org",
+    ]
