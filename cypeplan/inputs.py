@@ -118,19 +118,23 @@ class DayFirstDateField(forms.DateField):
 APOSTROPHES = "'\u2019\u2018\u02bc"
 # Accents left once a letter is taken apart (NFKD): the combining diacritical marks.
 _ACCENTS = re.compile("[\u0300-\u036f]")
-# Letters with a stroke, which Unicode doesn't take apart but people type plain ("Łukasz"
-# as "Lukasz"); and every apostrophe as the straight one.
-_PLAIN_LETTERS = str.maketrans("øØłŁđĐ" + APOSTROPHES[1:], "oOlLdD" + "'" * 3)
+# Letters with a stroke or a bar, which Unicode doesn't take apart but people type plain
+# ("Łukasz" as "Lukasz", "Đorđe" as "Dorde", Icelandic "ð" as "d"); and every apostrophe as
+# the straight one.
+_PLAIN_LETTERS = str.maketrans("øØłŁđĐðÐ" + APOSTROPHES[1:], "oOlLdDdD" + "'" * 3)
+# Letters written as two when typed plain ("Straße" as "strasse", "ældre" as "aeldre"),
+# once lower case; and a word's final sigma as a sigma (where a word ends differs between
+# text and a search).
+_PLAIN_SPELLINGS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "\u03c2": "\u03c3"})
 
 
 def searchable(text):
     """`text` as every search box compares it, whatever its case, accents or apostrophes:
-    "Róisín Madden" and "RÓISÍN" both become "roisin…", "Children’s" becomes "children's".
-    PostgreSQL runs the same rule as the function cypeplan_searchable (cypeplan/search.py),
-    so both databases find the same rows."""
+    "Róisín Madden" and "RÓISÍN" both become "roisin…", "Children’s" becomes "children's",
+    "Straße" "strasse". PostgreSQL runs the same rule as the function cypeplan_searchable
+    (cypeplan/search.py), so both databases find the same rows."""
     if text.isascii():
         # Nothing to take apart: the common case, and the quick one.
         return text.lower()
     plain = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).translate(_PLAIN_LETTERS)
-    # A word's final sigma is a sigma: where a word ends differs between text and a search.
-    return plain.lower().replace("\u03c2", "\u03c3")
+    return plain.lower().translate(_PLAIN_SPELLINGS)

@@ -35,6 +35,10 @@ CHARACTER_RANGES = [
         ("Łukasz Søren Đorđe", "lukasz soren dorde"),
         ("ΟΔΟΣ", "οδοσ"),
         ("ＳＥＮＤ ﬁnance", "send finance"),
+        ("STRAẞE Straße", "strasse strasse"),
+        ("Ældre Sønderjylland", "aeldre sonderjylland"),
+        ("Œuvre sœur", "oeuvre soeur"),
+        ("Þórðarson ÐÓRA", "thordarson dora"),
     ],
 )
 def test_searchable_ignores_case_accents_and_apostrophe_style(typed, compared):
@@ -55,6 +59,65 @@ def test_the_databases_function_writes_every_character_as_searchable_does():
         if database != searchable(character)
     }
     assert differ == {}
+
+
+# Letters Unicode doesn't take apart, as people type them plain, in both cases and beside
+# accented letters and those it does take apart.
+SPELLED_PLAIN = [
+    "Straße",
+    "STRAẞE",
+    "Ældre omsorg",
+    "æbleskiver",
+    "Œuvre",
+    "sœur",
+    "Søren Ørsted",
+    "Łódź Łukasz",
+    "Đorđe",
+    "Ðóra",
+    "Þórðarson",
+    "þing",
+    "Ǽ ǽ Ǣ ǣ Ǿ ǿ",
+    "ΟΔΟΣ ΣΟΦΟΣ",
+    "Children’s ﬁnance",
+]
+
+
+@pytest.mark.django_db
+def test_the_databases_function_folds_letters_spelled_plain_as_searchable_does():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["cypeplan_searchable(%s)"] * len(SPELLED_PLAIN)), SPELLED_PLAIN
+        )
+        in_database = list(cursor.fetchone())
+
+    assert in_database == [searchable(text) for text in SPELLED_PLAIN]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("Anna Straße", "strasse"),
+        ("Anna STRAẞE", "Strasse"),
+        ("Ældre Hansen", "aeldre"),
+        ("Sœur Marie", "soeur"),
+        ("Søren Dahl", "soren"),
+        ("Łukasz Nowak", "lukasz"),
+        ("Đorđe Petrović", "dorde"),
+        ("Ðóra Jónsdóttir", "dora"),
+        ("Þór Ólafsson", "thor"),
+        ("Anna Strasse", "straße"),
+        ("Aeldre Hansen", "Ældre"),
+    ],
+)
+def test_matches_finds_letters_unicode_does_not_take_apart_typed_plain(name, typed):
+    LeadFactory(name=name)
+    LeadFactory(name="Robert Madsen")
+
+    assert list(Lead.objects.filter(name__matches=typed).values_list("name", flat=True)) == [name]
+    assert list(
+        Lead.objects.filter(name__matches_exactly=searchable(name)).values_list("name", flat=True)
+    ) == [name]
 
 
 @pytest.mark.django_db
