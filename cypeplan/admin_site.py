@@ -67,6 +67,14 @@ class TypedTextAdmin:
             kwargs.setdefault("form_class", WrittenText)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        # Saved as it was found (text stored with CR LF, from an older import, reads the
+        # same): the record is left as it is, since saving it would write a "Changed" entry
+        # in its history (and a correction's side effects) for nothing anyone changed.
+        if change and _as_stored(obj):
+            return
+        super().save_model(request, obj, form, change)
+
 
 class CheckedInputsAdmin(TypedTextAdmin):
     """Related rows chosen by id are checked as plain numbers before any query, and rows
@@ -568,6 +576,18 @@ def _as_compared(value):
     breaks as line feeds (CR LF) is the same text, so a colleague's save that only changed
     its line breaks is not a change, and a box left as found is still as found."""
     return one_line_break_each(value) if isinstance(value, str) else value
+
+
+def _as_stored(obj):
+    """Whether `obj` holds what its row in the database holds, line breaks aside."""
+    fields = obj._meta.concrete_fields
+    stored = (
+        type(obj)._base_manager.filter(pk=obj.pk).values_list(*(f.attname for f in fields)).first()
+    )
+    return stored is not None and all(
+        _as_compared(getattr(obj, field.attname)) == _as_compared(value)
+        for field, value in zip(fields, stored, strict=True)
+    )
 
 
 def _digest(value):

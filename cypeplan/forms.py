@@ -85,6 +85,13 @@ class WrittenText(forms.CharField):
         value = super().to_python(value)
         return one_line_break_each(value) if value else value
 
+    def has_changed(self, initial, data):
+        # Text stored with CR LF (an older import) sent back as the box showed it is the
+        # text as it was: not a change to record, save or tell anyone about.
+        if isinstance(initial, str):
+            initial = one_line_break_each(initial)
+        return super().has_changed(initial, data)
+
     def validate(self, value):
         super().validate(value)
         # Only invisible characters (a zero-width space) is as good as empty.

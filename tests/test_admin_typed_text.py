@@ -4,10 +4,12 @@ forms keep it: line breaks stored the same way."""
 from datetime import date
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate
 from actions.models.progress import NARRATIVE_LIMIT
+from cypeplan.inputs import one_line_break_each
 from tests.factories import ActionFactory, PlanFactory, SubStepFactory, ThemeFactory
 from tests.html_forms import post_form
 from tests.test_admin_changed_meanwhile import administrator
@@ -87,3 +89,50 @@ def test_a_box_at_its_limit_with_line_breaks_is_not_refused_as_too_long():
     assert response.status_code == 302, response.content.decode()
     update = ProgressUpdate.objects.get(action=action)
     assert update.working_well == half + "\n" * 400 + half
+
+
+def as_a_browser_sends_it(form):
+    """The form's values with every line break as CR LF, as a browser sends a box's."""
+    return {name: one_line_break_each(value).replace("\n", "\r\n") for name, value in form.items()}
+
+
+@pytest.mark.django_db
+def test_saving_an_action_as_found_with_windows_line_breaks_records_no_change():
+    # Text from an older import, stored with CR LF.
+    action = ActionFactory(
+        description="Agree the protocol\r\nwith schools", performance_measures="One\r\nTwo"
+    )
+    step = SubStepFactory(action=action, description="Draft it\r\nthen publish it")
+    browser = administrator()
+    url = reverse("admin:actions_action_change", args=[action.pk])
+
+    response = browser.post(url, as_a_browser_sends_it(opened(browser, url)))
+
+    assert response.status_code == 302
+    # No "Changed" entry in the action's history or its step's, and nothing lost.
+    assert [entry.history_type for entry in action.history.all()] == ["+"]
+    assert [entry.history_type for entry in step.history.all()] == ["+"]
+    action.refresh_from_db()
+    assert action.description == "Agree the protocol\r\nwith schools"
+    assert action.performance_measures == "One\r\nTwo"
+    step.refresh_from_db()
+    assert step.description == "Draft it\r\nthen publish it"
+    assert LogEntry.objects.get().get_change_message() == "No fields changed."
+
+
+@pytest.mark.django_db
+def test_a_change_beside_windows_line_breaks_is_saved_and_logged_alone():
+    action = ActionFactory(description="Agree the protocol\r\nwith schools", expected_outcome="A")
+    browser = administrator()
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    form = as_a_browser_sends_it(opened(browser, url))
+
+    response = browser.post(url, {**form, "expected_outcome": "A signed protocol"})
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.expected_outcome == "A signed protocol"
+    assert action.description == "Agree the protocol\nwith schools"
+    assert [entry.history_type for entry in action.history.all()] == ["~", "+"]
+    logged = LogEntry.objects.get().get_change_message()
+    assert logged == "Changed Expected outcome or success measure."
