@@ -36,6 +36,7 @@ from .inputs import (
     plain_number,
 )
 from .search import SearchAdmin
+from .unsent import keeping_what_was_sent
 
 # A date hierarchy's ?reported_on__year=...: a year, month or day has at most 4 digits.
 _DATE_PART = re.compile(r"__(?:year|month|day)$")
@@ -215,6 +216,44 @@ class RevertKeepsReadOnlyFields:
                 if field.name in names:
                     setattr(obj, field.attname, getattr(current, field.attname))
         return super().get_form(request, obj, change, **kwargs)
+
+
+# Shown above what an administrator sent while signed out, now back on its page.
+NOT_SAVED_YET = (
+    "This is what you typed before you were signed out. Nothing has been saved yet: check "
+    "it, then save it."
+)
+
+
+class KeptWhenSignedOutAdmin:
+    """An add or change page saved after the session ended is kept, as the officers' forms
+    are (cypeplan.unsent, wrapped round these pages by CouncilAdminSite): once signed in
+    again the page comes back holding what was sent, its inlines' rows too, shown as a
+    refused save shows it, with nothing saved until it is saved again. Who may see and
+    save the page is checked as on any other request."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and getattr(request, "unsent", None) is not None:
+            # A GET the CSRF check has passed: what it reads is what was sent, not the
+            # record, and the form it makes refuses to save (get_form). Files aren't kept:
+            # the GET's none are read first, before it passes for a POST.
+            request.FILES.clear()
+            request.method = "POST"
+            request.POST = request.unsent
+            request.sent_while_signed_out = True
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not getattr(request, "sent_while_signed_out", False):
+            return form
+
+        class NotSavedYet(form):
+            def clean(self):
+                self.add_error(None, NOT_SAVED_YET)
+                return super().clean()
+
+        return NotSavedYet
 
 
 # The change form's record of what the record held when the page was made.
@@ -614,10 +653,14 @@ def _has_integer_key(model_admin):
     return model_admin.model._meta.pk.get_internal_type() in INTEGER_KEYS
 
 
+# The views of the pages where an administrator types a record.
+FORM_PAGES = ("add_view", "change_view")
+
+
 class CouncilAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
-        mixins = (CheckedInputsAdmin, ChangedMeanwhileAdmin, SearchAdmin)
+        mixins = (CheckedInputsAdmin, KeptWhenSignedOutAdmin, ChangedMeanwhileAdmin, SearchAdmin)
         if issubclass(base, SimpleHistoryAdmin):
             mixins += (RevertKeepsReadOnlyFields,)
         inlines = [_typed_text(inline) for inline in base.inlines]
@@ -665,4 +708,8 @@ class CouncilAdminSite(admin.AdminSite):
                 return HttpResponseRedirect(f"{request.path}?e=1")
             return view(request, *args, **kwargs)
 
-        return super().admin_view(checked, cacheable)
+        checked_view = super().admin_view(checked, cacheable)
+        if isinstance(model_admin, admin.ModelAdmin) and view.__name__ in FORM_PAGES:
+            # Saved after the session ended: kept, not lost (KeptWhenSignedOutAdmin).
+            return keeping_what_was_sent(checked_view)
+        return checked_view

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import roles
-from actions.models import ProgressUpdate
+from actions.models import Action, Lead, ProgressUpdate
+from cypeplan.admin_site import NOT_SAVED_YET
 from scrutiny.models import Response
-from tests.factories import ActionFactory, ItemFactory, LeadFactory, UserFactory
+from tests.factories import ActionFactory, ItemFactory, LeadFactory, SubStepFactory, UserFactory
+from tests.html_forms import post_form
 
 PASSWORD = "correct horse battery staple"
 WRITTEN = "Written over an hour at the kitchen table: the board met twice."
@@ -169,3 +171,79 @@ def test_a_form_no_one_signed_in_was_shown_is_not_kept(client, officer, written_
     assert response["Location"].startswith(reverse("login"))
     assert "unsent_form" not in client.session
     assert WRITTEN not in sign_in_again(client, officer, url).content.decode()
+
+
+@pytest.fixture
+def plan_administrator(db):
+    user = UserFactory(username="amina", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    return user
+
+
+def test_an_admin_change_saved_after_the_session_ended_comes_back_after_signing_in(
+    client, plan_administrator
+):
+    action = ActionFactory(description="Agree the protocol")
+    step = SubStepFactory(action=action, description="Draft it")
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    client.force_login(plan_administrator)
+    form = post_form(client.get(url).content.decode())
+    client.logout()  # what SESSION_IDLE_HOURS does to an idle session
+
+    sent = client.post(
+        url, {**form, "description": WRITTEN, "sub_steps-0-description": "Draft it twice"}
+    )
+    sign_in = client.get(sent["Location"]).content.decode()
+    back = sign_in_again(client, plan_administrator, url)
+    page = back.content.decode()
+
+    assert sent.status_code == 302 and sent["Location"].startswith(reverse("login"))
+    assert "You were signed out before your form was sent, so nothing was saved." in sign_in
+    assert back.redirect_chain[-1][0] == url
+    assert NOT_SAVED_YET in page
+    assert WRITTEN in page and "Draft it twice" in page
+    action.refresh_from_db()
+    step.refresh_from_db()
+    assert (action.description, step.description) == ("Agree the protocol", "Draft it")
+    assert [entry.history_type for entry in action.history.all()] == ["+"]
+    # Saved now, as the page came back, it is kept; the page is then as it always was.
+    assert client.post(url, post_form(page)).status_code == 302
+    action.refresh_from_db()
+    step.refresh_from_db()
+    assert (action.description, step.description) == (WRITTEN, "Draft it twice")
+    assert NOT_SAVED_YET not in client.get(url).content.decode()
+
+
+def test_an_admin_record_added_after_the_session_ended_is_not_added_until_saved_again(
+    client, plan_administrator
+):
+    url = reverse("admin:actions_lead_add")
+    client.force_login(plan_administrator)
+    form = post_form(client.get(url).content.decode())
+    client.logout()
+
+    client.post(url, {**form, "name": "Róisín Madden", "job_title": WRITTEN})
+    page = sign_in_again(client, plan_administrator, url).content.decode()
+
+    assert NOT_SAVED_YET in page and WRITTEN in page
+    assert not Lead.objects.filter(name="Róisín Madden").exists()
+    assert client.post(url, post_form(page)).status_code == 302
+    assert Lead.objects.filter(name="Róisín Madden", job_title=WRITTEN).exists()
+
+
+def test_an_admin_change_kept_for_one_administrator_is_not_shown_to_another(
+    client, plan_administrator
+):
+    colleague = UserFactory(username="brian", is_staff=True)
+    colleague.groups.add(Group.objects.get(name=roles.PLAN_ADMINISTRATORS))
+    action = ActionFactory(description="Agree the protocol")
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    client.force_login(plan_administrator)
+    form = post_form(client.get(url).content.decode())
+    client.logout()
+    client.post(url, {**form, "description": WRITTEN})
+
+    page = sign_in_again(client, colleague, url).content.decode()
+
+    assert WRITTEN not in page and NOT_SAVED_YET not in page
+    assert Action.objects.get(pk=action.pk).description == "Agree the protocol"
