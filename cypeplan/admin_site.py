@@ -26,13 +26,14 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import WrittenText
+from .history_admin import HistoryLineBreaksAside
 from .inputs import (
     INTEGER_KEYS,
     DayFirstDateField,
     PlainIdChoiceField,
     PlainIdMultipleChoiceField,
+    as_saved_back,
     has_words,
-    one_line_break_each,
     plain_number,
 )
 from .search import SearchAdmin
@@ -382,7 +383,7 @@ class ChangedMeanwhileAdmin:
                     if label not in changed or field.name not in self.cleaned_data:
                         continue
                     typed = _stored_form(field, self.cleaned_data[field.name])
-                    if then.get(_digest(label)) != _digest(_as_compared(typed)):
+                    if then.get(_digest(label)) != _digest(as_saved_back(typed)):
                         continue  # They changed it too: what they typed stays, to choose.
                     key = self.add_prefix(field.name)
                     if field.many_to_many:
@@ -444,7 +445,7 @@ class ChangedMeanwhileAdmin:
                 value = sorted(getattr(stored, field.name).values_list("pk", flat=True))
             else:
                 value = field.value_from_object(stored)
-            state[str(capfirst(field.verbose_name))] = _as_compared(value)
+            state[str(capfirst(field.verbose_name))] = as_saved_back(value)
         for formset, inline in self.get_formsets_with_inlines(request, stored):
             names = set(formset.form.base_fields) - {"id", "DELETE", formset.fk.name}
             if not names and not formset.can_delete:
@@ -456,7 +457,7 @@ class ChangedMeanwhileAdmin:
             ]
             rows = inline.model._default_manager.filter(**{formset.fk.name: stored.pk})
             state[str(capfirst(inline.verbose_name_plural))] = [
-                tuple(_as_compared(value) for value in row)
+                tuple(as_saved_back(value) for value in row)
                 for row in rows.order_by("pk").values_list("pk", *columns)
             ]
         return {label: _digest(value) for label, value in state.items()}
@@ -610,13 +611,6 @@ def _stored_form(field, value):
     return value
 
 
-def _as_compared(value):
-    """`value` as the page would save it back: text stored before the admin kept line
-    breaks as line feeds (CR LF) is the same text, so a colleague's save that only changed
-    its line breaks is not a change, and a box left as found is still as found."""
-    return one_line_break_each(value) if isinstance(value, str) else value
-
-
 def _as_stored(obj):
     """Whether `obj` holds what its row in the database holds, line breaks aside."""
     fields = obj._meta.concrete_fields
@@ -624,7 +618,7 @@ def _as_stored(obj):
         type(obj)._base_manager.filter(pk=obj.pk).values_list(*(f.attname for f in fields)).first()
     )
     return stored is not None and all(
-        _as_compared(getattr(obj, field.attname)) == _as_compared(value)
+        as_saved_back(getattr(obj, field.attname)) == as_saved_back(value)
         for field, value in zip(fields, stored, strict=True)
     )
 
@@ -662,7 +656,7 @@ class CouncilAdminSite(admin.AdminSite):
         base = admin_class or admin.ModelAdmin
         mixins = (CheckedInputsAdmin, KeptWhenSignedOutAdmin, ChangedMeanwhileAdmin, SearchAdmin)
         if issubclass(base, SimpleHistoryAdmin):
-            mixins += (RevertKeepsReadOnlyFields,)
+            mixins += (RevertKeepsReadOnlyFields, HistoryLineBreaksAside)
         inlines = [_typed_text(inline) for inline in base.inlines]
         checked = type(
             base.__name__,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from .inputs import has_words, one_line_break_each
+from .inputs import as_saved_back, has_words, one_line_break_each
 
 
 class SignInForm(AuthenticationForm):
@@ -88,9 +88,7 @@ class WrittenText(forms.CharField):
     def has_changed(self, initial, data):
         # Text stored with CR LF (an older import) sent back as the box showed it is the
         # text as it was: not a change to record, save or tell anyone about.
-        if isinstance(initial, str):
-            initial = one_line_break_each(initial)
-        return super().has_changed(initial, data)
+        return super().has_changed(as_saved_back(initial), data)
 
     def validate(self, value):
         super().validate(value)

@@ -1,12 +1,16 @@
 """The admin's History page, shared by the apps whose records have many-to-many history."""
 
+from dataclasses import replace
 from itertools import pairwise
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import ForeignKey
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange, ModelDelta
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model, get_m2m_reverse_field_name
+
+from .inputs import as_saved_back
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -79,3 +83,26 @@ def m2m_value(row, field, as_objects):
     return (
         DeletedObject(field.related_model, getattr(row, field.attname)) if value is None else value
     )
+
+
+class LineBreaksAside(HistoricalRecordContextHelper):
+    """A History page entry's changes, leaving out text whose line breaks alone changed:
+    text stored with CR LF (an older import) is stored with line feeds when its record is
+    next saved for another change, and reads the same."""
+
+    def context_for_delta_changes(self, delta):
+        changes = [
+            change
+            for change in delta.changes
+            if as_saved_back(change.old) != as_saved_back(change.new)
+        ]
+        return super().context_for_delta_changes(
+            replace(delta, changes=changes, changed_fields=[change.field for change in changes])
+        )
+
+
+class HistoryLineBreaksAside:
+    """Every History page lists changes as LineBreaksAside does."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LineBreaksAside(self.model, historical_record)

@@ -91,6 +91,14 @@ def one_line_break_each(text):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def as_saved_back(value):
+    """`value` as a page would save it back: text stored before the admin kept line breaks
+    as line feeds (CR LF, as from an older import) is the same text, so a colleague's save
+    that only changed its line breaks is not a change, and a box left as found is still as
+    found."""
+    return one_line_break_each(value) if isinstance(value, str) else value
+
+
 class DayFirstDateField(forms.DateField):
     """A date typed in the admin: read day first (the en-GB formats), one that can't be read
     says why, naming what was typed, and one outside the dates the service answers for

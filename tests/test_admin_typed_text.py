@@ -1,6 +1,7 @@
 """What a plan administrator types in the admin is kept as they typed it, as the app's own
 forms keep it: line breaks stored the same way."""
 
+import re
 from datetime import date
 
 import pytest
@@ -136,3 +137,37 @@ def test_a_change_beside_windows_line_breaks_is_saved_and_logged_alone():
     assert [entry.history_type for entry in action.history.all()] == ["~", "+"]
     logged = LogEntry.objects.get().get_change_message()
     assert logged == "Changed Expected outcome or success measure."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make", "admin_name", "text", "other", "other_label"),
+    [
+        (
+            ActionFactory,
+            "actions_action",
+            "description",
+            "expected_outcome",
+            "Expected outcome or success measure",
+        ),
+        (PlanFactory, "themes_plan", "vision", "values", "Values"),
+    ],
+)
+def test_the_history_page_does_not_list_text_whose_line_breaks_alone_changed(
+    make, admin_name, text, other, other_label
+):
+    record = make(**{text: "Agree the protocol\r\nwith schools", other: "A"})
+    browser = administrator()
+    url = reverse(f"admin:{admin_name}_change", args=[record.pk])
+    form = as_a_browser_sends_it(opened(browser, url))
+    # Saved with a change beside it, the text is stored with line feeds.
+    browser.post(url, {**form, other: "A signed protocol"})
+    assert [getattr(entry, text) for entry in record.history.all()] == [
+        "Agree the protocol\nwith schools",
+        "Agree the protocol\r\nwith schools",
+    ]
+
+    page = browser.get(reverse(f"admin:{admin_name}_history", args=[record.pk]))
+
+    changes = re.findall(r"<strong>([^<]*):</strong>", page.content.decode())
+    assert changes == [other_label]
