@@ -6,7 +6,7 @@ from django.db.models import Q
 from themes.models import Plan, Theme
 
 from . import hooks
-from .models import FINISHED, NO_CONCERNS, RAG, Action, Division, Lead, Status
+from .models import FINISHED, NO_CONCERNS, RAG, Action, Division, Lead, Status, Timeframe
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -112,15 +112,19 @@ class ActionFilter(django_filters.FilterSet):
         return words
 
     def search(self, queryset, name, value):
-        # Each word, whatever its case, accents or apostrophes (cypeplan/search.py).
+        # Each word, whatever its case, accents or apostrophes (cypeplan/search.py). The
+        # leads and timeframes it names are found once each, from their own tables: joined
+        # to every action, their words were read again for each of the plan's actions, in
+        # both the page's count and its rows.
         for word in value.split()[:10]:
+            leads = Lead.objects.filter(Q(name__matches=word) | Q(initials__matches_exactly=word))
+            timeframes = Timeframe.objects.filter(label__matches=word)
             queryset = queryset.filter(
-                Q(reference__matches=word)
+                Q(lead__in=leads.values("pk"))
+                | Q(timeframe__in=timeframes.values("pk"))
+                | Q(reference__matches=word)
                 | Q(description__matches=word)
                 | Q(expected_outcome__matches=word)
-                | Q(lead__name__matches=word)
-                | Q(lead__initials__matches_exactly=word)
-                | Q(timeframe__label__matches=word)
             )
         return queryset
 
