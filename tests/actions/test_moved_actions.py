@@ -139,6 +139,14 @@ def test_a_leads_page_lists_the_actions_moved_away_from_them(action, kerry, iain
     assert About("lead", LeadFactory(name="Someone Else")).moved_late(AS_AT) == []
 
 
+def test_a_themes_page_lists_the_actions_moved_away_from_it(action, partnership, outcomes):
+    edited(at(2022, 10, 20, 10), action, theme=outcomes)
+
+    [move] = About("theme", partnership).moved_late(AS_AT)
+    assert (move.theme_then, move.theme_now) == ("Working in Partnership", "Improving Outcomes")
+    assert [move.reference for move in About("theme", outcomes).moved_late(AS_AT)] == ["1.4"]
+
+
 # The pages
 
 
