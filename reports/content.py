@@ -101,11 +101,6 @@ class Table:
     # The columns (by index) whose web addresses are links.
     linked_columns: tuple = ()
 
-    @property
-    def labelled_rows(self):
-        """Each row as (column, cell) pairs: on a phone each cell shows its column's name."""
-        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
-
 
 # --- A position in words, for the tables --------------------------------------------
 
