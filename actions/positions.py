@@ -5,12 +5,11 @@ and its latest update's narratives are copied as they read at the moment `positi
 a report built from stored positions reads the same for ever, whatever is edited afterwards.
 """
 
-from dataclasses import asdict, dataclass, fields
+from collections import defaultdict
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from django.db.models import Prefetch
-
-from .models import Lead, ProgressUpdate, Status, rag_words
+from .models import Action, Lead, ProgressUpdate, Status, rag_words
 
 # An action's position in words, as its tags on the pages say it, from with_state's flags.
 # Never Green: Green is the officer's RAG, not ours.
@@ -95,7 +94,10 @@ class Position:
 
     def to_dict(self):
         """Plain JSON values: dates and moments as ISO strings, lists as lists."""
-        values = asdict(self)
+        # Field by field, not asdict(), which deep-copies every value of every position.
+        values = {name: getattr(self, name) for name in _FIELDS}
+        for name in _LISTS:
+            values[name] = list(values[name])
         for name in _DATES + _MOMENTS:
             if values[name] is not None:
                 values[name] = values[name].isoformat()
@@ -105,8 +107,7 @@ class Position:
     def from_dict(cls, values):
         """The Position to_dict wrote; keys it doesn't know (written by a later version)
         are ignored, and fields added since take their defaults."""
-        known = {field.name for field in fields(cls)}
-        values = {name: value for name, value in values.items() if name in known}
+        values = {name: value for name, value in values.items() if name in _FIELDS}
         for name in _DATES:
             if values.get(name):
                 values[name] = date.fromisoformat(values[name])
@@ -114,6 +115,10 @@ class Position:
             if values.get(name):
                 values[name] = datetime.fromisoformat(values[name])
         return cls(**values)
+
+
+_FIELDS = {field.name: field for field in fields(Position)}
+_LISTS = [name for name, field in _FIELDS.items() if field.type == list[str]]
 
 
 def _entered_by(update):
@@ -130,17 +135,31 @@ def positions(actions, *, as_at, known_at=None):
     rows = list(
         actions.with_state(as_at, known_at)
         .select_related("theme__plan", "lead", "timeframe")
-        .prefetch_related(
-            Prefetch("supporting_leads", queryset=Lead.objects.order_by("name", "initials"))
-        )
         .order_by("theme__plan__name", "theme__position", "position", "pk")
     )
+    supporting = _supporting_leads([row.pk for row in rows])
     update_ids = [row.latest_update_id for row in rows if row.latest_update_id]
     latest = ProgressUpdate.objects.select_related("entered_by").in_bulk(update_ids)
-    return [_position(row, latest.get(row.latest_update_id), as_at, known_at) for row in rows]
+    return [
+        _position(row, supporting[row.pk], latest.get(row.latest_update_id), as_at, known_at)
+        for row in rows
+    ]
 
 
-def _position(row, update, as_at, known_at):
+def _supporting_leads(action_ids):
+    """{action id: its supporting leads' names, in name order}, in one query. Read as
+    plain values: prefetch_related would make a queryset and a manager for every action."""
+    supporting = defaultdict(list)
+    for action_id, name, initials in (
+        Action.supporting_leads.through.objects.filter(action_id__in=action_ids)
+        .order_by("lead__name", "lead__initials")
+        .values_list("action_id", "lead__name", "lead__initials")
+    ):
+        supporting[action_id].append(Lead.shown_as(name, initials))
+    return supporting
+
+
+def _position(row, supporting_leads, update, as_at, known_at):
     theme, plan, lead = row.theme, row.theme.plan, row.lead
     return Position(
         action_id=row.pk,
@@ -154,7 +173,7 @@ def _position(row, update, as_at, known_at):
         theme_position=theme.position,
         lead_name=str(lead),
         lead_job_title=lead.job_title,
-        supporting_leads=[str(supporting) for supporting in row.supporting_leads.all()],
+        supporting_leads=supporting_leads,
         timeframe_label=row.timeframe.label,
         original_due_on=row.original_due_on,
         due_on=row.due_on,

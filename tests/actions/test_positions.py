@@ -1,10 +1,12 @@
 """actions.positions: each action's position as plain values, as a report freezes it."""
 
+import copy
 import json
 from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.db.models import QuerySet
 
 from actions.models import RAG, Action, Status
 from actions.positions import Position, positions
@@ -214,3 +216,34 @@ def test_positions_take_three_queries_however_many_actions(plan, count, django_a
 
     assert len(found) == count
     assert all(position.latest_entered_by and position.supporting_leads for position in found)
+
+
+def work_for(actions, monkeypatch):
+    """How many querysets positions() makes, and how many values to_dict() deep-copies,
+    for `actions`."""
+    calls = {"querysets": 0, "copies": 0}
+    clone, deepcopy = QuerySet._clone, copy.deepcopy
+
+    def counted_clone(queryset):
+        calls["querysets"] += 1
+        return clone(queryset)
+
+    def counted_deepcopy(value, *args):
+        calls["copies"] += 1
+        return deepcopy(value, *args)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(QuerySet, "_clone", counted_clone)
+        patched.setattr(copy, "deepcopy", counted_deepcopy)
+        frozen = [position.to_dict() for position in positions(actions, as_at=AS_AT)]
+    assert len(frozen) == actions.count()
+    return calls
+
+
+def test_positions_and_their_frozen_copies_take_no_work_of_their_own_for_each_action(
+    plan, monkeypatch
+):
+    actions_with_history(plan, 30)
+    three = Action.objects.filter(pk__in=Action.objects.order_by("pk").values("pk")[:3])
+
+    assert work_for(three, monkeypatch) == work_for(Action.objects.all(), monkeypatch)
