@@ -12,6 +12,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -313,13 +314,16 @@ def report_document_download(*, report, kind):
     """The file a reader's download gets: the one kept; else, for a report small enough
     (report_documents_made_while_waiting), made now and kept; else None, and its making is
     started in a process of its own (report_documents_make_later), as no reader can wait
-    for it. One query when it is kept."""
+    for it (unless it failed: report_documents_failed). One query when it is kept."""
     kept = report_document_kept(report=report, kind=kind)
     if kept is not None:
         return kept
     if report_documents_made_while_waiting(report):
         return _document_made(report, kind)[0]
-    report_documents_make_later(report)
+    # After a failure only a plan administrator starts it again: a reader's download would
+    # start it failing again and again, each reader told it is being made.
+    if report_documents_failed(report) is None:
+        report_documents_make_later(report)
     return None
 
 
@@ -341,15 +345,19 @@ def report_documents_start(report):
     return True
 
 
+def _documents_path(report, suffix):
+    """A file on this machine named for the database and the report."""
+    database = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    name = hashlib.sha256(database.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"cypeplan-report-{name}-{report.pk}.{suffix}"
+
+
 @contextmanager
 def report_documents_lock(report):
     """Whether this process may make the report's files (True), or another process on
     this machine is making them (False): a lock on a file named for the database and the
     report, let go when the process holding it ends, however it ends."""
-    database = f"{connection.vendor}:{connection.settings_dict['NAME']}"
-    name = hashlib.sha256(database.encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"cypeplan-report-{name}-{report.pk}.lock"
-    with path.open("a") as lock:
+    with _documents_path(report, "lock").open("a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -359,6 +367,33 @@ def report_documents_lock(report):
             yield True
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def report_documents_failed(report):
+    """When making the report's files in a process of their own last failed, or None if it
+    hasn't (never tried, or the last try made them). Set by documents_make, cleared when
+    they are made or a plan administrator tries again (report_documents_try_again)."""
+    try:
+        return datetime.fromisoformat(_documents_path(report, "failed").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def report_documents_failure_record(report, *, failed):
+    """Keep when making the report's files failed (`failed`), or that they were made
+    (`failed` None), for the page a reader's download shows."""
+    path = _documents_path(report, "failed")
+    if failed is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(failed.isoformat())
+
+
+def report_documents_try_again(report):
+    """A plan administrator's second try at making a report's files after a failed one: in
+    a process of its own, as the first (report_documents_make_later)."""
+    report_documents_failure_record(report, failed=None)
+    report_documents_make_later(report)
 
 
 def report_documents_make_later(report):

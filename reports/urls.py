@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/print.css", views.report_print_css, name="print_css"),
     path("<int:pk>/word/", views.report_docx, name="docx"),
     path("<int:pk>/pdf/", views.report_pdf, name="pdf"),
+    path("<int:pk>/files/try-again/", views.documents_try_again, name="documents_try_again"),
 ]

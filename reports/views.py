@@ -26,7 +26,9 @@ from .services import (
     quarterly_report_publish,
     report_content,
     report_document_download,
+    report_documents_failed,
     report_documents_start,
+    report_documents_try_again,
 )
 
 READ = "reports.view_quarterlyreport"
@@ -123,6 +125,7 @@ def _stored_document(request, pk, kind):
     data = report_document_download(report=report, kind=kind)
     content = ReportContent.from_report(report, [])
     if data is None:
+        failed_at = report_documents_failed(report)
         response = render(
             request,
             "reports/document_being_made.html",
@@ -131,11 +134,15 @@ def _stored_document(request, pk, kind):
                 "published": report,
                 "kind": kind,
                 "label": ReportDocument.Kind(kind).label,
+                "failed_at": failed_at,
+                "may_try_again": request.user.has_perm(PUBLISH),
                 "nav_section": "reports",
             },
-            status=202,
+            # Failed: nothing is being made, so there is nothing to come back for.
+            status=500 if failed_at else 202,
         )
-        response["Retry-After"] = "120"
+        if not failed_at:
+            response["Retry-After"] = "120"
         return response
     return HttpResponse(
         data,
@@ -152,6 +159,22 @@ def report_docx(request, pk):
 @report_reader_page
 def report_pdf(request, pk):
     return _stored_document(request, pk, ReportDocument.Kind.PDF)
+
+
+@require_POST
+@login_required
+@permission_required(PUBLISH, raise_exception=True)
+def documents_try_again(request, pk):
+    """A plan administrator starts making a report's Word and PDF files again after the
+    process making them failed."""
+    report = _published(pk)
+    report_documents_try_again(report)
+    messages.success(
+        request,
+        "Its Word and PDF files are being made again: for a report of "
+        f"{report.counts['total']:,} actions that takes some minutes.",
+    )
+    return redirect(report)
 
 
 def _draft_page(request, choose, publish_form=None, status=200):

@@ -58,6 +58,9 @@ SPECIAL_ACCESS = {
     "reports:draft": {**READ_PAGE, "scrutiny": 403, "officer": 403, "clerk": 403},
     # Publishing: POST only (tests/reports/test_pages.py posts to it per role).
     "reports:publish": dict.fromkeys(READ_PAGE, 405),
+    # Trying to make a report's files again: POST only
+    # (tests/reports/test_documents_at_scale.py posts to it).
+    "reports:documents_try_again": dict.fromkeys(READ_PAGE, 405),
 }
 # Plan administrators' pages: importing plans, data quality, confirming dates.
 ADMINISTRATORS_ONLY = {**READ_PAGE, "scrutiny": 403, "officer": 403, "clerk": 403}
@@ -164,6 +167,7 @@ def url_for(name, world):
         "reports:docx": [world["report"].pk],
         "reports:pdf": [world["report"].pk],
         "reports:print_css": [world["report"].pk],
+        "reports:documents_try_again": [world["report"].pk],
     }
     pattern = dict(app_pages())[name]
     if pattern.pattern.converters:

@@ -6,9 +6,14 @@ request timeout allows)."""
 import time
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from reports.models import ReportDocument
-from reports.services import report_document_make, report_documents_lock
+from reports.services import (
+    report_document_make,
+    report_documents_failure_record,
+    report_documents_lock,
+)
 from themes.models import Plan
 
 
@@ -30,7 +35,10 @@ def documents_make(report, out):
         if not mine:
             out.write(f"{report}: its files are being made by another process already.")
             return 0
-        return _documents_make(report, out)
+        failed = _documents_make(report, out)
+        # For the page a reader's download shows instead of "being made".
+        report_documents_failure_record(report, failed=timezone.now() if failed else None)
+        return failed
 
 
 def _documents_make(report, out):

@@ -38,6 +38,15 @@ def large(settings):
     settings.REPORT_DOCUMENTS_MADE_WHILE_WAITING = 2
 
 
+@pytest.fixture(autouse=True)
+def no_failure_kept(db):
+    """A failure is kept in a file named for the database and the report's number, which a
+    later test's report may have again."""
+    yield
+    for report in QuarterlyReport.objects.all():
+        services.report_documents_failure_record(report, failed=None)
+
+
 def never_made(monkeypatch):
     def fails(content):
         raise AssertionError("The file was made again")
@@ -284,8 +293,68 @@ def test_a_file_that_fails_to_be_made_leaves_the_report_and_the_other_file_and_s
     assert QuarterlyReport.objects.get() == report
     assert set(kept(report)) == {"docx"}
     client.force_login(people["scrutiny"])
-    # The Word file is served; the PDF's download says it is being made and starts again.
+    # The Word file is served; the PDF's download says making it failed, and starts nothing.
     assert client.get(reverse("reports:docx", args=[report.pk])).content == kept(report)["docx"]
     response = client.get(reverse("reports:pdf", args=[report.pk]))
-    assert response.status_code == 202
+    assert response.status_code == 500
+    assert started == []
+
+
+def fail_in_the_background(report, monkeypatch, at):
+    def fails(content):
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("reports.documents.report_pdf", fails)
+        with time_machine.travel(at, tick=False), pytest.raises(CommandError):
+            call_command("make_report_documents", "--report", str(report.pk), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_a_download_after_the_files_failed_to_be_made_says_so_when_and_what_to_do(
+    client, plan, people, large, started, monkeypatch
+):
+    report = publish(plan)
+    fail_in_the_background(report, monkeypatch, PUBLISHED_AT.replace(hour=11, minute=40))
+    client.force_login(people["scrutiny"])
+
+    response = client.get(reverse("reports:pdf", args=[report.pk]))
+
+    assert response.status_code == 500
+    assert not response.has_header("Retry-After")
+    text = page_text(response)
+    assert "The PDF file could not be made" in text
+    assert "is being made" not in text
+    assert "Making this report’s Word and PDF files failed on 5 October 2022 at 11:40" in text
+    assert "Ask a plan administrator (the performance team) to try making them again." in text
+    assert "Try making the files again" not in text
+    assert started == []
+    # A reader can't start it again by hand either.
+    retry = reverse("reports:documents_try_again", args=[report.pk])
+    assert client.post(retry).status_code == 403
+    assert started == []
+
+
+@pytest.mark.django_db
+def test_a_plan_administrator_tries_making_the_failed_files_again(
+    client, plan, people, large, started, monkeypatch
+):
+    report = publish(plan)
+    fail_in_the_background(report, monkeypatch, PUBLISHED_AT.replace(hour=11, minute=40))
+    client.force_login(people["admin"])
+    pdf = reverse("reports:pdf", args=[report.pk])
+    assert "Try making the files again" in page_text(client.get(pdf))
+
+    response = client.post(reverse("reports:documents_try_again", args=[report.pk]), follow=True)
+
+    assert response.redirect_chain == [(report.get_absolute_url(), 302)]
+    assert "Its Word and PDF files are being made again" in page_text(response)
     assert started == [report]
+    # Until they are made, the download says they are being made.
+    response = client.get(pdf)
+    assert response.status_code == 202
+    assert "The PDF file is being made" in page_text(response)
+    # Made this time: served, and no failure is said any more.
+    call_command("make_report_documents", "--report", str(report.pk), stdout=StringIO())
+    assert services.report_documents_failed(report) is None
+    assert client.get(pdf).content == kept(report)["pdf"]
