@@ -9,12 +9,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import groupby
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from actions.changes import Changes
 from actions.positions import Position
@@ -106,7 +107,14 @@ class Table:
 
 
 def short_date(value):
-    return format_date(value, "j M Y") if value else ""
+    return _short_date(value, get_language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _short_date(value, language):
+    # A large plan's tables write the same few hundred dates tens of thousands of times;
+    # `language` keys the cache, as month names are translated.
+    return format_date(value, "j M Y")
 
 
 def action_words(position):

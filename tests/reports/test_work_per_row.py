@@ -4,9 +4,13 @@ would do: its tables are rendered with the same template work for 2 rows as for 
 (10,000 actions make about 210,000 cells: README, "Quarterly reports", has the timings.)
 """
 
+from datetime import date
+
+import pytest
 from django.template import base as template_base
 from django.template.loader import render_to_string
 
+from reports import content
 from reports.content import Table
 
 
@@ -62,3 +66,27 @@ def test_a_report_tables_rows_read_as_before(monkeypatch):
         'rel="noopener noreferrer">https://example.org/a?b=1&amp;c=2</a></td>'
         "\n      </tr>\n    \n  "
     )
+
+
+@pytest.fixture
+def dates_written(monkeypatch):
+    """The dates the report's words format, each time they do (as ISO dates)."""
+    written = []
+    monkeypatch.setattr(
+        content, "format_date", lambda value, form: written.append(value) or str(value)
+    )
+    content._short_date.cache_clear()
+    yield written
+    content._short_date.cache_clear()
+
+
+def test_a_report_writes_each_date_once_however_many_rows_show_it(dates_written):
+    words = [content.short_date(date(2022, 9, 30)) for _ in range(200)]
+
+    assert dates_written == [date(2022, 9, 30)]
+    assert set(words) == {"2022-09-30"}
+
+
+def test_a_reports_short_dates_read_as_before():
+    assert content.short_date(date(2022, 9, 30)) == "30 Sep 2022"
+    assert content.short_date(None) == ""
