@@ -300,22 +300,28 @@ def test_a_file_that_fails_to_be_made_leaves_the_report_and_the_other_file_and_s
     assert started == []
 
 
-def fail_in_the_background(report, monkeypatch, at):
+@pytest.fixture
+def failed(plan, large, monkeypatch):
+    """A large report whose PDF its own process failed to make at 11:40 on the day it was
+    published."""
+    report = publish(plan)
+
     def fails(content):
         raise OSError("No space left on device")
 
     with monkeypatch.context() as patched:
         patched.setattr("reports.documents.report_pdf", fails)
+        at = PUBLISHED_AT.replace(hour=11, minute=40)
         with time_machine.travel(at, tick=False), pytest.raises(CommandError):
             call_command("make_report_documents", "--report", str(report.pk), stdout=StringIO())
+    return report
 
 
 @pytest.mark.django_db
 def test_a_download_after_the_files_failed_to_be_made_says_so_when_and_what_to_do(
-    client, plan, people, large, started, monkeypatch
+    client, people, started, failed
 ):
-    report = publish(plan)
-    fail_in_the_background(report, monkeypatch, PUBLISHED_AT.replace(hour=11, minute=40))
+    report = failed
     client.force_login(people["scrutiny"])
 
     response = client.get(reverse("reports:pdf", args=[report.pk]))
@@ -336,11 +342,8 @@ def test_a_download_after_the_files_failed_to_be_made_says_so_when_and_what_to_d
 
 
 @pytest.mark.django_db
-def test_a_plan_administrator_tries_making_the_failed_files_again(
-    client, plan, people, large, started, monkeypatch
-):
-    report = publish(plan)
-    fail_in_the_background(report, monkeypatch, PUBLISHED_AT.replace(hour=11, minute=40))
+def test_a_plan_administrator_tries_making_the_failed_files_again(client, people, started, failed):
+    report = failed
     client.force_login(people["admin"])
     pdf = reverse("reports:pdf", args=[report.pk])
     assert "Try making the files again" in page_text(client.get(pdf))
