@@ -17,6 +17,7 @@ finds its headings and table headers.
     response = paper.response(filename)
 """
 
+import copy
 import io
 import re
 
@@ -31,6 +32,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Row
 
 from .links import web_address_pieces
 
@@ -70,6 +72,11 @@ def _keep_row_whole(row):
     cant_split = OxmlElement("w:cantSplit")
     cant_split.set(qn("w:val"), "true")
     properties.append(cant_split)
+
+
+def _cell_spacing(cell):
+    """A little space after a cell's words."""
+    cell.paragraphs[0].paragraph_format.space_after = Pt(2)
 
 
 def _page_number_field(paragraph):
@@ -304,23 +311,36 @@ class CommitteePaper:
             cell.width = width
             run = cell.paragraphs[0].add_run(word_text(text))
             run.bold = True
+        empty_row = None
         for values in rows:
-            # add_row gives each cell its column's width.
-            row = table.add_row()
-            _keep_row_whole(row)
+            if empty_row is None:
+                # add_row gives each cell its column's width.
+                row = table.add_row()
+                _keep_row_whole(row)
+                for cell in row.cells:
+                    _cell_spacing(cell)
+                # Every other row starts as a copy of this one: python-docx's add_row and
+                # its widths and spacing, cell by cell, cost more than the words.
+                empty_row = copy.deepcopy(row._tr)
+            else:
+                row_element = copy.deepcopy(empty_row)
+                table._tbl.append(row_element)
+                row = _Row(row_element, table)
             for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-                self._fill(cell, value, links=index in linked_columns)
+                self._fill(cell, value, links=index in linked_columns, spaced=True)
         # Space after a table, so the next heading isn't jammed against it.
         self.document.add_paragraph()
         return table
 
     @staticmethod
-    def _fill(cell, value, *, links=False):
+    def _fill(cell, value, *, links=False, spaced=False):
         """Text into a cell, a line break for each newline (Word ignores bare newlines; a
         vertical tab or form feed, as Word itself pastes a line or page break, is one too);
-        with `links`, each http or https web address in it a link."""
+        with `links`, each http or https web address in it a link. `spaced`: the cell's
+        spacing is set already (_cell_spacing)."""
         paragraph = cell.paragraphs[0]
-        paragraph.paragraph_format.space_after = Pt(2)
+        if not spaced:
+            _cell_spacing(cell)
         lines = str(value if value is not None else "").splitlines() or [""]
         for number, line in enumerate(lines):
             if number:

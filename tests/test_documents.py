@@ -2,6 +2,7 @@
 
 import io
 
+import docx.table
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -88,3 +89,29 @@ def test_a_paper_leaves_out_characters_word_cannot_hold_and_keeps_the_rest():
     # In a cell, the vertical tab is a line break, as Word pasted it.
     assert table_rows(document)[-1][-1] == ["Agreed by all\npartners in May"]
     assert document.core_properties.title == "Report Agreed by allpartners in May"
+
+
+def test_a_tables_rows_are_made_with_the_same_python_docx_work_for_2_rows_as_for_200(
+    monkeypatch,
+):
+    """A large plan's report has tables of thousands of rows: python-docx's add_row, with
+    its cell-by-cell widths and spacing, makes one row of a table; the others are copies."""
+    add_row = docx.table.Table.add_row
+
+    def rows_added(rows):
+        added = []
+        with monkeypatch.context() as patched:
+            patched.setattr(
+                docx.table.Table, "add_row", lambda table: added.append(1) or add_row(table)
+            )
+            paper = CommitteePaper(title="Quarterly report")
+            paper.table(["Ref", "Action"], [[f"1.{n}", "Hold\nmeetings"] for n in range(rows)])
+        return len(added), table_rows(paper_read_back(paper))[0]
+
+    few, _ = rows_added(2)
+    many, table = rows_added(200)
+
+    assert few == many == 1
+    assert len(table) == 201
+    assert table[1] == ["1.0", "Hold\nmeetings"]
+    assert table[200] == ["1.199", "Hold\nmeetings"]
