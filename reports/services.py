@@ -374,8 +374,12 @@ def report_documents_failed(report):
     hasn't (never tried, or the last try made them). Set by documents_make, cleared when
     they are made or a plan administrator tries again (report_documents_try_again)."""
     try:
-        return datetime.fromisoformat(_documents_path(report, "failed").read_text())
-    except (FileNotFoundError, ValueError):
+        kept = json.loads(_documents_path(report, "failed").read_text())
+        # Only this report's: a report deleted by a superuser may leave its number to another.
+        if kept["published_at"] != report.published_at.isoformat():
+            return None
+        return datetime.fromisoformat(kept["failed_at"])
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -386,7 +390,8 @@ def report_documents_failure_record(report, *, failed):
     if failed is None:
         path.unlink(missing_ok=True)
     else:
-        path.write_text(failed.isoformat())
+        kept = {"failed_at": failed.isoformat(), "published_at": report.published_at.isoformat()}
+        path.write_text(json.dumps(kept))
 
 
 def report_documents_try_again(report):

@@ -10,6 +10,7 @@ from django.db import models
 
 from actions import roles
 from actions.models import Status
+from reports import services
 from reports.models import QuarterlyReport
 from tests.factories import (
     ActionFactory,
@@ -25,6 +26,17 @@ LONDON = ZoneInfo("Europe/London")
 # Quarter 2 2022/23 ends on 30 September 2022; the report is published on 5 October.
 QUARTER_END = date(2022, 9, 30)
 PUBLISHED_AT = datetime(2022, 10, 5, 10, 15, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def no_failure_kept():
+    """A failure to make a report's files is kept in a file named for the test database
+    and the report's number, which a later test's report may have again (with the same
+    moment of publication)."""
+    yield
+    kept = services._documents_path(QuarterlyReport(pk=0), "failed")
+    for path in kept.parent.glob(kept.name.replace("-0.failed", "-*.failed")):
+        path.unlink(missing_ok=True)
 
 
 def user_in(group, username, **fields):

@@ -38,15 +38,6 @@ def large(settings):
     settings.REPORT_DOCUMENTS_MADE_WHILE_WAITING = 2
 
 
-@pytest.fixture(autouse=True)
-def no_failure_kept(db):
-    """A failure is kept in a file named for the database and the report's number, which a
-    later test's report may have again."""
-    yield
-    for report in QuarterlyReport.objects.all():
-        services.report_documents_failure_record(report, failed=None)
-
-
 def never_made(monkeypatch):
     def fails(content):
         raise AssertionError("The file was made again")
@@ -361,3 +352,12 @@ def test_a_plan_administrator_tries_making_the_failed_files_again(client, people
     call_command("make_report_documents", "--report", str(report.pk), stdout=StringIO())
     assert services.report_documents_failed(report) is None
     assert client.get(pdf).content == kept(report)["pdf"]
+
+
+@pytest.mark.django_db
+def test_a_failure_is_said_only_for_the_report_it_was_kept_for(failed):
+    # A superuser's deletion may leave a report's number to a later one.
+    later = QuarterlyReport(pk=failed.pk, published_at=failed.published_at.replace(day=6))
+
+    assert services.report_documents_failed(failed) == PUBLISHED_AT.replace(hour=11, minute=40)
+    assert services.report_documents_failed(later) is None
