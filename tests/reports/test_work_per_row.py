@@ -11,7 +11,7 @@ from django.template import base as template_base
 from django.template.loader import render_to_string
 
 from reports import content
-from reports.content import Table
+from reports.content import Table, words
 
 
 def table_of(rows):
@@ -73,11 +73,11 @@ def dates_written(monkeypatch):
     """The dates the report's words format, each time they do (as ISO dates)."""
     written = []
     monkeypatch.setattr(
-        content, "format_date", lambda value, form: written.append(value) or str(value)
+        words, "format_date", lambda value, form: written.append(value) or str(value)
     )
-    content._short_date.cache_clear()
+    words._short_date.cache_clear()
     yield written
-    content._short_date.cache_clear()
+    words._short_date.cache_clear()
 
 
 def test_a_report_writes_each_date_once_however_many_rows_show_it(dates_written):
