@@ -173,6 +173,13 @@ def test_a_form_no_one_signed_in_was_shown_is_not_kept(client, officer, written_
     assert WRITTEN not in sign_in_again(client, officer, url).content.decode()
 
 
+def heading(page):
+    """The admin page's title and its heading naming the record."""
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    named = re.search(r"<h2>(.*?)</h2>", page, re.S).group(1)
+    return title + named
+
+
 @pytest.fixture
 def plan_administrator(db):
     user = UserFactory(username="amina", is_staff=True)
@@ -201,6 +208,11 @@ def test_an_admin_change_saved_after_the_session_ended_comes_back_after_signing_
     assert "You were signed out before your form was sent, so nothing was saved." in sign_in
     assert back.redirect_chain[-1][0] == url
     assert NOT_SAVED_YET in page
+    # A note, not an error: nothing is wrong with what was sent, and the heading, title and
+    # breadcrumbs name the record as it is stored, not as typed.
+    assert "Please correct the error" not in page and "errornote" not in page
+    assert "<title>Error" not in page
+    assert "Agree the protocol" in heading(page) and WRITTEN not in heading(page)
     assert WRITTEN in page and "Draft it twice" in page
     action.refresh_from_db()
     step.refresh_from_db()
@@ -226,6 +238,7 @@ def test_an_admin_record_added_after_the_session_ended_is_not_added_until_saved_
     page = sign_in_again(client, plan_administrator, url).content.decode()
 
     assert NOT_SAVED_YET in page and WRITTEN in page
+    assert "Please correct the error" not in page
     assert not Lead.objects.filter(name="Róisín Madden").exists()
     assert client.post(url, post_form(page)).status_code == 302
     assert Lead.objects.filter(name="Róisín Madden", job_title=WRITTEN).exists()

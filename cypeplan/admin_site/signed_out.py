@@ -1,5 +1,7 @@
 """An admin page saved after the session ended comes back holding what was sent."""
 
+from django.forms.forms import NON_FIELD_ERRORS
+
 # Shown above what an administrator sent while signed out, now back on its page.
 NOT_SAVED_YET = (
     "This is what you typed before you were signed out. Nothing has been saved yet: check "
@@ -36,3 +38,31 @@ class KeptWhenSignedOutAdmin:
                 return super().clean()
 
         return NotSavedYet
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        obj = kwargs.get("obj")
+        if getattr(request, "sent_while_signed_out", False):
+            context = _as_a_note(context)
+            if obj is not None and obj.pk is not None:
+                # The record as it is stored, for the page's heading, title and breadcrumbs:
+                # validating what was sent wrote it onto `obj`, and nothing is saved yet.
+                stored = type(obj)._default_manager.filter(pk=obj.pk).first() or obj
+                context.update(original=stored, subtitle=str(stored))
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+
+def _as_a_note(context):
+    """`context` with NOT_SAVED_YET as a note of its own (`not_saved_yet`) rather than
+    one of the form's errors: the page says "Please correct the error below." and its title
+    "Error:" only if something else is wrong."""
+    form = context["adminform"].form
+    kept = form.errors.get(NON_FIELD_ERRORS)
+    if kept is not None:
+        kept.data = [error for error in kept.data if NOT_SAVED_YET not in error.messages]
+        if not kept.data:
+            del form.errors[NON_FIELD_ERRORS]
+    return {
+        **context,
+        "errors": [errors for errors in context["errors"] if errors],
+        "not_saved_yet": NOT_SAVED_YET,
+    }
