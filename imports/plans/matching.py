@@ -1,0 +1,76 @@
+"""Which action and sub-step already in the plan each row of a file is, reworded or not."""
+
+from difflib import SequenceMatcher
+
+# How alike (difflib's ratio, 0 to 1) a row's words and an action's must be for the row to
+# be that action reworded: "tracked and appropriately evidenced" → "tracked, evidenced and
+# reported to DLT" is 0.77; two different actions opening "Ensure … inspection" are 0.35.
+NEARLY_THE_SAME = 0.6
+
+
+def match_steps(now, wanted):
+    """Which of an action's steps now (`now`, in order) each step in the file is (`wanted`:
+    [(description, timeframe words)], in order): the one with the same words, else the
+    next one left, in order, so a reworded step stays itself and the step left out is
+    the one whose words are gone. Returns ([(position, step or None for a new one,
+    description, timeframe words)], the steps now that the file leaves out)."""
+    chosen, taken = [None] * len(wanted), set()
+    for index, (description, _) in enumerate(wanted):
+        for step in now:
+            if step.pk not in taken and step.description == description:
+                chosen[index] = step
+                taken.add(step.pk)
+                break
+    rest = [step for step in now if step.pk not in taken]
+    for index in range(len(wanted)):
+        if chosen[index] is None and rest:
+            chosen[index] = rest.pop(0)
+    pairs = [
+        (position, step, description, label)
+        for position, (step, (description, label)) in enumerate(
+            zip(chosen, wanted, strict=True), start=1
+        )
+    ]
+    return pairs, rest
+
+
+def _match_reworded(rows, actions_now, matches, taken, *, has_history):
+    """Pair the rows without a reference that match no action's words with the action left
+    in their theme whose words are nearly theirs: the most alike first, then one with
+    progress (whose history it keeps) before one without, then the nearer in place. So a
+    reworded action stays itself though the action above it was deleted in the same file."""
+    left = {}
+    for action in actions_now.values():
+        if not action.reference and action.pk not in taken:
+            left.setdefault(action.theme.name, []).append(action)
+    pairs = []
+    for index, row in enumerate(rows):
+        if row.reference or index in matches:
+            continue
+        words = _comparable(row.description)
+        for candidate in left.get(row.theme, []):
+            matcher = SequenceMatcher(None, words, _comparable(candidate.description))
+            if matcher.real_quick_ratio() < NEARLY_THE_SAME:
+                continue
+            if matcher.quick_ratio() < NEARLY_THE_SAME:
+                continue
+            alike = matcher.ratio()
+            if alike >= NEARLY_THE_SAME:
+                pairs.append(
+                    (
+                        -alike,
+                        candidate.pk not in has_history,
+                        abs(candidate.position - row.position),
+                        index,
+                        candidate.pk,
+                    )
+                )
+    chosen = {action.pk: action for actions in left.values() for action in actions}
+    for *_, index, pk in sorted(pairs):
+        if index not in matches and pk not in taken:
+            matches[index] = chosen[pk]
+            taken.add(pk)
+
+
+def _comparable(words):
+    return " ".join(words.casefold().split())
