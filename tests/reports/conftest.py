@@ -10,8 +10,8 @@ from django.db import models
 
 from actions import roles
 from actions.models import Status
-from reports import services
 from reports.models import QuarterlyReport
+from reports.services.files import _documents_path
 from tests.factories import (
     ActionFactory,
     LeadFactory,
@@ -34,7 +34,7 @@ def no_failure_kept():
     and the report's number, which a later test's report may have again (with the same
     moment of publication)."""
     yield
-    kept = services._documents_path(QuarterlyReport(pk=0), "failed")
+    kept = _documents_path(QuarterlyReport(pk=0), "failed")
     for path in kept.parent.glob(kept.name.replace("-0.failed", "-*.failed")):
         path.unlink(missing_ok=True)
 

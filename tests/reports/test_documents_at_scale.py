@@ -28,7 +28,7 @@ from .test_views import page_text
 def started(monkeypatch):
     """The reports whose files a process of their own was started for (none is started)."""
     reports = []
-    monkeypatch.setattr(services, "report_documents_make_later", reports.append)
+    monkeypatch.setattr(services.files, "report_documents_make_later", reports.append)
     return reports
 
 
@@ -201,7 +201,7 @@ def test_the_process_started_makes_that_reports_files_in_this_database(plan, mon
         def __init__(self, command, **options):
             commands.append((command, options))
 
-    monkeypatch.setattr(services.subprocess, "Popen", Process)
+    monkeypatch.setattr(services.files.subprocess, "Popen", Process)
     services.report_documents_make_later(report)
 
     [(command, options)] = commands
@@ -220,7 +220,9 @@ def test_trying_again_while_the_files_are_being_made_starts_no_second_process(
 ):
     report = publish(plan)
     commands = []
-    monkeypatch.setattr(services.subprocess, "Popen", lambda command, **_: commands.append(command))
+    monkeypatch.setattr(
+        services.files.subprocess, "Popen", lambda command, **_: commands.append(command)
+    )
     client.force_login(people["scrutiny"])
 
     with services.report_documents_lock(report):

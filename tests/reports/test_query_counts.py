@@ -99,7 +99,7 @@ def test_a_download_whose_file_is_being_made_runs_the_same_number_of_queries(
 ):
     settings.REPORT_DOCUMENTS_MADE_WHILE_WAITING = 10
     started = []
-    monkeypatch.setattr("reports.services.report_documents_make_later", started.append)
+    monkeypatch.setattr("reports.services.files.report_documents_make_later", started.append)
     report = publish(plan)
     client.force_login(reader)
 
