@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Lead, Status, rag_words
-from .models.rules import _days_overdue, _exception_reasons
+from .models.rules.position import _days_overdue, _exception_reasons
 
 # The query-string parameter that asks for a download, and the formats there are.
 DOWNLOAD_PARAM = "_export"

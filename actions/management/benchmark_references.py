@@ -3,8 +3,8 @@ dashboard's figures and for a download's rows. Each finds an action's latest kno
 (and latest revised due date) once: a LATERAL join on PostgreSQL; on SQLite, which has no
 LATERAL, a join on the one update a correlated subquery picks.
 
-They restate the rules of rules.py on purpose, to check the app against: the benchmark
-fails if the app's figures differ from these.
+They restate the rules of actions/models/rules/ on purpose, to check the app against: the
+benchmark fails if the app's figures differ from these.
 """
 
 from django.db import connection

@@ -10,14 +10,12 @@ from cypeplan.history import HistoryOfChanges
 from themes.models import Theme
 
 from .leads import Lead
-from .rules import (
-    ActionQuerySet,
-    ActionState,
+from .rules import ActionQuerySet, ActionState, has_no_concerns
+from .rules.position import (
     _days_overdue,
     _days_since_update,
     _exception_reasons,
     _risk_reasons,
-    has_no_concerns,
 )
 from .timeframe import Timeframe
 

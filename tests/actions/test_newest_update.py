@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actions.models import RAG, Action, NewestUpdate, ProgressUpdate, Status
-from actions.models import rules as rules_module
 from actions.models.newest import newest_updates_check
+from actions.models.rules import queryset as rules_module
 from actions.services import progress_update_record
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory
 

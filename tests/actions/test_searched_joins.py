@@ -1,6 +1,6 @@
 """with_state's searched path (a past date, or as known at a moment) joins each action's
 latest update and latest due-date revision. On PostgreSQL those joins are LATERAL
-subqueries that find the update by its key (actions/models/rules.py, _LateralJoin), so
+subqueries that find the update by its key (actions/models/rules/expressions.py, _LateralJoin), so
 PostgreSQL probes per action instead of hashing every update in the database. These tests
 hold that SQL and show it keeps giving the rules' answers wherever the queryset goes:
 filtered, sorted, counted, grouped, used as a subquery and asked for narratives."""

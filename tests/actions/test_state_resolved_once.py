@@ -1,4 +1,4 @@
-"""with_state's fields and flags are resolved once (actions/models/rules.py, _Settled).
+"""with_state's fields and flags are resolved once (actions/models/rules/expressions.py, _Settled).
 
 Django resolves the left side of every lookup again as it compiles it, and each flag holds
 the fields it reads, so an exception list's query used to copy and resolve the state's
@@ -17,7 +17,7 @@ from django.db.models.sql.where import WhereNode
 from django.utils import timezone
 
 from actions.models import RAG, Action, DateConfirmation, ProgressUpdate, Status, Timeframe
-from actions.models.rules import _Settled
+from actions.models.rules.expressions import _Settled
 from tests.factories import (
     ActionFactory,
     PlanFactory,
