@@ -145,7 +145,7 @@ def answer_owed_recipients(item, because=RAISED, *, lead_taken_off=None):
     notice = AnswerOwedNotice(item=item, because=because)
     if because == TAKEN_OFF:
         lead_id = lead_taken_off
-        still_owing = _owing(item)
+        still_owing = Item.objects.owing_account_ids(item)
     elif item.owes_answer and item.answerer_id:
         lead_id, still_owing = item.answerer_id, set()
     else:
@@ -167,15 +167,6 @@ def answer_owed_recipients(item, because=RAISED, *, lead_taken_off=None):
         elif all(recipient.user.pk != user.pk for recipient in recipients):
             recipients.append(person)
     return notice, recipients
-
-
-def _owing(item):
-    """The ids of the accounts that owe `item`'s answer now (Item.objects.owed_by): its
-    lead's and their delegates'."""
-    if not item.owes_answer or not item.answerer_id:
-        return set()
-    named = Lead.objects.filter(pk=item.answerer_id).values_list("user", "delegates")
-    return {pk for pair in named for pk in pair if pk is not None}
 
 
 def answer_owed_message(*, item, recipient, because=RAISED, sent_back=None, connection=None):

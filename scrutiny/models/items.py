@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,12 @@ def _due_soon(as_at):
         answer_due_on__gte=as_at,
         answer_due_on__lte=as_at + warning_window(),
     )
+
+
+def _leads_answered_for_by(user):
+    """The leads `user` (an account, or OuterRef to one) answers for: their own, and those
+    they are a delegate for. The one home of who owes a lead's answers."""
+    return Lead.objects.filter(Q(user=user) | Q(delegates=user))
 
 
 class ItemQuerySet(models.QuerySet):
@@ -104,8 +111,16 @@ class ItemQuerySet(models.QuerySet):
         """Items whose answering officer is the user, or a lead the user is a delegate for."""
         if not user.is_authenticated:
             return self.none()
-        leads = Lead.objects.filter(Q(user=user) | Q(delegates=user)).values("pk")
-        return self.filter(answerer__in=leads)
+        return self.filter(answerer__in=_leads_answered_for_by(user).values("pk"))
+
+    def owing_account_ids(self, item):
+        """The ids of the accounts `item` is owed by now (those whose owed_by holds it):
+        none if it owes no answer, else its lead's and the lead's delegates'. One query."""
+        if not item.owes_answer or not item.answerer_id:
+            return set()
+        answers_for_lead = _leads_answered_for_by(OuterRef("pk")).filter(pk=item.answerer_id)
+        accounts = get_user_model().objects.filter(Exists(answers_for_lead))
+        return set(accounts.values_list("pk", flat=True))
 
     def answerable_by(self, user):
         """Items the user may answer: any, for a plan administrator; those they owe (or a
