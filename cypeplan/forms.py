@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.html import format_html
 
 from .inputs import as_saved_back, has_words, one_line_break_each
 
@@ -32,9 +33,31 @@ class SavedOnceForm(forms.ModelForm):
     same form sent twice (a double click on Save, a resend, a second tab) saves one record,
     and the second is shown the record the first saved. Without a key (a form from before
     keys), the record gets a new one. A form says how to find what was saved under a key
-    (`saved_under`) and how to name it (`already_saved`)."""
+    (`saved_under`) and how to name it (`already_saved`).
+
+    Back after saving opens the page afresh, under a new key, with what was typed restored:
+    sent again, it would save the same record twice. So, as on the officers' update page,
+    a form that says exactly what the newest record its person added there says (its
+    `content_fields`; `newest_added` finds that record) is refused naming it
+    (`already_added`), unless they tick "Record it again anyway". The admin says who is
+    adding (`for_person`)."""
 
     form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    # Hidden until the form turns out to repeat a record; a checkbox from then on.
+    record_again = forms.BooleanField(
+        label="Record it again anyway",
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="Tick this only if there really are two the same.",
+    )
+
+    content_fields = ()
+    person = None
+
+    @classmethod
+    def for_person(cls, person):
+        """This form for `person` adding a record (the admin makes a form class per page)."""
+        return type(cls)(cls.__name__, (cls,), {"person": person})
 
     def saved_under(self, key):
         """The record already saved under `key`, or None."""
@@ -44,12 +67,48 @@ class SavedOnceForm(forms.ModelForm):
         """The error telling the person this form was saved already, as `saved`."""
         raise NotImplementedError
 
+    def newest_added(self, person):
+        """The record `person` added most recently where this form adds one (the same
+        action, the same meeting), or None; None too if the form doesn't say where."""
+        raise NotImplementedError
+
+    def already_added(self, record):
+        """The words telling the person they added this `record` already, linking to it."""
+        raise NotImplementedError
+
+    def repeated(self):
+        """The newest record this form's person added where it adds one, if it says exactly
+        what the form says: saving it would add the same record twice. None otherwise
+        (and while any of its content is in error, so not known)."""
+        if self.person is None or any(
+            name not in self.cleaned_data for name in self.content_fields
+        ):
+            return None
+        newest = self.newest_added(self.person)
+        if newest is None:
+            return None
+        says = all(self.cleaned_data[name] == getattr(newest, name) for name in self.content_fields)
+        return newest if says else None
+
     def clean(self):
         cleaned = super().clean()
         key = cleaned.get("form_key")
         saved = self.saved_under(key) if key else None
         if saved is not None:
             raise ValidationError(self.already_saved(saved))
+        repeated = self.repeated()
+        if repeated is not None:
+            # Offered (and kept ticked if it was) whenever it applies.
+            self.fields["record_again"].widget = forms.CheckboxInput()
+            if not cleaned.get("record_again"):
+                raise ValidationError(
+                    format_html(
+                        "{} Nothing new has been saved. If there really are two the same, "
+                        'tick <a href="#id_record_again">“Record it again anyway”</a> '
+                        "below and save.",
+                        self.already_added(repeated),
+                    )
+                )
         return cleaned
 
 

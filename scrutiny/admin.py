@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cypeplan.forms import SavedOnceForm
 from cypeplan.history_admin import HistoryAdmin
 
-from .models import Item, Meeting, Response, StateChange
+from .models import Change, Item, Meeting, Response, StateChange
 from .notices import (
     TAKEN_OFF,
     answer_no_longer_owed_by,
@@ -102,7 +102,11 @@ class ResponseInline(admin.StackedInline):
 
 
 class ItemAddForm(SavedOnceForm):
-    # The item is raised under the form's one-time key, as on the add-item page.
+    # The item is raised under the form's one-time key, as on the add-item page. One
+    # saying what its person's newest item at the meeting says (what members asked, of
+    # whom, by when) is a repeat, wherever it was placed and whichever actions it names:
+    # to change those, they change the item already added.
+    content_fields = ["kind", "words", "minute", "answerer", "answerer_as_minuted", "due_on"]
 
     def saved_under(self, key):
         return Item.objects.filter(key=key).select_related("meeting").first()
@@ -114,6 +118,23 @@ class ItemAddForm(SavedOnceForm):
             reverse("admin:scrutiny_item_change", args=[saved.pk]),
             saved,
             date_format(saved.meeting.held_on, "j F Y"),
+        )
+
+    def newest_added(self, person):
+        meeting = self.cleaned_data.get("meeting")
+        if meeting is None:
+            return None
+        raised = meeting.items.filter(
+            state_changes__change=Change.RAISED, state_changes__entered_by=person
+        )
+        return raised.order_by("-pk").first()
+
+    def already_added(self, record):
+        return format_html(
+            'You added this item at the meeting of {} already: “<a href="{}">{}</a>”.',
+            date_format(record.meeting.held_on, "j F Y"),
+            reverse("admin:scrutiny_item_change", args=[record.pk]),
+            record,
         )
 
 
@@ -156,11 +177,11 @@ class ItemAdmin(HistoryAdmin):
     )
 
     def get_fields(self, request, obj=None):
-        return [*self.fields, "form_key"] if obj is None else self.fields
+        return [*self.fields, "form_key", "record_again"] if obj is None else self.fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = ItemAddForm
+            kwargs["form"] = ItemAddForm.for_person(request.user)
         return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

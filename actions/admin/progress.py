@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ProgressUpdate
@@ -10,7 +14,20 @@ from .display import as_at
 
 
 class ProgressUpdateAddForm(SavedOnceForm):
-    # The update is saved under the form's one-time key, as on the update page.
+    # The update is saved under the form's one-time key, as on the update page; and, as
+    # there, one saying all that its person's newest update on the action says is a repeat.
+    content_fields = [
+        "reported_on",
+        "status",
+        "rag",
+        "working_well",
+        "worried_about",
+        "evidence",
+        "evidence_links",
+        "rag_change_reason",
+        "revised_due_on",
+        "revised_due_reason",
+    ]
 
     def saved_under(self, key):
         return ProgressUpdate.objects.filter(key=key).select_related("action").first()
@@ -19,6 +36,22 @@ class ProgressUpdateAddForm(SavedOnceForm):
         return (
             f"This form has already been saved: the update “{saved}” is in the progress "
             f"history of “{saved.action}”. To record another update, start a new form."
+        )
+
+    def newest_added(self, person):
+        action = self.cleaned_data.get("action")
+        if action is None:
+            return None
+        return action.progress_updates.filter(entered_by=person).order_by("-pk").first()
+
+    def already_added(self, record):
+        return format_html(
+            'You added this update to “{}” already: “<a href="{}">{}</a>”, entered at {} on {}.',
+            record.action,
+            reverse("admin:actions_progressupdate_change", args=[record.pk]),
+            record,
+            date_format(timezone.localtime(record.entered_at), "H:i"),
+            date_format(timezone.localtime(record.entered_at), "j F Y"),
         )
 
 
@@ -39,19 +72,8 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         "evidence",
     ]
     autocomplete_fields = ["action"]
-    add_fields = [
-        "action",
-        "reported_on",
-        "status",
-        "rag",
-        "working_well",
-        "worried_about",
-        "evidence",
-        "evidence_links",
-        "rag_change_reason",
-        "revised_due_on",
-        "revised_due_reason",
-    ]
+    # The action it is on, and all that an update says.
+    add_fields = ["action", *ProgressUpdateAddForm.content_fields]
     recorded_fields = ["progress_as_written", "entered_by", "entered_at"]
 
     def get_queryset(self, request):
@@ -59,12 +81,12 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [*self.add_fields, "form_key"]
+            return [*self.add_fields, "form_key", "record_again"]
         return self.add_fields + self.recorded_fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = ProgressUpdateAddForm
+            kwargs["form"] = ProgressUpdateAddForm.for_person(request.user)
         return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

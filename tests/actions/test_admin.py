@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.urls import reverse
 
 from actions.models import RAG, Action, ProgressUpdate, Status, Timeframe
@@ -496,6 +497,81 @@ def test_the_same_progress_update_form_sent_twice_records_one_update(plan_admin_
         f"progress history of “{action}”. To record another update, start a new form."
         in unescape(again.content.decode())
     )
+
+
+def opened_update_form(client, action, **fields):
+    """The admin's add-update page as opened (with a new key) and filled in."""
+    url = reverse("admin:actions_progressupdate_add")
+    form = post_form(client.get(url, {"action": action.pk}).content.decode())
+    return url, {**form, **update_form(action, **fields)}
+
+
+@pytest.mark.django_db
+def test_back_after_adding_an_update_and_save_again_is_refused_naming_the_update(
+    plan_admin_client, action
+):
+    # Back opens the page afresh, under a new key, with what was typed restored; a
+    # browser sends each line break in a box as CR LF.
+    typed = {"worried_about": "Staffing.\r\nFunding."}
+    url, first = opened_update_form(plan_admin_client, action, **typed)
+    _, again = opened_update_form(plan_admin_client, action, **typed)
+    assert again["form_key"] != first["form_key"]
+    assert plan_admin_client.post(url, first).status_code == 302
+
+    refused = plan_admin_client.post(url, again)
+
+    update = ProgressUpdate.objects.get()
+    page = unescape(refused.content.decode())
+    change_url = reverse("admin:actions_progressupdate_change", args=[update.pk])
+    assert refused.status_code == 200
+    assert (
+        f"You added this update to “{action}” already: "
+        f'“<a href="{change_url}">In progress on 1 Oct 2022</a>”, entered at 12:00 on '
+        "15 October 2022. Nothing new has been saved."
+    ) in page
+    assert '<input type="checkbox" name="record_again"' in page
+    assert (
+        '<label class="vCheckboxLabel" for="id_record_again">Record it again anyway</label>' in page
+    )
+
+
+@pytest.mark.django_db
+def test_ticking_record_it_again_anyway_records_a_second_update(plan_admin_client, action):
+    url, first = opened_update_form(plan_admin_client, action)
+    _, again = opened_update_form(plan_admin_client, action)
+    plan_admin_client.post(url, first)
+    refused = plan_admin_client.post(url, again)
+
+    resent = plan_admin_client.post(
+        url, {**post_form(refused.content.decode()), "_save": "Save", "record_again": "on"}
+    )
+
+    assert resent.status_code == 302
+    assert ProgressUpdate.objects.filter(action=action).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_update_saying_something_else_on_the_same_action_is_recorded(plan_admin_client, action):
+    url, first = opened_update_form(plan_admin_client, action)
+    _, other = opened_update_form(plan_admin_client, action, working_well="Board meets monthly.")
+    plan_admin_client.post(url, first)
+
+    assert plan_admin_client.post(url, other).status_code == 302
+    assert ProgressUpdate.objects.filter(action=action).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_same_update_added_by_someone_else_is_recorded(plan_admin_client, action):
+    url, first = opened_update_form(plan_admin_client, action)
+    plan_admin_client.post(url, first)
+    colleague = UserFactory(username="colleague", is_staff=True)
+    colleague.groups.add(Group.objects.get(name=PLAN_ADMINISTRATORS))
+    theirs_browser = Client()
+    theirs_browser.force_login(colleague)
+    _, theirs = opened_update_form(theirs_browser, action)
+
+    assert theirs_browser.post(url, theirs).status_code == 302
+    assert ProgressUpdate.objects.filter(action=action).count() == 2
 
 
 @pytest.mark.django_db

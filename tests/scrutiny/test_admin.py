@@ -27,9 +27,10 @@ def meeting(db):
     return MeetingFactory(held_on=date(2023, 5, 10))
 
 
-def add_item_form(browser, people, meeting, **fields):
-    """The admin's add-item page as the scrutiny officer fills it in, and where it goes."""
-    browser.force_login(people["clerk"])
+def add_item_form(browser, people, meeting, who="clerk", **fields):
+    """The admin's add-item page as the scrutiny officer (or `who`) fills it in, and where
+    it goes."""
+    browser.force_login(people[who])
     url = reverse("admin:scrutiny_item_add")
     data = post_form(browser.get(url).content.decode())
     data.update(
@@ -96,3 +97,58 @@ def test_the_add_item_form_sent_twice_at_once_adds_one_item(people, meeting, mai
         "delegate@example.org",
         "owes@example.org",
     ]
+
+
+def test_back_after_adding_an_item_and_save_again_is_refused_naming_the_item(
+    client, people, meeting
+):
+    # Back opens the page afresh, under a new key, with what was typed restored.
+    url, first = add_item_form(client, people, meeting, words=ASKED.replace(" for", "\r\nfor"))
+    _, again = add_item_form(client, people, meeting, words=ASKED.replace(" for", "\r\nfor"))
+    assert again["form_key"] != first["form_key"]
+    assert client.post(url, first).status_code == 302
+
+    refused = client.post(url, again)
+
+    item = Item.objects.get()
+    change_url = reverse("admin:scrutiny_item_change", args=[item.pk])
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert (
+        "You added this item at the meeting of 10 May 2023 already: "
+        f'“<a href="{change_url}">{item}</a>”. Nothing new has been saved.'
+    ) in page
+    assert '<input type="checkbox" name="record_again"' in page
+    assert (
+        '<label class="vCheckboxLabel" for="id_record_again">Record it again anyway</label>' in page
+    )
+
+
+def test_ticking_record_it_again_anyway_adds_a_second_item(client, people, meeting):
+    url, first = add_item_form(client, people, meeting)
+    _, again = add_item_form(client, people, meeting)
+    client.post(url, first)
+    refused = client.post(url, again)
+
+    resent = client.post(url, {**post_form(refused.content.decode()), "record_again": "on"})
+
+    assert resent.status_code == 302
+    assert list(Item.objects.values_list("words", flat=True)) == [ASKED, ASKED]
+
+
+def test_an_item_saying_something_else_at_the_same_meeting_is_added(client, people, meeting):
+    url, first = add_item_form(client, people, meeting)
+    _, other = add_item_form(client, people, meeting, due_on="2023-06-28")
+    client.post(url, first)
+
+    assert client.post(url, other).status_code == 302
+    assert Item.objects.count() == 2
+
+
+def test_the_same_item_added_by_someone_else_is_added(client, people, meeting):
+    url, first = add_item_form(client, people, meeting)
+    client.post(url, first)
+    _, theirs = add_item_form(client, people, meeting, who="admin")
+
+    assert client.post(url, theirs).status_code == 302
+    assert Item.objects.count() == 2
