@@ -30,8 +30,14 @@ from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 
 from actions.demo import demo_database_settle, demo_plan_generate
-
-from .benchmark_pages import FLOOR, PAGES, demo_sample, demo_visitors, page_url, percentile
+from actions.management.benchmark import (
+    FLOOR,
+    PAGES,
+    demo_sample,
+    demo_visitors,
+    page_url,
+    percentile,
+)
 
 # The mix each reader repeats, by page name (benchmark_pages.PAGES), with weights: what
 # councillors and officers open most, the floor page among them.
