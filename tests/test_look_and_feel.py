@@ -23,8 +23,8 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import RAG, Status
+from actions.presentation.dates import _day_in_words
 from actions.templatetags.cypeplan import (
-    _day_in_words,
     day_in_words,
     govuk_date,
     rag_tag_parts,
