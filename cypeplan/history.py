@@ -1,4 +1,5 @@
-"""The audit history's first entry for rows that have none.
+"""The audit history: what counts as a change for it (is_change, one rule for every
+writer), and the first entry for rows that have none.
 
 loaddata writes no history (cypeplan/management/commands/loaddata.py): a restore must hold
 the history that was dumped. But the plans loaded from fixtures/ are the start of the
@@ -11,6 +12,41 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_field_name
+
+from .inputs import as_saved_back
+
+
+def is_change(before, after):
+    """Whether `after` changes `before`, for every writer (the admin, a plan's import, the
+    services) and the History page alike: text whose line breaks alone differ (CR LF, as a
+    spreadsheet cell or an older import holds it; LF, as a box on a page sends it) is the
+    same text, and reads the same."""
+    return as_saved_back(before) != as_saved_back(after)
+
+
+def change_to(record, values):
+    """Set on `record`, as read from the database, each of `values` ({field name: value})
+    that changes it (is_change): text whose line breaks alone differ is kept as stored.
+    Returns the names of the fields changed; with none, there is nothing to save and no
+    change for the record's history."""
+    changed = []
+    for name, value in values.items():
+        field = record._meta.get_field(name)
+        wanted = value.pk if isinstance(value, models.Model) else value
+        if is_change(getattr(record, field.attname), wanted):
+            setattr(record, name, value)
+            changed.append(name)
+    return changed
+
+
+def as_stored(record, stored):
+    """Whether `record` holds what `stored` (its row as read from the database, None if
+    gone) holds, line breaks aside (is_change): saving it would write a "Changed" entry in
+    its history for nothing anyone changed, and rewrite its text's line breaks."""
+    return stored is not None and not any(
+        is_change(getattr(stored, field.attname), getattr(record, field.attname))
+        for field in record._meta.concrete_fields
+    )
 
 
 def _tracked_models():

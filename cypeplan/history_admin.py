@@ -10,7 +10,7 @@ from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model, get_m2m_reverse_field_name
 
-from .inputs import as_saved_back
+from .history import is_change
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -91,11 +91,7 @@ class LineBreaksAside(HistoricalRecordContextHelper):
     next saved for another change, and reads the same."""
 
     def context_for_delta_changes(self, delta):
-        changes = [
-            change
-            for change in delta.changes
-            if as_saved_back(change.old) != as_saved_back(change.new)
-        ]
+        changes = [change for change in delta.changes if is_change(change.old, change.new)]
         return super().context_for_delta_changes(
             replace(delta, changes=changes, changed_fields=[change.field for change in changes])
         )

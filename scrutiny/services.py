@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cypeplan.history import as_stored
 from cypeplan.inputs import has_words
 
 from .models import (
@@ -71,9 +72,12 @@ def meeting_change(*, meeting):
     may: a meeting with items only while not yet held), each of its items' Raised step
     moves with it, since an item is raised on its meeting's date; the meeting's history
     keeps the date it had. Raises ValidationError (nothing saved) if the change is
-    refused."""
+    refused. One saved as it was found, line breaks aside, is left as stored: nothing to
+    record in its history."""
     with transaction.atomic():
         stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if as_stored(meeting, stored):
+            return stored
         meeting.full_clean()
         meeting.save()
         if meeting.held_on != stored.held_on:

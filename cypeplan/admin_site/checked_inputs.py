@@ -8,11 +8,11 @@ from django.db import models
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from ..forms import WrittenText
+from ..history import as_stored
 from ..inputs import (
     DayFirstDateField,
     PlainIdChoiceField,
     PlainIdMultipleChoiceField,
-    as_saved_back,
     plain_number,
 )
 
@@ -170,11 +170,4 @@ def step_aside(formset):
 
 def _as_stored(obj):
     """Whether `obj` holds what its row in the database holds, line breaks aside."""
-    fields = obj._meta.concrete_fields
-    stored = (
-        type(obj)._base_manager.filter(pk=obj.pk).values_list(*(f.attname for f in fields)).first()
-    )
-    return stored is not None and all(
-        as_saved_back(getattr(obj, field.attname)) == as_saved_back(value)
-        for field, value in zip(fields, stored, strict=True)
-    )
+    return as_stored(obj, type(obj)._base_manager.filter(pk=obj.pk).first())

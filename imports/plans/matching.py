@@ -2,6 +2,8 @@
 
 from difflib import SequenceMatcher
 
+from cypeplan.history import is_change
+
 # How alike (difflib's ratio, 0 to 1) a row's words and an action's must be for the row to
 # be that action reworded: "tracked and appropriately evidenced" → "tracked, evidenced and
 # reported to DLT" is 0.77; two different actions opening "Ensure … inspection" are 0.35.
@@ -17,7 +19,7 @@ def match_steps(now, wanted):
     chosen, taken = [None] * len(wanted), set()
     for index, (description, _) in enumerate(wanted):
         for step in now:
-            if step.pk not in taken and step.description == description:
+            if step.pk not in taken and not is_change(step.description, description):
                 chosen[index] = step
                 taken.add(step.pk)
                 break

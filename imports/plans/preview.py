@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from actions import hooks
 from actions.models import Action, DateConfirmation, Lead, ProgressUpdate, Status, SubStep
 from actions.models.rules import NEWEST_FIRST
+from cypeplan.history import is_change
 from themes.models import Plan, Theme
 
 from ..reading import quoted
@@ -261,7 +262,7 @@ def compare(rows, *, plan_slug=""):
                 if attribute == "position":
                     continue
                 before, after = getattr(now, attribute), proposed[attribute]
-                if before != after:
+                if is_change(before, after):
                     changes.append([label, before, after])
         themes[name] = {
             "name": name,
@@ -345,7 +346,7 @@ def compare(rows, *, plan_slug=""):
             changes = [
                 [label, before[key], after[key]]
                 for key, label in ACTION_FIELDS
-                if before[key] != after[key]
+                if is_change(before[key], after[key])
             ]
             entry.update(action="change" if changes else "same", changes=changes, id=now.pk)
             _, left_out = match_steps(steps_now.get(now.pk, []), action.steps)

@@ -14,7 +14,7 @@ from actions.models import (
     Timeframe,
 )
 from actions.models.action import added_on_for
-from cypeplan.history import newest_entries, record_many_to_many
+from cypeplan.history import change_to, newest_entries, record_many_to_many
 from themes.models import Plan, Theme
 
 from ..reading import FileProblems, quoted
@@ -90,9 +90,7 @@ def plan_import_write(*, preview, user, file_name):
             themes[name] = Theme.objects.create(
                 plan=plan, name=name, position=_theme_position(themes, position), **fields
             )
-        elif theme_preview["action"] == "change":
-            for attribute, value in fields.items():
-                setattr(theme, attribute, value)
+        elif theme_preview["action"] == "change" and change_to(theme, fields):
             theme.save()
 
     existing = Action.objects.select_for_update().filter(theme__plan=plan).in_bulk()
@@ -135,8 +133,7 @@ def plan_import_write(*, preview, user, file_name):
                 steps[len(new) - 1, "new"] = entry["steps"]
             elif entry["action"] == "change":
                 action = existing[entry["id"]]
-                for attribute, value in values.items():
-                    setattr(action, attribute, value)
+                change_to(action, values)
                 changed.append(action)
                 if action.position != entry["position"]:
                     moving.append((action, entry["position"]))
@@ -261,12 +258,9 @@ def _write_steps(steps, timeframes, today):
                         timeframe=timeframe,
                     )
                 )
-            elif (step.position, step.description, step.timeframe_id) != (
-                position,
-                description,
-                timeframe.pk if timeframe else None,
+            elif change_to(
+                step, {"position": position, "description": description, "timeframe": timeframe}
             ):
-                step.position, step.description, step.timeframe = position, description, timeframe
                 changed.append(step)
         for step in left_out:
             if step.pk in confirmed:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from actions.changes import updates_in_period, what_changed
 from actions.models import Action
 from actions.positions import Position, positions
+from cypeplan.history import as_stored
 from themes.models import Plan
 from themes.periods import Quarter
 
@@ -221,8 +222,12 @@ def quarterly_report_correct(*, report, corrected_by):
     """Save a superuser's correction of a published report's header block and, in the same
     transaction, discard its kept Word and PDF files: they are made again from the corrected
     report at their next download, so the page and both files always agree. The report's
-    history records the correction, and by whom."""
+    history records the correction, and by whom. A report sent back as found, line breaks
+    aside, is left as stored: nothing was corrected."""
     with transaction.atomic():
+        stored = QuarterlyReport.objects.select_for_update().filter(pk=report.pk).first()
+        if as_stored(report, stored):
+            return
         report._change_reason = CORRECTED
         report.save(corrected_by=corrected_by)
         report.documents.all().delete()

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from actions.models import Action, Lead
+from actions.models import Action, Lead, SubStep
 from imports.layout import PLAN_COLUMNS, lead_words, plan_rows, workbook
 from imports.models import PlanImport
 from imports.reading import read_table
@@ -16,7 +16,7 @@ from tests.imports.rows import plan_rows as database_rows
 from tests.imports.rows import table_counts
 from tests.imports.test_plan_import import IMPROVEMENT
 from tests.imports.test_views import upload
-from themes.models import Plan
+from themes.models import Plan, Theme
 
 
 @pytest.fixture
@@ -155,3 +155,82 @@ def test_an_imports_change_of_supporting_leads_is_kept_in_the_actions_history(db
     assert list(before.supporting_leads.all()) == []
     changed = newest.diff_against(before, included_fields=["supporting_leads"]).changed_fields
     assert changed == ["supporting_leads"]
+
+
+def history_entries():
+    """How many history entries the plan's records have (actions, themes, sub-steps)."""
+    return Action.history.count() + Theme.history.count() + SubStep.history.count()
+
+
+def text_with_line_breaks(stored):
+    """The improvement plan (loaded) with its first action with a sub-step, its theme and
+    its steps saved holding text of two lines, each line break stored as `stored`; that
+    action."""
+    action = (
+        Action.objects.filter(theme__plan__slug=IMPROVEMENT, sub_steps__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    action.expected_outcome = f"Line one{stored}line two"
+    action.save()
+    action.theme.description = f"Every child{stored}safe"
+    action.theme.save()
+    for step in action.sub_steps.all():
+        step.description = f"Draft it{stored}then publish it"
+        step.save()
+    return action
+
+
+def line_breaks_as(rows, stored, in_file):
+    """The rows with every line break in their text written as `in_file`, not `stored`."""
+    return [{key: value.replace(stored, in_file) for key, value in row.items()} for row in rows]
+
+
+@pytest.mark.parametrize(("stored", "in_file"), [("\n", "\r\n"), ("\r\n", "\n")])
+def test_a_file_whose_text_differs_only_in_line_breaks_changes_nothing_nor_its_history(
+    db, tmp_path, stored, in_file
+):
+    call_command("load_plans", verbosity=0)
+    text_with_line_breaks(stored)
+    plan = Plan.objects.get(slug=IMPROVEMENT)
+    path = tmp_path / "improvement.xlsx"
+    path.write_bytes(workbook(line_breaks_as(plan_rows(plan), stored, in_file)))
+    UserFactory(username="performance")
+    before, entries = database_rows(), history_entries()
+
+    call_command("import_plan", str(path), plan=IMPROVEMENT, user="performance", verbosity=0)
+
+    # The text is kept as it was stored, and no entry says it changed.
+    assert database_rows() == before
+    assert history_entries() == entries
+
+
+def test_a_files_other_change_keeps_text_whose_line_breaks_alone_differ_as_stored(db, tmp_path):
+    call_command("load_plans", verbosity=0)
+    action = text_with_line_breaks("\n")
+    plan = Plan.objects.get(slug=IMPROVEMENT)
+    rows = line_breaks_as(plan_rows(plan), "\n", "\r\n")
+    row = next(row for row in rows if row["action"] == action.description)
+    row["performance_measures"] = "Audits each quarter"
+    for each in rows:
+        if each["theme"] == row["theme"]:
+            each["theme_reference"] = "T9"
+    path = tmp_path / "improvement.xlsx"
+    path.write_bytes(workbook(rows))
+    UserFactory(username="performance")
+
+    call_command("import_plan", str(path), plan=IMPROVEMENT, user="performance", verbosity=0)
+
+    action.refresh_from_db()
+    assert (action.performance_measures, action.expected_outcome) == (
+        "Audits each quarter",
+        "Line one\nline two",
+    )
+    assert (action.theme.reference, action.theme.description) == ("T9", "Every child\nsafe")
+    assert set(action.sub_steps.values_list("description", flat=True)) == {
+        "Draft it\nthen publish it"
+    }
+    newest, before = action.history.order_by("-history_date", "-history_id")[:2]
+    assert newest.diff_against(before).changed_fields == ["performance_measures"]
+    newest, before = action.theme.history.order_by("-history_date", "-history_id")[:2]
+    assert newest.diff_against(before).changed_fields == ["reference"]

@@ -16,6 +16,7 @@ from reports import documents
 from reports.models import PublishedReportLocked, QuarterlyReport, ReportPosition
 from reports.services import (
     quarter_for_plan,
+    quarterly_report_correct,
     quarterly_report_draft,
     quarterly_report_publish,
     report_content,
@@ -133,6 +134,22 @@ def test_nobody_but_a_superuser_can_change_or_delete_a_published_report(plan, pe
     report.delete(deleted_by=superuser)
     assert not QuarterlyReport.objects.exists()
     assert not ReportPosition.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("stored", "sent"), [("\n", "\r\n"), ("\r\n", "\n")])
+def test_a_correction_of_line_breaks_alone_keeps_them_and_adds_nothing_to_the_history(
+    plan, people, stored, sent
+):
+    report = publish(plan["plan"], people, brief_for_committee=f"Line one{stored}line two")
+    superuser = people["admin"].__class__.objects.create_superuser("root", "r@example.org", "x")
+    report.brief_for_committee = f"Line one{sent}line two"
+
+    quarterly_report_correct(report=report, corrected_by=superuser)
+
+    stored_now = QuarterlyReport.objects.get(pk=report.pk).brief_for_committee
+    assert stored_now == f"Line one{stored}line two"
+    assert [entry.history_type for entry in report.history.all()] == ["+"]
 
 
 @pytest.mark.django_db

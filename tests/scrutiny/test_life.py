@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from scrutiny.models import Change, Item, Kind, Response, State, StateChange
-from scrutiny.services import decision_record, item_raise, response_record
+from scrutiny.services import decision_record, item_raise, meeting_change, response_record
 from tests.factories import ItemFactory, LeadFactory, MeetingFactory, UserFactory
 from tests.scrutiny import on
 
@@ -315,3 +315,17 @@ def test_a_new_date_comes_only_with_an_answer_sent_back_and_after_that_meeting()
         "The new date must be after the meeting that sent it back (12 March 2019)."
     ]
     assert item.state_changes.count() == 2
+
+
+@pytest.mark.parametrize(("stored", "sent"), [("\n", "\r\n"), ("\r\n", "\n")])
+def test_a_meeting_saved_changed_only_in_its_line_breaks_keeps_them_and_its_history(
+    db, stored, sent
+):
+    meeting = MeetingFactory(minute_numbers=f"7/19 to 16/19{stored}17/19")
+    meeting.minute_numbers = f"7/19 to 16/19{sent}17/19"
+
+    meeting_change(meeting=meeting)
+
+    meeting.refresh_from_db()
+    assert meeting.minute_numbers == f"7/19 to 16/19{stored}17/19"
+    assert [entry.history_type for entry in meeting.history.all()] == ["+"]
