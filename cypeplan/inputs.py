@@ -127,9 +127,10 @@ APOSTROPHES = "'\u2019\u2018\u02bc"
 # Accents left once a letter is taken apart (NFKD): the combining diacritical marks.
 _ACCENTS = re.compile("[\u0300-\u036f]")
 # Letters with a stroke or a bar, which Unicode doesn't take apart but people type plain
-# ("Łukasz" as "Lukasz", "Đorđe" as "Dorde", Icelandic "ð" as "d"); and every apostrophe as
-# the straight one.
-_PLAIN_LETTERS = str.maketrans("øØłŁđĐðÐ" + APOSTROPHES[1:], "oOlLdDdD" + "'" * 3)
+# ("Łukasz" as "Lukasz", "Đorđe" as "Dorde", Icelandic "ð" as "d", Maltese "ħ" as "h",
+# Sámi "ŧ" as "t" and "ŋ" as "n", Turkish dotless "ı" as "i"; its "İ" comes apart itself);
+# and every apostrophe as the straight one.
+_PLAIN_LETTERS = str.maketrans("øØłŁđĐðÐħĦŧŦŋŊı" + APOSTROPHES[1:], "oOlLdDdDhHtTnNi" + "'" * 3)
 # Letters written as two when typed plain ("Straße" as "strasse", "ældre" as "aeldre"),
 # once lower case; and a word's final sigma as a sigma (where a word ends differs between
 # text and a search).

@@ -4,8 +4,8 @@ cypeplan.inputs.searchable writes them, whatever their case, accents or apostrop
 
 The database works out the column's side with the function cypeplan_searchable: on SQLite
 it is searchable itself, registered on each new connection; on PostgreSQL it is the same
-rule in SQL, made by the migrations cypeplan 0001 and 0002 (no extension, no superuser). Both scan
-what icontains scanned: no column to keep filled, nothing to migrate for existing rows."""
+rule in SQL, made by the migrations cypeplan 0001 to 0003 (no extension, no superuser). Both
+scan what icontains scanned: no column to keep filled, nothing to migrate for existing rows."""
 
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
