@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import re
 
 from django.utils.text import slugify
 
@@ -14,71 +13,13 @@ from themes.models import Plan, Theme
 
 from ..reading import quoted
 from .dates import _applying_confirmation, _new_dates_to_confirm, _step_kept
+from .fields import ACTION_FIELDS, THEME_FIELDS, _day, _steps_words
 from .leads import LeadIndex, lead_key
 from .matching import _match_reworded, match_steps
+from .plan_errors import WEB_ADDRESS, _backwards_errors, _web_address_errors
 from .proposal import HEADERS, _error, propose
 
-# What a plan's short name may hold: it is the plan's part of its web addresses.
-WEB_ADDRESS = re.compile(r"[-a-zA-Z0-9_]+")
-
-ACTION_FIELDS = [
-    ("reference", "Reference"),
-    ("description", "Action"),
-    ("expected_outcome", "Expected outcome"),
-    ("lead", "Lead"),
-    ("supporting", "Supporting"),
-    ("timeframe", "Timeframe"),
-    ("delivered_through", "Delivered through"),
-    ("answers", "Answers"),
-    ("performance_measures", "Performance measures"),
-    ("position", "Place in theme"),
-    ("steps", "Sub-steps"),
-]
-THEME_FIELDS = [
-    ("reference", "Reference"),
-    ("description", "Description"),
-    ("performance_measures", "Performance measures"),
-    ("position", "Place in plan"),
-]
-
-
-def _backwards_errors(proposal, plan):
-    """A plan must end after it starts: the file's dates, or the file's beside the plan's."""
-    starts = proposal.plan_starts or (plan.starts_on if plan else None)
-    ends = proposal.plan_ends or (plan.ends_on if plan else None)
-    if starts is None or ends is None or ends > starts:
-        return []
-    if "plan_ends" in proposal.plan_cells:
-        key, other, verb = "plan_ends", "plan_starts", "starts"
-    else:
-        key, other, verb = "plan_starts", "plan_ends", "ends"
-    row, written = proposal.plan_cells[key]
-    if other in proposal.plan_cells:
-        other_row, other_written = proposal.plan_cells[other]
-        beside = f"row {other_row}’s {HEADERS[other]} is {quoted(other_written)}"
-    else:
-        beside = f"in cypeplan it {verb} on {_day(starts if verb == 'starts' else ends)}"
-    return [_error(row, key, written, f"a plan must end after the day it starts, and {beside}.")]
-
-
-def _web_address_errors(proposal, plan_slug, slug):
-    """Why a new plan can't have this short name, which its web addresses are made of: a
-    name with no letter A to Z or digit ("計画") makes none."""
-    if WEB_ADDRESS.fullmatch(slug):
-        return []
-    if plan_slug:
-        return [
-            f"The plan’s short name {quoted(plan_slug)} can hold only letters a to z, digits "
-            "and hyphens: it is the plan’s part of its web addresses."
-        ]
-    if not proposal.plan_name:
-        return []  # "name the plan" says it
-    return [
-        f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: a new "
-        "plan’s name needs a letter from A to Z or a digit in it, to make its web address "
-        "(“CYPE Directorate Plan 2022-24” makes “cype-directorate-plan-2022-24”). Add one "
-        "to the name, such as the years it runs."
-    ]
+__all__ = ["ACTION_FIELDS", "THEME_FIELDS", "WEB_ADDRESS", "compare", "fingerprint"]
 
 
 def compare(rows, *, plan_slug=""):
@@ -428,16 +369,6 @@ def compare(rows, *, plan_slug=""):
         or preview["theme_counts"]["change"]
     )
     return preview
-
-
-def _steps_words(steps):
-    return "\n".join(
-        f"{description}" + (f" ({label})" if label else "") for description, label in steps
-    )
-
-
-def _day(when):
-    return when.strftime("%d/%m/%Y") if when else ""
 
 
 def fingerprint(preview):
