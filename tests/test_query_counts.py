@@ -1,7 +1,7 @@
 """Every page runs the same number of queries for a plan of 5 actions as for one of 500.
 
-The pages are benchmark_pages.PAGES, the list `make bench` times, so a page added there
-fails here until its count is written down below with the queries behind it.
+The pages are actions.management.benchmark.PAGES, the list `make bench` times, so a page
+added there fails here until its count is written down below with the queries behind it.
 
 Every page a signed-in reader opens starts with the same four queries:
   session, user, the user's own permissions, their groups' permissions.
@@ -19,7 +19,7 @@ from datetime import date
 import pytest
 
 from actions.demo import demo_plan_generate
-from actions.management.commands.benchmark_pages import (
+from actions.management.benchmark import (
     PAGES,
     demo_sample,
     demo_visitors,

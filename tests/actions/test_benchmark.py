@@ -7,8 +7,7 @@ import pytest
 from django.test import override_settings
 
 from actions.demo import demo_plan_generate
-from actions.management.benchmark_references import dashboard_reference, download_reference
-from actions.management.commands.benchmark_pages import (
+from actions.management.benchmark import (
     FLOOR,
     app_dashboard_queries,
     check_against_references,
@@ -16,6 +15,7 @@ from actions.management.commands.benchmark_pages import (
     demo_visitors,
     page_url,
 )
+from actions.management.benchmark_references import dashboard_reference, download_reference
 
 AS_AT = date(2025, 9, 30)
 

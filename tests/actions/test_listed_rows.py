@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.demo import demo_plan_generate
-from actions.management.commands.benchmark_pages import (
+from actions.management.benchmark import (
     PAGES,
     demo_sample,
     demo_visitors,

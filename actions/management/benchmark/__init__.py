@@ -1,5 +1,5 @@
 """The parts of `make bench` (manage.py benchmark_pages) that aren't the command itself:
-the pages and tasks it times, the reference queries it checks, and the table it prints."""
+the pages it times, the reference queries it checks, and the table it prints."""
 
 from .pages import FLOOR, PAGES, PAST, Page, demo_sample, demo_visitors, page_url, visit
 from .references import (
@@ -9,7 +9,7 @@ from .references import (
     check_against_references,
 )
 from .results import FLOOR_TIMES, PAST_SCALING, REFERENCE_TIMES, TODAY_SCALING, XLSX_TIMES, Results
-from .timing import TASKS, Task, percentile, timed
+from .timing import percentile, timed
 
 __all__ = [
     "FLOOR",
@@ -21,9 +21,7 @@ __all__ = [
     "REFERENCES",
     "REFERENCE_TIMES",
     "Results",
-    "TASKS",
     "TODAY_SCALING",
-    "Task",
     "XLSX_TIMES",
     "app_dashboard_queries",
     "app_download_query",

@@ -1,20 +1,7 @@
-"""Work timed beside the pages, and the timing of any of it."""
+"""Timing: how long each call takes, and percentiles of the times."""
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Task:
-    """Work that is not a page, timed as at each date: run(plan=, sample=, as_at=)."""
-
-    name: str
-    run: Callable
-
-
-TASKS: list[Task] = []
 
 
 def timed(repeat, run, *args, **kwargs):

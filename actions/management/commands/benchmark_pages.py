@@ -4,10 +4,10 @@ beside a floor page and hand-written reference queries measured in the same run.
 It runs on a throwaway test database made beside the one settings point at (SQLite by
 default; PostgreSQL when DATABASE_URL says so), and never touches the real one.
 
-To add your own timings: a page a reader GETs goes in PAGES (and its query count in
-tests/test_query_counts.py); any other work (publishing a report, an import) goes in
-TASKS as Task(name, run), where run(plan=, sample=, as_at=) does the work once. Apps
-beside actions append to them in their AppConfig.ready().
+To time another page a reader GETs, add it to PAGES (actions/management/benchmark/
+pages.py) and its query count to tests/test_query_counts.py. Work that isn't a page has
+its own commands: benchmark_reports (publishing, the Word and PDF files) and
+benchmark_import (plan spreadsheets).
 """
 
 import statistics
@@ -30,12 +30,10 @@ from actions.management.benchmark import (
     PAST_SCALING,
     REFERENCE_TIMES,
     REFERENCES,
-    TASKS,
     TODAY_SCALING,
     XLSX_TIMES,
     Page,
     Results,
-    Task,
     app_dashboard_queries,
     app_download_query,
     check_against_references,
@@ -60,9 +58,7 @@ __all__ = [
     "REFERENCES",
     "REFERENCE_TIMES",
     "Results",
-    "TASKS",
     "TODAY_SCALING",
-    "Task",
     "XLSX_TIMES",
     "app_dashboard_queries",
     "app_download_query",
@@ -164,20 +160,6 @@ class Command(BaseCommand):
                 ref_ms = statistics.median(timed(repeat, reference, plan, as_at))
                 results.references.append(
                     {"name": name, "size": size, "when": when, "app": app_ms, "ref": ref_ms}
-                )
-            for task in TASKS:
-                timings = timed(repeat, task.run, plan=plan, sample=sample, as_at=as_at)
-                results.pages.append(
-                    {
-                        "size": size,
-                        "when": when,
-                        "page": task.name,
-                        "queries": None,
-                        "kb": 0,
-                        "peak_kb": None,
-                        "median": statistics.median(timings),
-                        "p95": percentile(timings, 0.95),
-                    }
                 )
         # The next size gets the database to itself, as the lead page reads every plan.
         demo_plan_delete(plan=plan)
