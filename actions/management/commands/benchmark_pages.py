@@ -24,18 +24,10 @@ from django.utils import timezone
 from actions.demo import demo_database_settle, demo_plan_delete, demo_plan_generate
 from actions.management.benchmark import (
     FLOOR,
-    FLOOR_TIMES,
     PAGES,
     PAST,
-    PAST_SCALING,
-    REFERENCE_TIMES,
     REFERENCES,
-    TODAY_SCALING,
-    XLSX_TIMES,
-    Page,
     Results,
-    app_dashboard_queries,
-    app_download_query,
     check_against_references,
     demo_sample,
     demo_visitors,
@@ -45,31 +37,6 @@ from actions.management.benchmark import (
     visit,
 )
 from cypeplan.workers import settle
-
-# The machinery lives in actions.management.benchmark; its names stay importable from here.
-__all__ = [
-    "Command",
-    "FLOOR",
-    "FLOOR_TIMES",
-    "PAGES",
-    "PAST",
-    "PAST_SCALING",
-    "Page",
-    "REFERENCES",
-    "REFERENCE_TIMES",
-    "Results",
-    "TODAY_SCALING",
-    "XLSX_TIMES",
-    "app_dashboard_queries",
-    "app_download_query",
-    "check_against_references",
-    "demo_sample",
-    "demo_visitors",
-    "page_url",
-    "percentile",
-    "timed",
-    "visit",
-]
 
 
 class Command(BaseCommand):
