@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from actions.templatetags.cypeplan import govuk_date
+from cypeplan.govuk.dates import govuk_date
 
 from . import hooks
 from .models import Action, Lead, Reminder, Status, people_who_may_record_updates, rag_words

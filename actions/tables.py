@@ -5,9 +5,11 @@ from django.utils.html import format_html
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import signature
 
+from cypeplan.govuk.dates import day_in_words
+
 from .downloads import yes_no
 from .models import Status, rag_words
-from .templatetags.cypeplan import day_in_words, position_tags, rag_tag
+from .templatetags.cypeplan import position_tags, rag_tag
 
 ROWS_PER_PAGE = 50
 MAX_ROWS_PER_PAGE = 200

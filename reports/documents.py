@@ -11,8 +11,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
-from actions.templatetags.cypeplan import css_string
 from cypeplan.documents import DOCX_CONTENT_TYPE, CommitteePaper
+from cypeplan.govuk.printing import css_string
 
 from .content import long_date
 

@@ -23,13 +23,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import RAG, Status
-from actions.presentation.dates import _day_in_words
-from actions.templatetags.cypeplan import (
-    day_in_words,
-    govuk_date,
-    rag_tag_parts,
-    shortened,
-)
+from actions.templatetags.cypeplan import rag_tag_parts
+from cypeplan.govuk.dates import _day_in_words, day_in_words, govuk_date
+from cypeplan.govuk.text import shortened
 from tests.factories import UserFactory
 
 

@@ -1,28 +1,13 @@
-"""Getting about: pagination, the service's navigation and the as-at control's links."""
+"""Getting about: the service's navigation and the as-at control's links."""
 
 from urllib.parse import urlencode
 
 from django import template
-from django.core.paginator import Paginator
 from django.urls import reverse
 
 from actions import hooks
 
 register = template.Library()
-
-
-# --- Pagination -----------------------------------------------------------------
-
-
-@register.simple_tag
-def elided_pages(page, on_each_side=1, on_ends=1):
-    """`{% elided_pages page_obj as pages %}`: page numbers, with None for a gap."""
-    return [
-        None if number == Paginator.ELLIPSIS else number
-        for number in page.paginator.get_elided_page_range(
-            page.number, on_each_side=on_each_side, on_ends=on_ends
-        )
-    ]
 
 
 # --- Service navigation ---------------------------------------------------------

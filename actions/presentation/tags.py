@@ -11,8 +11,7 @@ from actions.models import (
     rag_words,
 )
 from actions.positions import POSITION_WORDS
-
-from .dates import day_in_words, govuk_date
+from cypeplan.govuk.dates import day_in_words, govuk_date
 
 register = template.Library()
 

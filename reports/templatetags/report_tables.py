@@ -7,7 +7,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import normalize_newlines
 
-from actions.templatetags.cypeplan import web_links
+from cypeplan.govuk.text import web_links
 
 register = template.Library()
 

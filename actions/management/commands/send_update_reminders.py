@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from actions.reminders import reminders_send
-from actions.templatetags.cypeplan import govuk_date
 from actions.views.scope import in_range
+from cypeplan.govuk.dates import govuk_date
 
 
 def as_at_date(value):

@@ -1,4 +1,4 @@
-"""Dates as GOV.UK writes them ("31 March 2023"), for the `cypeplan` template tags."""
+"""Dates as GOV.UK writes them ("31 March 2023"), for the `govuk` template tags."""
 
 import datetime
 import functools
