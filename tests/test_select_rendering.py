@@ -2,11 +2,14 @@
 option itself, rather than through two template includes per option as Django's does: the
 register's filters were a third of its page, most of it the lead picker's options."""
 
+from datetime import date
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.test.signals import template_rendered
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from actions.filters import ActionFilter
 from actions.models import Action
@@ -18,8 +21,11 @@ SELECTS = [
     forms.SelectMultiple(choices=[("x", "X"), ("y", "Y"), ("z", "Z")], attrs={"data-x": "1"}),
     forms.NullBooleanSelect(),
     forms.Select(choices=[(1, "a"), (2, "b")], attrs={"disabled": True, "required": False}),
+    # Labels the template localizes (numbers, dates) or leaves as marked safe.
+    forms.Select(choices=[(2024, 2024), (1, 12345.5), (2, date(2024, 3, 31))]),
+    forms.Select(choices=[("s", mark_safe("<b>safe</b>")), ("q", 'say "hi" & <go>')]),
 ]
-VALUES = ["1", "2", ["x", "z"], True, 2]
+VALUES = ["1", "2", ["x", "z"], True, 2, 2024, "q"]
 
 
 @pytest.mark.parametrize(("widget", "value"), list(zip(SELECTS, VALUES, strict=True)))
