@@ -15,6 +15,9 @@ ROWS_PER_PAGE = 50
 MAX_ROWS_PER_PAGE = 200
 # Dates in the register as "31 Mar 2023".
 TABLE_DATE = "j M Y"
+# An id no row has, reversed in its place to find what a page's address has either side of
+# an id (ActionTable._address).
+ANY_ID = 987654321987654321
 
 
 class _Rows(BoundRows):
@@ -104,6 +107,7 @@ class ActionTable(tables.Table):
         self.as_at = as_at
         # Links to the action, theme and lead pages keep the register's as-at date.
         self.keep_date = f"?{keep_date}" if keep_date else ""
+        self._around_id = {}
         super().__init__(*args, **kwargs)
 
     @staticmethod
@@ -139,15 +143,23 @@ class ActionTable(tables.Table):
     def _link(self, url, text):
         return format_html('<a class="govuk-link" href="{}{}">{}</a>', url, self.keep_date, text)
 
+    def _address(self, name, pk):
+        """reverse(name, args=[pk]), reversed once a page for each name and the id put in:
+        reversing each row's three links was a quarter of the time drawing the rows took."""
+        if name not in self._around_id:
+            self._around_id[name] = reverse(name, args=[ANY_ID]).split(str(ANY_ID))
+        before, after = self._around_id[name]
+        return f"{before}{pk}{after}"
+
     def render_description(self, record, value):
         text = value if len(value) <= 160 else value[:157] + "…"
-        return self._link(record.get_absolute_url(), text)
+        return self._link(self._address("actions:detail", record.pk), text)
 
     def render_theme(self, record, value):
-        return self._link(reverse("actions:theme", args=[record.theme_id]), value)
+        return self._link(self._address("actions:theme", record.theme_id), value)
 
     def render_lead(self, record, value):
-        return self._link(reverse("actions:lead", args=[record.lead_id]), value)
+        return self._link(self._address("actions:lead", record.lead_id), value)
 
     def value_theme(self, value):
         return value

@@ -87,3 +87,46 @@ def test_a_page_number_that_isnt_one_of_the_registers_shows_the_last_or_first(
     assert table.page.number == number
     assert cells(table.page.object_list) == expected
     assert any("Not rated" in cell or "Complete" in cell for row in expected for _, cell in row)
+
+
+@pytest.mark.django_db
+def test_each_rows_links_go_to_its_action_theme_and_lead_keeping_the_date(real_plans, member):
+    table = register_table(member, 200)
+    rows = list(table.page.object_list)
+    assert len(rows) == Action.objects.count()
+    keep = table.keep_date
+    assert keep
+
+    for row in rows:
+        drawn = {column.name: str(cell) for column, cell in row.items()}
+        action = row.record
+        for column, address in [
+            ("description", reverse("actions:detail", args=[action.pk])),
+            ("theme", reverse("actions:theme", args=[action.theme_id])),
+            ("lead", reverse("actions:lead", args=[action.lead_id])),
+        ]:
+            assert f'href="{address}{keep}"' in drawn[column]
+
+
+@pytest.mark.django_db
+def test_the_registers_links_are_reversed_once_a_page_not_once_a_row(
+    real_plans, member, monkeypatch
+):
+    calls = []
+    original = tables.reverse
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "reverse", counted)
+    reversed_for = {}
+    for per_page in (5, 50):
+        calls.clear()
+        table = register_table(member, per_page)
+
+        assert len(table.page.object_list.data) == per_page
+        reversed_for[per_page] = len(calls)
+
+    # The action's, its theme's and its lead's page: each reversed once, for 5 rows or 50.
+    assert reversed_for == {5: 3, 50: 3}
