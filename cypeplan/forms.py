@@ -28,6 +28,12 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
+def says_what_is_saved(cleaned_data, record, names):
+    """Whether a form's cleaned data says, in each of `names`, what `record` says: sent
+    again after it was saved, it would save the same record twice."""
+    return all(cleaned_data[name] == getattr(record, name) for name in names)
+
+
 class SavedOnceForm(forms.ModelForm):
     """An admin add page's form with a one-time key, which the record is saved under: the
     same form sent twice (a double click on Save, a resend, a second tab) saves one record,
@@ -87,8 +93,9 @@ class SavedOnceForm(forms.ModelForm):
         newest = self.newest_added(self.person)
         if newest is None:
             return None
-        says = all(self.cleaned_data[name] == getattr(newest, name) for name in self.content_fields)
-        return newest if says else None
+        return (
+            newest if says_what_is_saved(self.cleaned_data, newest, self.content_fields) else None
+        )
 
     def clean(self):
         cleaned = super().clean()

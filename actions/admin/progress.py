@@ -42,7 +42,7 @@ class ProgressUpdateAddForm(SavedOnceForm):
         action = self.cleaned_data.get("action")
         if action is None:
             return None
-        return action.progress_updates.filter(entered_by=person).order_by("-pk").first()
+        return action.progress_updates.newest_entered_by(person)
 
     def already_added(self, record):
         return format_html(

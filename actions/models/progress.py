@@ -30,6 +30,11 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
+    def newest_entered_by(self, person):
+        """The update `person` entered last of these (None if none): what a form sent
+        again after saving (Back, then Save) would repeat."""
+        return self.filter(entered_by=person).order_by("-pk").first()
+
     def entered_late(self, as_at, plan=None, actions=None):
         """Reported on or before `as_at` but entered after that day ended (of `plan`'s actions,
         or of the `actions` queryset, or every plan's): what has changed the position as at

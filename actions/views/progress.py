@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from cypeplan.forms import says_what_is_saved
 from cypeplan.inputs import plain_number
 from cypeplan.paging import OneQueryPaginator
 from cypeplan.unsent import keeping_what_was_sent
@@ -82,10 +83,8 @@ def _says_what_was_saved(form, saved):
     the same form sent twice; if not, the officer changed it after it was recorded."""
     if not form.is_valid():
         return False
-    return all(
-        form.cleaned_data[name] == getattr(saved, name)
-        for name in form.Meta.fields
-        if name in form.fields
+    return says_what_is_saved(
+        form.cleaned_data, saved, [name for name in form.Meta.fields if name in form.fields]
     )
 
 
@@ -93,7 +92,7 @@ def _repeated(user, action, form):
     """The newest update this person entered on the action, if the form says exactly what
     it says (the same day reported on, status, rating and words): sending it would record
     the same update twice. None otherwise."""
-    newest = action.progress_updates.filter(entered_by=user).order_by("-pk").first()
+    newest = action.progress_updates.newest_entered_by(user)
     return newest if newest is not None and _says_what_was_saved(form, newest) else None
 
 
