@@ -34,3 +34,19 @@ def both_ways(request, monkeypatch):
         reads_kept = lambda as_at, known_at: False  # noqa: E731
     monkeypatch.setattr(rules, "_reads_newest_kept", reads_kept)
     return request.param
+
+
+@pytest.fixture
+def reversed_addresses(monkeypatch):
+    """The names reversed for lists' rows (actions.presentation.addresses), one a call."""
+    from actions.presentation import addresses
+
+    calls = []
+    original = addresses.reverse
+
+    def counted(name, *args, **kwargs):
+        calls.append(name)
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(addresses, "reverse", counted)
+    return calls

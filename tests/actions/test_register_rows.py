@@ -110,16 +110,9 @@ def test_each_rows_links_go_to_its_action_theme_and_lead_keeping_the_date(real_p
 
 @pytest.mark.django_db
 def test_the_registers_links_are_reversed_once_a_page_not_once_a_row(
-    real_plans, member, monkeypatch
+    real_plans, member, reversed_addresses
 ):
-    calls = []
-    original = tables.reverse
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(tables, "reverse", counted)
+    calls = reversed_addresses
     reversed_for = {}
     for per_page in (5, 50):
         calls.clear()
