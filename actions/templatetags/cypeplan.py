@@ -2,7 +2,7 @@
 
 - `rag_tag`: the RAG or status tag, always as a word (templates/includes/rag_tag.html).
 - `position_tags`, `due_date`: an action's position as words in tags, and its due date.
-- `exception_rows`: the rows of the overdue and at-risk lists.
+- `exception_rows`, `action_rows`: the rows of the lists and tables of actions.
 - `service_navigation`: the header's navigation, with the current section marked.
 - `late_entries`: for a past as-at date, the updates entered since that change its position
   (templates/includes/late_entries.html).
@@ -15,7 +15,7 @@ Query strings for links that keep the other parameters: use Django's own
 
 from django import template
 
-from actions.presentation import exception_rows, late_notice, navigation, tags
+from actions.presentation import late_notice, navigation, rows, tags
 from actions.presentation.tags import position_tags, rag_tag, rag_tag_parts
 
 __all__ = [
@@ -28,6 +28,6 @@ __all__ = [
 # actions.presentation registers. Those modules are outside templatetags so that Django
 # doesn't take each of them for a library of its own.
 register = template.Library()
-for module in (tags, navigation, late_notice, exception_rows):
+for module in (tags, navigation, late_notice, rows):
     register.filters.update(module.register.filters)
     register.tags.update(module.register.tags)
