@@ -4,9 +4,10 @@ from datetime import date
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from cypeplan.forms import written_text
+from cypeplan.forms import AddedOnceForm, written_text
 from cypeplan.inputs import plain_number
 from themes.periods import in_range
 
@@ -104,9 +105,12 @@ RAG_CHOICES = [
 ]
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(AddedOnceForm):
     """An officer's update. The rules live in ProgressUpdate.clean, which the form runs;
-    the view records it through progress_update_record."""
+    the view records it through progress_update_record. For a person (`for_person`), one
+    saying all that their newest update on the action says is a repeat, as in the admin."""
+
+    refused_on = "record_again"
 
     reported_on = GovukDateField(
         label="Date it reports on",
@@ -186,6 +190,7 @@ class ProgressUpdateForm(forms.ModelForm):
         # An ongoing action has no due date to revise.
         if self.instance.action_id and self.instance.action.timeframe.is_ongoing:
             del self.fields["revised_due_on"], self.fields["revised_due_reason"]
+        self.content_fields = [name for name in self.Meta.fields if name in self.fields]
         for name in self.sometimes_needed:
             if name in self.fields:
                 self.fields[name].sometimes_needed = True
@@ -200,6 +205,19 @@ class ProgressUpdateForm(forms.ModelForm):
     def clean_rag(self):
         rag = self.cleaned_data["rag"]
         return "" if rag == NO_RATING else rag
+
+    def newest_added(self, person):
+        return self.instance.action.progress_updates.newest_entered_by(person)
+
+    def already_added(self, record):
+        entered_at = timezone.localtime(record.entered_at)
+        rating = f", {record.get_rag_display()}" if record.rag else ""
+        return (
+            f"You already recorded this update, at {date_format(entered_at, 'H:i')} on "
+            f"{date_format(entered_at, 'j F Y')} (reporting on "
+            f"{date_format(record.reported_on, 'j F Y')}: {record.get_status_display()}"
+            f"{rating})."
+        )
 
 
 class DelegateForm(forms.Form):

@@ -34,21 +34,14 @@ def says_what_is_saved(cleaned_data, record, names):
     return all(cleaned_data[name] == getattr(record, name) for name in names)
 
 
-class SavedOnceForm(forms.ModelForm):
-    """An admin add page's form with a one-time key, which the record is saved under: the
-    same form sent twice (a double click on Save, a resend, a second tab) saves one record,
-    and the second is shown the record the first saved. Without a key (a form from before
-    keys), the record gets a new one. A form says how to find what was saved under a key
-    (`saved_under`) and how to name it (`already_saved`).
+class AddedOnceForm(forms.ModelForm):
+    """A form adding a record, which refuses one saying exactly what the newest record its
+    person added there says (its `content_fields`; `newest_added` finds that record),
+    naming it (`already_added`), unless they tick "Record it again anyway": Back after
+    saving opens the page afresh with what was typed restored, and sent again it would
+    add the same record twice. The form says who is adding (`for_person`), and which field
+    the refusal is shown on (`refused_on`; None shows it above the form)."""
 
-    Back after saving opens the page afresh, under a new key, with what was typed restored:
-    sent again, it would save the same record twice. So, as on the officers' update page,
-    a form that says exactly what the newest record its person added there says (its
-    `content_fields`; `newest_added` finds that record) is refused naming it
-    (`already_added`), unless they tick "Record it again anyway". The admin says who is
-    adding (`for_person`)."""
-
-    form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     # Hidden until the form turns out to repeat a record; a checkbox from then on.
     record_again = forms.BooleanField(
         label="Record it again anyway",
@@ -59,19 +52,12 @@ class SavedOnceForm(forms.ModelForm):
 
     content_fields = ()
     person = None
+    refused_on = None
 
     @classmethod
     def for_person(cls, person):
         """This form for `person` adding a record (the admin makes a form class per page)."""
         return type(cls)(cls.__name__, (cls,), {"person": person})
-
-    def saved_under(self, key):
-        """The record already saved under `key`, or None."""
-        raise NotImplementedError
-
-    def already_saved(self, saved):
-        """The error telling the person this form was saved already, as `saved`."""
-        raise NotImplementedError
 
     def newest_added(self, person):
         """The record `person` added most recently where this form adds one (the same
@@ -79,7 +65,7 @@ class SavedOnceForm(forms.ModelForm):
         raise NotImplementedError
 
     def already_added(self, record):
-        """The words telling the person they added this `record` already, linking to it."""
+        """The words telling the person they added this `record` already."""
         raise NotImplementedError
 
     def repeated(self):
@@ -97,26 +83,64 @@ class SavedOnceForm(forms.ModelForm):
             newest if says_what_is_saved(self.cleaned_data, newest, self.content_fields) else None
         )
 
+    @property
+    def offers_record_again(self):
+        """Whether the form turned out to repeat a record, so shows the checkbox."""
+        return isinstance(self.fields["record_again"].widget, forms.CheckboxInput)
+
     def clean(self):
         cleaned = super().clean()
-        key = cleaned.get("form_key")
-        saved = self.saved_under(key) if key else None
-        if saved is not None:
-            raise ValidationError(self.already_saved(saved))
         repeated = self.repeated()
         if repeated is not None:
             # Offered (and kept ticked if it was) whenever it applies.
             self.fields["record_again"].widget = forms.CheckboxInput()
             if not cleaned.get("record_again"):
-                raise ValidationError(
-                    format_html(
-                        "{} Nothing new has been saved. If there really are two the same, "
-                        'tick <a href="#id_record_again">“Record it again anyway”</a> '
-                        "below and save.",
-                        self.already_added(repeated),
-                    )
+                # Above the form, the message links to the checkbox; on it, the error
+                # summary does.
+                box = (
+                    "“Record it again anyway”"
+                    if self.refused_on
+                    else format_html('<a href="#id_record_again">“Record it again anyway”</a>')
+                )
+                self.add_error(
+                    self.refused_on,
+                    ValidationError(
+                        format_html(
+                            "{} Nothing new has been saved. If there really are two the "
+                            "same, tick {} below and save.",
+                            self.already_added(repeated),
+                            box,
+                        )
+                    ),
                 )
         return cleaned
+
+
+class SavedOnceForm(AddedOnceForm):
+    """An admin add page's form with a one-time key, which the record is saved under: the
+    same form sent twice (a double click on Save, a resend, a second tab) saves one record,
+    and the second is shown the record the first saved. Without a key (a form from before
+    keys), the record gets a new one. A form says how to find what was saved under a key
+    (`saved_under`) and how to name it (`already_saved`). Back after saving, then Save, is
+    refused as on the officers' update page (AddedOnceForm)."""
+
+    form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    def saved_under(self, key):
+        """The record already saved under `key`, or None."""
+        raise NotImplementedError
+
+    def already_saved(self, saved):
+        """The error telling the person this form was saved already, as `saved`."""
+        raise NotImplementedError
+
+    def clean(self):
+        key = self.cleaned_data.get("form_key")
+        saved = self.saved_under(key) if key else None
+        if saved is not None:
+            # Saved already: that is all there is to say, not that it repeats itself.
+            raise ValidationError(self.already_saved(saved))
+        return super().clean()
 
 
 class _Limit(MaxLengthValidator):

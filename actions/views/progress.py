@@ -83,17 +83,7 @@ def _says_what_was_saved(form, saved):
     the same form sent twice; if not, the officer changed it after it was recorded."""
     if not form.is_valid():
         return False
-    return says_what_is_saved(
-        form.cleaned_data, saved, [name for name in form.Meta.fields if name in form.fields]
-    )
-
-
-def _repeated(user, action, form):
-    """The newest update this person entered on the action, if the form says exactly what
-    it says (the same day reported on, status, rating and words): sending it would record
-    the same update twice. None otherwise."""
-    newest = action.progress_updates.newest_entered_by(user)
-    return newest if newest is not None and _says_what_was_saved(form, newest) else None
+    return says_what_is_saved(form.cleaned_data, saved, form.content_fields)
 
 
 def _form_to_send_again(request, action, written):
@@ -140,7 +130,10 @@ def record_update(request, pk):
         seen_up_to = _posted_number(request.POST, "seen_up_to")
         written = ProgressUpdate(action=action)
         written.seen_up_to = seen_up_to
-        form = ProgressUpdateForm(request.POST, instance=written)
+        # A form whose key has an update saved under it is compared with that update, not
+        # refused as repeating its person's newest: sent twice, it is the same form.
+        form_class = ProgressUpdateForm if saved else ProgressUpdateForm.for_person(request.user)
+        form = form_class(request.POST, instance=written)
         shown = _latest_update(action)
         if saved is not None and _says_what_was_saved(form, saved):
             return _recorded_page(action, saved, again=True)
@@ -149,14 +142,11 @@ def record_update(request, pk):
             # form, not recorded, to send as a new update with a new key.
             resent = saved
             form = _form_to_send_again(request, action, written)
-        elif form.is_valid() and (repeated := _repeated(request.user, action, form)):
-            # Recorded, then Back (which opens the form afresh, under a new key, with what
-            # was typed restored) and sent again: the same update is not recorded twice.
-            return _recorded_page(action, repeated, again=True)
         elif form.is_valid():
-            fields = {
-                name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields
-            }
+            # Recorded, then Back (which opens the form afresh, under a new key, with what
+            # was typed restored) and sent again: the form refuses the same update unless
+            # the officer ticks "Record it again anyway".
+            fields = {name: form.cleaned_data[name] for name in form.content_fields}
             try:
                 update = progress_update_record(
                     action=action,

@@ -111,17 +111,73 @@ def test_two_forms_opened_separately_record_two_updates(client, officer, action)
     assert ProgressUpdate.objects.filter(action=action).count() == 2
 
 
-def test_back_then_send_again_records_one_update_and_says_it_was_saved(client, officer, action):
+def test_back_then_send_again_is_refused_naming_the_update_with_the_box_offered(
+    client, officer, action
+):
     # Back re-opens the form (pages are never cached), under a new key, and the browser
     # puts back what was typed: the same update sent again is not recorded twice.
     client.force_login(officer)
     url = reverse("actions:record_update", args=[action.pk])
     client.post(url, opened_form(client, action))
 
-    again = client.post(url, opened_form(client, action), follow=True)
+    refused = client.post(url, opened_form(client, action))
 
     assert ProgressUpdate.objects.filter(action=action).count() == 1
-    assert "the update was already saved, so nothing new was recorded" in again.content.decode()
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert (
+        "You already recorded this update, at 01:00 on 15 May 2023 (reporting on 15 May "
+        "2023: In progress, Green). Nothing new has been saved. If there really are two the "
+        "same, tick “Record it again anyway” below and save."
+    ) in page
+    assert '<a href="#id_record_again">You already recorded this update' in page
+    box = page[page.index('<div class="govuk-checkboxes') : page.index("Record update</button>")]
+    assert re.search(r'<input type="checkbox" name="record_again" [^>]*id="id_record_again"', box)
+    assert 'class="govuk-checkboxes__input"' in box
+    assert (
+        '<label class="govuk-label govuk-checkboxes__label" for="id_record_again">'
+        "Record it again anyway</label>"
+    ) in box
+    assert "Tick this only if there really are two the same." in box
+
+
+def test_ticking_record_it_again_anyway_records_a_second_identical_update(client, officer, action):
+    client.force_login(officer)
+    url = reverse("actions:record_update", args=[action.pk])
+    client.post(url, opened_form(client, action))
+    again = opened_form(client, action)
+    refused = client.post(url, again).content.decode()
+    sent = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', refused))
+
+    recorded = client.post(url, {**again, **sent, "record_again": "on"})
+
+    assert recorded.status_code == 302
+    assert (
+        list(ProgressUpdate.objects.filter(action=action).values_list("working_well", "rag"))
+        == [("The board met on 3 May; minutes agreed.", RAG.GREEN)] * 2
+    )
+
+
+def test_an_update_saying_something_else_is_recorded_without_the_box(client, officer, action):
+    client.force_login(officer)
+    url = reverse("actions:record_update", args=[action.pk])
+    client.post(url, opened_form(client, action))
+
+    other = client.post(url, {**opened_form(client, action), "evidence": "Minutes, 3 May."})
+
+    assert other.status_code == 302
+    assert ProgressUpdate.objects.filter(action=action).count() == 2
+
+
+def test_a_fresh_form_has_no_record_it_again_box(client, officer, action):
+    client.force_login(officer)
+    url = reverse("actions:record_update", args=[action.pk])
+    client.post(url, opened_form(client, action))
+
+    page = client.get(url).content.decode()
+
+    assert 'name="record_again"' not in page
+    assert "Record it again anyway" not in page
 
 
 def test_the_same_words_from_another_person_or_for_another_day_are_recorded(
