@@ -195,6 +195,12 @@ def written_text(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+def full_stop_after(quotation):
+    """The full stop for a sentence ending with `quotation` in quotation marks: none if
+    the quotation ends a sentence of its own (. ! or ?), which would read “…by school.”."""
+    return "" if str(quotation).rstrip().endswith((".", "!", "?")) else "."
+
+
 def isolated(text):
     """`text` set apart from the words around it, for plain text such as a choice's label
     (<bdi> in a page): a name in Hebrew or Arabic otherwise takes the comma and date after

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from cypeplan.forms import SavedOnceForm
+from cypeplan.forms import SavedOnceForm, full_stop_after
 from cypeplan.history_admin import HistoryAdmin
 
 from .models import Change, Item, Meeting, Response, StateChange
@@ -131,10 +131,11 @@ class ItemAddForm(SavedOnceForm):
 
     def already_added(self, record):
         return format_html(
-            'You added this item at the meeting of {} already: “<a href="{}">{}</a>”.',
+            'You added this item at the meeting of {} already: “<a href="{}">{}</a>”{}',
             date_format(record.meeting.held_on, "j F Y"),
             reverse("admin:scrutiny_item_change", args=[record.pk]),
             record,
+            full_stop_after(record),
         )
 
 

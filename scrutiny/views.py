@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 
 from actions.models import Action
 from actions.views.scope import Scope, reader_page
+from cypeplan.forms import full_stop_after
 from cypeplan.unsent import keeping_what_was_sent
 
 from . import documents
@@ -210,7 +211,8 @@ def _say_raised(request, item):
     if item.sent_before:
         # The same form sent again (a second click, a second tab): raised, and its
         # officers emailed, the first time.
-        messages.success(request, f"This item was already recorded: “{item}”.")
+        stop = full_stop_after(item)
+        messages.success(request, f"This item was already recorded: “{item}”{stop}")
         return
     answer_owed_tell(
         request, answer_owed_notify(item=item), recorded=f"The item “{item}” has been recorded."

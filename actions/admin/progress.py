@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ProgressUpdate
 from actions.services import progress_update_record
-from cypeplan.forms import SavedOnceForm
+from cypeplan.forms import SavedOnceForm, full_stop_after
 
 from .display import as_at
 
@@ -35,7 +35,8 @@ class ProgressUpdateAddForm(SavedOnceForm):
     def already_saved(self, saved):
         return (
             f"This form has already been saved: the update “{saved}” is in the progress "
-            f"history of “{saved.action}”. To record another update, start a new form."
+            f"history of “{saved.action}”{full_stop_after(saved.action)} To record another "
+            "update, start a new form."
         )
 
     def newest_added(self, person):

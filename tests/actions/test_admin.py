@@ -481,7 +481,16 @@ def test_revised_due_date_added_in_the_admin_is_kept_with_its_reason(plan_admin_
 
 
 @pytest.mark.django_db
-def test_the_same_progress_update_form_sent_twice_records_one_update(plan_admin_client, action):
+@pytest.mark.parametrize(
+    "description, stop",
+    [("Agree the protocol", "."), ("Agree the protocol with schools.", "")],
+)
+def test_the_same_progress_update_form_sent_twice_records_one_update(
+    plan_admin_client, action, description, stop
+):
+    # A description ending with its own full stop has no second one after the quote.
+    Action.objects.filter(pk=action.pk).update(description=description)
+    action.refresh_from_db()
     url = reverse("admin:actions_progressupdate_add")
     form = post_form(plan_admin_client.get(url, {"action": action.pk}).content.decode())
     form.update(update_form(action))
@@ -494,7 +503,7 @@ def test_the_same_progress_update_form_sent_twice_records_one_update(plan_admin_
     assert again.status_code == 200
     assert (
         "This form has already been saved: the update “In progress on 1 Oct 2022” is in the "
-        f"progress history of “{action}”. To record another update, start a new form."
+        f"progress history of “{action}”{stop} To record another update, start a new form."
         in unescape(again.content.decode())
     )
 

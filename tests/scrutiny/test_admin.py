@@ -116,7 +116,8 @@ def test_back_after_adding_an_item_and_save_again_is_refused_naming_the_item(
     assert refused.status_code == 200
     assert (
         "You added this item at the meeting of 10 May 2023 already: "
-        f'“<a href="{change_url}">{item}</a>”. Nothing new has been saved.'
+        # The item's words end with their own full stop: not another after the quote.
+        f'“<a href="{change_url}">{item}</a>” Nothing new has been saved.'
     ) in page
     assert '<input type="checkbox" name="record_again"' in page
     assert (

@@ -200,7 +200,8 @@ def test_an_item_sent_twice_is_raised_and_emailed_once(client, people, meeting, 
 
     assert Item.objects.count() == 1
     assert len(mailoutbox) == 2
-    assert banners(again)[-1] == f"This item was already recorded: “{ASKED}”."
+    # ASKED ends with its own full stop: not another after the quote.
+    assert banners(again)[-1] == f"This item was already recorded: “{ASKED}”"
 
 
 class RefusesOwes(LocmemBackend):
