@@ -111,6 +111,7 @@ class ProgressUpdateForm(AddedOnceForm):
     saying all that their newest update on the action says is a repeat, as in the admin."""
 
     refused_on = "record_again"
+    then_save = "select “Record update”"
 
     reported_on = GovukDateField(
         label="Date it reports on",

@@ -53,6 +53,8 @@ class AddedOnceForm(forms.ModelForm):
     content_fields = ()
     person = None
     refused_on = None
+    # What the refusal tells them to do after ticking the box, in their page's words.
+    then_save = "save"
 
     @classmethod
     def for_person(cls, person):
@@ -107,9 +109,10 @@ class AddedOnceForm(forms.ModelForm):
                     ValidationError(
                         format_html(
                             "{} Nothing new has been saved. If there really are two the "
-                            "same, tick {} below and save.",
+                            "same, tick {} below and {}.",
                             self.already_added(repeated),
                             box,
+                            self.then_save,
                         )
                     ),
                 )

@@ -128,7 +128,7 @@ def test_back_then_send_again_is_refused_naming_the_update_with_the_box_offered(
     assert (
         "You already recorded this update, at 01:00 on 15 May 2023 (reporting on 15 May "
         "2023: In progress, Green). Nothing new has been saved. If there really are two the "
-        "same, tick “Record it again anyway” below and save."
+        "same, tick “Record it again anyway” below and select “Record update”."
     ) in page
     assert '<a href="#id_record_again">You already recorded this update' in page
     box = page[page.index('<div class="govuk-checkboxes') : page.index("Record update</button>")]
