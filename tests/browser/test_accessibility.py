@@ -122,6 +122,19 @@ def record_update_with_errors(page):
     expect(summary.get_by_role("link")).to_have_count(2)
 
 
+def record_update_refused_as_a_repeat(page):
+    """Recorded, then Back and Record update: refused, with "Record it again anyway"."""
+    for _ in range(2):
+        visit(lambda: f"/actions/{action_pk('5.3')}/update/", "Record an update")(page)
+        page.get_by_label("In progress", exact=True).check()
+        page.get_by_label("Amber: at risk but recoverable").check()
+        page.locator("#id_working_well").fill("The review group met on 3 May.")
+        page.locator("#id_worried_about").fill("Two schools have not replied.")
+        page.get_by_role("button", name="Record update").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("You already recorded")
+    expect(page.get_by_label("Record it again anyway")).to_be_visible()
+
+
 PAGES = {
     "sign-in": (None, visit("/sign-in/", "Sign in")),
     "sign-in with an error": (None, sign_in_with_a_wrong_password),
@@ -197,6 +210,7 @@ PAGES = {
         visit(lambda: f"/actions/{action_pk('5.3')}/update/", "Previous update"),
     ),
     "record an update with errors": ("officer", record_update_with_errors),
+    "record an update refused as a repeat": ("officer", record_update_refused_as_a_repeat),
     "403 permission denied": (
         "scrutiny_member",
         visit(
