@@ -36,6 +36,42 @@ def match_steps(now, wanted):
     return pairs, rest
 
 
+def match_actions(rows, actions_now, *, has_history):
+    """{a row's index in `rows`: the action already in the plan (`actions_now`, by id) it
+    is}. `has_history` holds the ids of the actions with progress, which a reworded row
+    keeps before one without."""
+    by_key, by_words = {}, {}
+    for action in actions_now.values():
+        by_key.setdefault((action.theme.name, action.reference or f"#{action.position}"), action)
+        if not action.reference:
+            by_words.setdefault((action.theme.name, action.description), []).append(action)
+    # Which action already in the plan each row is: the same reference in the same theme;
+    # where the plan gives none, the same words, else nearly the same words (reworded),
+    # and only for the rows and actions left after those, the same place in the theme.
+    matches, taken = {}, set()
+    for index, action in enumerate(rows):
+        if action.reference:
+            found = by_key.get(action.key())
+            if found is not None:
+                matches[index] = found
+                taken.add(found.pk)
+            continue
+        for candidate in by_words.get((action.theme, action.description), []):
+            if candidate.pk not in taken:
+                matches[index] = candidate
+                taken.add(candidate.pk)
+                break
+    _match_reworded(rows, actions_now, matches, taken, has_history=has_history)
+    for index, action in enumerate(rows):
+        if action.reference or index in matches:
+            continue
+        found = by_key.get(action.key())
+        if found is not None and not found.reference and found.pk not in taken:
+            matches[index] = found
+            taken.add(found.pk)
+    return matches
+
+
 def _match_reworded(rows, actions_now, matches, taken, *, has_history):
     """Pair the rows without a reference that match no action's words with the action left
     in their theme whose words are nearly theirs: the most alike first, then one with

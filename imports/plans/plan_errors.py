@@ -1,7 +1,9 @@
-"""Why a file's plan can't be imported as it stands: its dates run backwards, or its name
-makes no web address."""
+"""Why a file's plan can't be imported as it stands: its dates run backwards, its name
+makes no web address, or it names another plan than the one it would go into."""
 
 import re
+
+from themes.models import Plan
 
 from ..reading import quoted
 from .fields import _day
@@ -48,3 +50,38 @@ def _web_address_errors(proposal, plan_slug, slug):
         "(“CYPE Directorate Plan 2022-24” makes “cype-directorate-plan-2022-24”). Add one "
         "to the name, such as the years it runs."
     ]
+
+
+def _new_plan_errors(proposal, rows, plan_slug, slug):
+    """Why the file can't make a new plan: its name makes no web address or is already a
+    plan's, or it lacks a date a new plan needs."""
+    errors = _web_address_errors(proposal, plan_slug, slug)
+    if Plan.objects.filter(name=proposal.plan_name).exists():
+        errors.append(
+            f"{HEADERS['plan']}: {quoted(proposal.plan_name)} is already a plan with "
+            "another short name: choose it as the plan to import into."
+        )
+    for key, words in [("plan_starts", "starts"), ("plan_ends", "ends")]:
+        if getattr(proposal, key) is None:
+            errors.append(
+                f"Row {rows[0][0]}, {HEADERS[key]}: empty: a new plan needs the date it {words}."
+            )
+    return errors
+
+
+def _named_plan_errors(proposal, plan, plan_slug, slug):
+    """Why the file can't go into `plan`, the plan of its short name: it names another."""
+    errors = []
+    if proposal.plan_name and proposal.plan_name != plan.name and not plan_slug:
+        errors.append(
+            f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: "
+            f"a new plan’s web address is made from its name, and this one’s, "
+            f"{quoted(slug)}, is already the plan {quoted(plan.name)}’s. Choose that plan "
+            "to import into, or name the new plan differently."
+        )
+    elif proposal.plan_name and proposal.plan_name != plan.name:
+        errors.append(
+            f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: this "
+            f"file is for another plan than {quoted(plan.name)}."
+        )
+    return errors

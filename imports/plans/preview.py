@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
@@ -13,11 +14,11 @@ from themes.models import Plan, Theme
 
 from ..reading import quoted
 from .dates import _applying_confirmation, _new_dates_to_confirm, _step_kept
-from .fields import ACTION_FIELDS, THEME_FIELDS, _day, _steps_words
+from .fields import ACTION_FIELDS, THEME_FIELDS, _day, _words_in_file, _words_now
 from .leads import LeadIndex, lead_key
-from .matching import _match_reworded, match_steps
-from .plan_errors import WEB_ADDRESS, _backwards_errors, _web_address_errors
-from .proposal import HEADERS, _error, propose
+from .matching import match_actions, match_steps
+from .plan_errors import WEB_ADDRESS, _backwards_errors, _named_plan_errors, _new_plan_errors
+from .proposal import _error, propose
 
 __all__ = ["ACTION_FIELDS", "THEME_FIELDS", "WEB_ADDRESS", "compare", "fingerprint"]
 
@@ -38,50 +39,70 @@ def compare(rows, *, plan_slug=""):
         },
         "errors": errors,
     }
-    plan_changes = []
     if plan is None:
         preview["plan"]["action"] = "add"
-        errors.extend(_web_address_errors(proposal, plan_slug, slug))
-        if Plan.objects.filter(name=proposal.plan_name).exists():
-            errors.append(
-                f"{HEADERS['plan']}: {quoted(proposal.plan_name)} is already a plan with "
-                "another short name: choose it as the plan to import into."
-            )
-        for key, words in [("plan_starts", "starts"), ("plan_ends", "ends")]:
-            if getattr(proposal, key) is None:
-                errors.append(
-                    f"Row {rows[0][0]}, {HEADERS[key]}: empty: a new plan needs the date it "
-                    f"{words}."
-                )
+        errors.extend(_new_plan_errors(proposal, rows, plan_slug, slug))
+        plan_changes = []
     else:
-        if proposal.plan_name and proposal.plan_name != plan.name and not plan_slug:
-            errors.append(
-                f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: "
-                f"a new plan’s web address is made from its name, and this one’s, "
-                f"{quoted(slug)}, is already the plan {quoted(plan.name)}’s. Choose that plan "
-                "to import into, or name the new plan differently."
-            )
-        elif proposal.plan_name and proposal.plan_name != plan.name:
-            errors.append(
-                f"Row {proposal.plan_row}, {HEADERS['plan']}: {quoted(proposal.plan_name)}: this "
-                f"file is for another plan than {quoted(plan.name)}."
-            )
-        for key, attribute, label in [
-            ("plan_starts", "starts_on", "Starts"),
-            ("plan_ends", "ends_on", "Ends"),
-        ]:
-            wanted = getattr(proposal, key)
-            if wanted and wanted != getattr(plan, attribute):
-                plan_changes.append([label, _day(getattr(plan, attribute)), _day(wanted)])
+        errors.extend(_named_plan_errors(proposal, plan, plan_slug, slug))
+        plan_changes = _plan_changes(proposal, plan)
         preview["plan"]["action"] = "change" if plan_changes else "same"
     preview["plan"]["changes"] = plan_changes
     errors.extend(_backwards_errors(proposal, plan))
 
+    leads = _match_leads(proposal.actions, errors)
+    preview["new_leads"] = list(leads.new.values())
+    plan_now = _plan_now(plan)
+    matches = match_actions(proposal.actions, plan_now.actions, has_history=plan_now.latest_status)
+    themes = _theme_entries(proposal, plan_now.themes)
+    preview["dates_to_confirm"] = _new_dates_to_confirm(proposal, matches, plan_now.steps)
+    matched = _action_entries(proposal, matches, plan_now, leads, themes)
+    _leaving_entries(plan_now, matched, themes)
+    preview["themes"] = list(themes.values())
+    _add_counts(preview, themes_left_alone=len(set(plan_now.themes) - set(themes)))
+    return preview
+
+
+def _plan_changes(proposal, plan):
+    """[label, now, in the file] for each of the plan's dates the file changes."""
+    plan_changes = []
+    for key, attribute, label in [
+        ("plan_starts", "starts_on", "Starts"),
+        ("plan_ends", "ends_on", "Ends"),
+    ]:
+        wanted = getattr(proposal, key)
+        if wanted and wanted != getattr(plan, attribute):
+            plan_changes.append([label, _day(getattr(plan, attribute)), _day(wanted)])
+    return plan_changes
+
+
+@dataclass
+class NamedLeads:
+    """The people a file names, each matched to a lead: `of` gives ("lead", id), ("new",
+    [name, initials]), or None for one who could be more than one lead (an error says so);
+    `new` gives the leads to add, once each, with the rows that name them."""
+
+    people: LeadIndex
+    of: dict
+    new: dict
+
+    def shown(self, words):
+        found = self.of.get(words)
+        if found is None:
+            return words
+        if found[0] == "lead":
+            return str(self.people.leads[found[1]])
+        return Lead.shown_as(*found[1])
+
+
+def _match_leads(actions, errors):
+    """Which lead each person the rows name is, adding an error for each who could be more
+    than one, or whose name is too long."""
     # Leads: matched by name or initials; anyone unknown is new, once.
     people = LeadIndex()
     new_leads = {}
     lead_of = {}
-    for action in proposal.actions:
+    for action in actions:
         for words in action.leads:
             if words in lead_of:
                 continue
@@ -114,86 +135,64 @@ def compare(rows, *, plan_slug=""):
                     },
                 )["rows"].append(action.row)
                 lead_of[words] = ("new", [name, initials])
-    preview["new_leads"] = list(new_leads.values())
+    return NamedLeads(people, lead_of, new_leads)
 
-    def shown(words):
-        found = lead_of.get(words)
-        if found is None:
-            return words
-        if found[0] == "lead":
-            return str(people.leads[found[1]])
-        return Lead.shown_as(*found[1])
 
+@dataclass
+class PlanNow:
+    """The plan as it is before the import: its themes by name, its actions by id in order,
+    and by action id its sub-steps, its latest status and its dates confirmed (newest first);
+    by sub-step id, the newest date confirmed for it."""
+
+    themes: dict = field(default_factory=dict)
+    actions: dict = field(default_factory=dict)
+    steps: dict = field(default_factory=dict)
+    latest_status: dict = field(default_factory=dict)
+    confirmations: dict = field(default_factory=dict)
+    step_confirmations: dict = field(default_factory=dict)
+
+
+def _plan_now(plan):
+    """The plan as it is now; nothing for a new plan."""
+    now = PlanNow()
+    if plan is None:
+        return now
     # Themes and actions as they are now.
-    themes_now = {theme.name: theme for theme in Theme.objects.filter(plan=plan)} if plan else {}
-    actions_now = {}
-    if plan is not None:
-        for action in (
-            Action.objects.filter(theme__plan=plan)
-            .select_related("theme", "lead", "timeframe")
-            .prefetch_related("supporting_leads")
-            .order_by("theme__position", "position")
-        ):
-            actions_now[action.pk] = action
-    steps_now = {}
-    if plan is not None:
-        for step in (
-            SubStep.objects.in_plan()
-            .filter(action__theme__plan=plan)
-            .select_related("timeframe")
-            .order_by("position")
-        ):
-            steps_now.setdefault(step.action_id, []).append(step)
-    latest_status = {}
-    if plan is not None:
-        for action_id, status in (
-            ProgressUpdate.objects.filter(action__theme__plan=plan)
-            .order_by("action_id", *NEWEST_FIRST)
-            .values_list("action_id", "status")
-        ):
-            latest_status.setdefault(action_id, status)
+    now.themes = {theme.name: theme for theme in Theme.objects.filter(plan=plan)}
+    for action in (
+        Action.objects.filter(theme__plan=plan)
+        .select_related("theme", "lead", "timeframe")
+        .prefetch_related("supporting_leads")
+        .order_by("theme__position", "position")
+    ):
+        now.actions[action.pk] = action
+    for step in (
+        SubStep.objects.in_plan()
+        .filter(action__theme__plan=plan)
+        .select_related("timeframe")
+        .order_by("position")
+    ):
+        now.steps.setdefault(step.action_id, []).append(step)
+    for action_id, status in (
+        ProgressUpdate.objects.filter(action__theme__plan=plan)
+        .order_by("action_id", *NEWEST_FIRST)
+        .values_list("action_id", "status")
+    ):
+        now.latest_status.setdefault(action_id, status)
     # The dates people confirmed for the plan's actions and their steps, newest first.
-    confirmations = {}
-    if plan is not None:
-        for confirmation in DateConfirmation.objects.filter(
-            action__theme__plan=plan
-        ).select_related("entered_by"):
-            confirmations.setdefault(confirmation.action_id, []).append(confirmation)
-    step_confirmations = {}
-    for each in confirmations.values():
+    for confirmation in DateConfirmation.objects.filter(action__theme__plan=plan).select_related(
+        "entered_by"
+    ):
+        now.confirmations.setdefault(confirmation.action_id, []).append(confirmation)
+    for each in now.confirmations.values():
         for confirmation in each:
             if confirmation.sub_step_id:
-                step_confirmations.setdefault(confirmation.sub_step_id, confirmation)
-    by_key, by_words = {}, {}
-    for action in actions_now.values():
-        by_key.setdefault((action.theme.name, action.reference or f"#{action.position}"), action)
-        if not action.reference:
-            by_words.setdefault((action.theme.name, action.description), []).append(action)
-    # Which action already in the plan each row is: the same reference in the same theme;
-    # where the plan gives none, the same words, else nearly the same words (reworded),
-    # and only for the rows and actions left after those, the same place in the theme.
-    matches, taken = {}, set()
-    for index, action in enumerate(proposal.actions):
-        if action.reference:
-            found = by_key.get(action.key())
-            if found is not None:
-                matches[index] = found
-                taken.add(found.pk)
-            continue
-        for candidate in by_words.get((action.theme, action.description), []):
-            if candidate.pk not in taken:
-                matches[index] = candidate
-                taken.add(candidate.pk)
-                break
-    _match_reworded(proposal.actions, actions_now, matches, taken, has_history=latest_status)
-    for index, action in enumerate(proposal.actions):
-        if action.reference or index in matches:
-            continue
-        found = by_key.get(action.key())
-        if found is not None and not found.reference and found.pk not in taken:
-            matches[index] = found
-            taken.add(found.pk)
+                now.step_confirmations.setdefault(confirmation.sub_step_id, confirmation)
+    return now
 
+
+def _theme_entries(proposal, themes_now):
+    """Each theme the file names, by name: to add, changed or the same, with no actions yet."""
     themes = {}
     for name, proposed in proposal.themes.items():
         now = themes_now.get(name)
@@ -214,33 +213,24 @@ def compare(rows, *, plan_slug=""):
             },
             "actions": [],
         }
+    return themes
 
-    preview["dates_to_confirm"] = _new_dates_to_confirm(proposal, matches, steps_now)
 
+def _action_entries(proposal, matches, plan_now, leads, themes):
+    """Each row's entry under its theme: an action to add, or the action it is, changed or
+    the same. Returns the ids of the actions the rows are."""
     matched = set()
     for index, action in enumerate(proposal.actions):
         now = matches.get(index)
         lead_words, *supporting_words = action.leads or [""]
-        after = {
-            "reference": action.reference,
-            "description": action.description,
-            "expected_outcome": action.expected_outcome,
-            "lead": shown(lead_words),
-            "supporting": ", ".join(sorted(shown(words) for words in supporting_words)),
-            "timeframe": action.timeframe,
-            "delivered_through": action.delivered_through,
-            "answers": action.answers,
-            "performance_measures": action.performance_measures,
-            "position": str(action.position),
-            "steps": _steps_words(action.steps),
-        }
+        after = _words_in_file(action, leads, lead_words, supporting_words)
         entry = {
             "row": action.row,
             "reference": action.reference,
             "description": action.description,
             "position": action.position,
-            "lead": lead_of.get(lead_words),
-            "supporting": [lead_of.get(words) for words in supporting_words],
+            "lead": leads.of.get(lead_words),
+            "supporting": [leads.of.get(words) for words in supporting_words],
             "timeframe": action.timeframe,
             "fields": {
                 k: getattr(action, k)
@@ -266,54 +256,49 @@ def compare(rows, *, plan_slug=""):
             )
         else:
             matched.add(now.pk)
-            before = {
-                "reference": now.reference,
-                "description": now.description,
-                "expected_outcome": now.expected_outcome,
-                "lead": str(now.lead),
-                "supporting": ", ".join(sorted(str(lead) for lead in now.supporting_leads.all())),
-                "timeframe": now.timeframe.label,
-                "delivered_through": now.delivered_through,
-                "answers": now.answers,
-                "performance_measures": now.performance_measures,
-                "position": str(now.position),
-                "steps": _steps_words(
-                    [
-                        (s.description, s.timeframe.label if s.timeframe else "")
-                        for s in steps_now.get(now.pk, [])
-                    ]
-                ),
-            }
-            changes = [
-                [label, before[key], after[key]]
-                for key, label in ACTION_FIELDS
-                if is_change(before[key], after[key])
-            ]
-            entry.update(action="change" if changes else "same", changes=changes, id=now.pk)
-            _, left_out = match_steps(steps_now.get(now.pk, []), action.steps)
-            kept_steps = [
-                _step_kept(step, confirmed)
-                for step in left_out
-                if (confirmed := step_confirmations.get(step.pk))
-            ]
-            if kept_steps:
-                entry["steps_kept"] = kept_steps
-            if before["timeframe"] != after["timeframe"]:
-                lapsing = _applying_confirmation(confirmations.get(now.pk, []), now)
-                if lapsing is not None:
-                    entry["confirmation_lapses"] = (
-                        f"Its confirmed due date, {lapsing.confirmed_on:%-d %B %Y}, no longer "
-                        f"applies: it was confirmed for the timeframe "
-                        f"{quoted(lapsing.timeframe_label)}, and the timeframe changed."
-                    )
+            _compare_action(entry, action, now, after, plan_now)
         themes[action.theme]["actions"].append(entry)
+    return matched
 
+
+def _compare_action(entry, action, now, after, plan_now):
+    """Add to a row's entry what it changes in the action `now` it is, the sub-steps with
+    dates confirmed that it leaves out, and the confirmed due date it makes lapse."""
+    before = _words_now(now, plan_now.steps)
+    changes = [
+        [label, before[key], after[key]]
+        for key, label in ACTION_FIELDS
+        if is_change(before[key], after[key])
+    ]
+    entry.update(action="change" if changes else "same", changes=changes, id=now.pk)
+    _, left_out = match_steps(plan_now.steps.get(now.pk, []), action.steps)
+    kept_steps = [
+        _step_kept(step, confirmed)
+        for step in left_out
+        if (confirmed := plan_now.step_confirmations.get(step.pk))
+    ]
+    if kept_steps:
+        entry["steps_kept"] = kept_steps
+    if before["timeframe"] != after["timeframe"]:
+        lapsing = _applying_confirmation(plan_now.confirmations.get(now.pk, []), now)
+        if lapsing is not None:
+            entry["confirmation_lapses"] = (
+                f"Its confirmed due date, {lapsing.confirmed_on:%-d %B %Y}, no longer "
+                f"applies: it was confirmed for the timeframe "
+                f"{quoted(lapsing.timeframe_label)}, and the timeframe changed."
+            )
+
+
+def _leaving_entries(plan_now, matched, themes):
+    """An entry, under its theme, for each action in a theme the file names that no row is:
+    to remove, to close, or the same (already closed)."""
     leaving = [
         action
-        for action in actions_now.values()
+        for action in plan_now.actions.values()
         # A file changes the themes it names: a section's file leaves the rest alone.
         if action.pk not in matched and action.theme.name in themes
     ]
+    latest_status = plan_now.latest_status
     # One never updated is removed, unless records are about it (members asked about it, a
     # person confirmed its date): then it is closed, as one with history is, and they keep it.
     kept = hooks.actions_kept(
@@ -348,13 +333,17 @@ def compare(rows, *, plan_slug=""):
             if action.pk in kept:
                 item["kept_because"] = "; ".join(kept[action.pk])
         themes[action.theme.name]["actions"].append(item)
-    preview["themes"] = list(themes.values())
+
+
+def _add_counts(preview, *, themes_left_alone):
+    """The preview's totals: actions and themes by what happens to them, and whether the
+    import changes anything at all."""
     counts = dict.fromkeys(("add", "change", "same", "close", "remove"), 0)
     for theme in preview["themes"]:
         for entry in theme["actions"]:
             counts[entry["action"]] += 1
     preview["counts"] = counts
-    preview["themes_left_alone"] = len(set(themes_now) - set(themes))
+    preview["themes_left_alone"] = themes_left_alone
     preview["theme_counts"] = {
         verb: sum(1 for t in preview["themes"] if t["action"] == verb)
         for verb in ("add", "change", "same")
@@ -368,7 +357,6 @@ def compare(rows, *, plan_slug=""):
         or preview["theme_counts"]["add"]
         or preview["theme_counts"]["change"]
     )
-    return preview
 
 
 def fingerprint(preview):
