@@ -1,4 +1,3 @@
-import unicodedata
 import uuid
 
 from django import forms
@@ -202,15 +201,3 @@ def full_stop_after(quotation):
     """The full stop for a sentence ending with `quotation` in quotation marks: none if
     the quotation ends a sentence of its own (. ! or ?), which would read “…by school.”."""
     return "" if str(quotation).rstrip().endswith((".", "!", "?")) else "."
-
-
-def isolated(text):
-    """`text` set apart from the words around it, for plain text such as a choice's label
-    (<bdi> in a page): a name in Hebrew or Arabic otherwise takes the comma and date after
-    it into its right-to-left order ("5 ,ועדת הביקורת February 2019")."""
-    return f"\u2068{text}\u2069"
-
-
-def has_right_to_left(text):
-    """Whether `text` holds a right-to-left letter (Hebrew, Arabic and the like)."""
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in str(text))

@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 
 from actions.forms import GovukDateField
 from actions.models import Action, Lead
-from cypeplan.forms import WrittenText, isolated, written_text
+from cypeplan.forms import WrittenText, written_text
+from cypeplan.writing_direction import isolated
 
 from .models import Change, Item, Kind, Meeting
 from .services import decision_problems

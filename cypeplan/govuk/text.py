@@ -8,9 +8,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, normalize_newlines
 
-from cypeplan.forms import has_right_to_left
-from cypeplan.forms import isolated as isolated_text
 from cypeplan.links import web_address_pieces
+from cypeplan.writing_direction import has_right_to_left
+from cypeplan.writing_direction import isolated as isolated_text
 
 register = template.Library()
 

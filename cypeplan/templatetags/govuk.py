@@ -4,7 +4,7 @@
 - `shortened`: Django's truncatechars, quick for text that already fits.
 - `web_links`: text with its line breaks, each http or https web address in it a link.
 - `isolated`: a name set apart from the words around it in plain text such as a page's
-  <title>, where <bdi> can't go (cypeplan.forms.isolated).
+  <title>, where <bdi> can't go (cypeplan.writing_direction.isolated).
 - `elided_pages`: the page numbers for GOV.UK pagination, with gaps.
 - `print_heading`: the running head printed on each sheet of a page about no plan or date.
 - `govuk_widget`, `govuk_widget_type`, `govuk_errors`, `govuk_error_target`: used by
