@@ -11,7 +11,9 @@ class CypeplanConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
+        from .kept import install_sqlite_version
         from .middleware import note_activity
         from .search import add_function_to_sqlite
 
@@ -25,6 +27,8 @@ class CypeplanConfig(AppConfig):
         connection_created.connect(
             add_function_to_sqlite, dispatch_uid="cypeplan.search_on_sqlite", weak=False
         )
+        # SQLite's data version for kept results (cypeplan/kept.py), after every migration.
+        post_migrate.connect(install_sqlite_version, dispatch_uid="cypeplan.kept_version")
 
 
 class AdminConfig(DjangoAdminConfig):

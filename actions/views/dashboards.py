@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from cypeplan.kept import kept_rows
 from cypeplan.paging import OneQueryPaginator
 
 from .. import hooks
@@ -55,11 +56,16 @@ def dashboard(request):
     scope = Scope.from_request(request, about_plan=True)
     counts, themes = None, []
     if scope.plan is not None:
-        # One grouped query: each theme's counts and RAG, added up for the plan's counts.
-        themes = list(
+        # One grouped query: each theme's counts and RAG, added up for the plan's counts;
+        # kept while nothing in the database changes (cypeplan/kept.py).
+        themes = kept_rows(
             Action.objects.filter(theme__plan=scope.plan)
             .in_plan_on(scope.as_at)
-            .rag_by_theme(scope.as_at)
+            .rag_by_theme(scope.as_at),
+            "rag_by_theme",
+            scope.plan.pk,
+            scope.as_at,
+            scope.today,
         )
         counts = counts_from_themes(themes)
     return render(

@@ -22,12 +22,15 @@ class Page:
     about: str | None = None
     query: dict = field(default_factory=dict)
     visitor: str = "member"
+    # False: timed as the first visit after a change, with nothing kept (cypeplan/kept.py).
+    kept: bool = True
 
 
 # Every page a reader opens. Adding a page here adds it to `make bench` and, once its
 # query count is written down, to tests/test_query_counts.py.
 PAGES = [
     Page("dashboard", "actions:dashboard"),
+    Page("dashboard, nothing kept", "actions:dashboard", kept=False),
     Page("overdue by lead", "actions:overdue", query={"by": "lead"}),
     Page("overdue by theme", "actions:overdue", query={"by": "theme"}),
     Page("at risk by lead", "actions:at_risk", query={"by": "lead"}),

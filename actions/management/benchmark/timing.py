@@ -4,10 +4,13 @@ import math
 import time
 
 
-def timed(repeat, run, *args, **kwargs):
-    """Milliseconds of each of `repeat` calls of run(*args, **kwargs)."""
+def timed(repeat, run, *args, before=None, **kwargs):
+    """Milliseconds of each of `repeat` calls of run(*args, **kwargs), each after an
+    untimed call of `before` when given."""
     timings = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
         run(*args, **kwargs)
         timings.append((time.perf_counter() - started) * 1000)

@@ -1,0 +1,196 @@
+"""Results kept while the data is unchanged (cypeplan/kept.py): the dashboard's counts are
+worked out once and read again until anything in the database changes, however it
+changes, and never shown from before a change. Transactional, so that PostgreSQL's
+snapshots (committed work) are what is tested, as in production."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import RAG, Action, ProgressUpdate, Status
+from actions.services import progress_update_record
+from cypeplan import kept
+from tests.browser.conftest import ensure_role_groups
+from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory
+from themes.models import Theme
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COUNTS_QUERY = 'WITH RECURSIVE "action_state"'
+
+
+@pytest.fixture
+def plan():
+    ensure_role_groups()  # an earlier transactional test's flush may have taken them
+    cache.clear()
+    today = date.today()
+    # Running today, so the dashboard opens as at today.
+    plan = PlanFactory(
+        name="Kept counts plan",
+        slug="kept-counts",
+        starts_on=today - timedelta(days=365),
+        ends_on=today + timedelta(days=365),
+    )
+    theme = ThemeFactory(plan=plan, name="Kept counts theme")
+    for _ in range(3):
+        ActionFactory(theme=theme)
+    return plan
+
+
+@pytest.fixture
+def reader(client):
+    user = UserFactory(username="kept-reader")
+    user.groups.add(Group.objects.get(name="Scrutiny members"))
+    client.force_login(user)
+    return client
+
+
+def dashboard(reader, plan):
+    """The dashboard's counts (the plan's, and RAG summed over its themes), and whether
+    they were worked out (not read as kept)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(reverse("actions:dashboard"), {"plan": plan.slug})
+    assert response.status_code == 200
+    worked_out = any(COUNTS_QUERY in query["sql"] for query in queries.captured_queries)
+    themes = response.context["themes"]
+    rag = {name: sum(theme[name] for theme in themes) for name in ("red", "amber", "green")}
+    return {**response.context["counts"], **rag}, worked_out
+
+
+def record(action, rag):
+    progress_update_record(
+        action=action,
+        reported_on=date.today(),
+        status=Status.IN_PROGRESS,
+        rag=rag,
+        entered_by=UserFactory(),
+        working_well="Kept counts test.",
+        worried_about="" if rag == RAG.GREEN else "Kept counts test.",
+    )
+
+
+def test_the_dashboards_counts_are_kept_until_an_update_changes_them(plan, reader):
+    first, worked_out = dashboard(reader, plan)
+    assert worked_out and first["red"] == 0 and first["total"] == 3
+
+    again, worked_out = dashboard(reader, plan)
+    assert not worked_out
+    assert again == first
+
+    record(Action.objects.filter(theme__plan=plan).first(), RAG.RED)
+    after, worked_out = dashboard(reader, plan)
+    assert worked_out
+    assert after["red"] == 1 and after["at_risk"] == first["at_risk"]
+
+    assert dashboard(reader, plan) == (after, False)
+
+
+def writes():
+    """Every way a row can change, each in a table the dashboard reads."""
+    theme = Theme.objects.get(name="Kept counts theme")
+    action = Action.objects.filter(theme=theme).first()
+    return {
+        "save": lambda: Theme.objects.filter(pk=theme.pk).first().save(),
+        "update()": lambda: Action.objects.filter(pk=action.pk).update(reference="9.9"),
+        "bulk_create": lambda: ProgressUpdate.objects.bulk_create(
+            [
+                ProgressUpdate(
+                    action=action,
+                    reported_on=date(2024, 1, 1),
+                    status=Status.IN_PROGRESS,
+                    rag=RAG.AMBER,
+                    entered_by=UserFactory(),
+                )
+            ]
+        ),
+        "delete": lambda: ActionFactory(theme=theme).delete(),
+        "raw SQL": lambda: connection.cursor().execute(
+            f"UPDATE {Theme._meta.db_table} SET name = name || '.' WHERE id = %s", [theme.pk]
+        ),
+    }
+
+
+@pytest.mark.parametrize("how", ["save", "update()", "bulk_create", "delete", "raw SQL"])
+def test_every_way_of_writing_gives_the_data_a_new_version(plan, how):
+    before = kept.data_version()
+    assert before is not None
+
+    writes()[how]()
+
+    assert kept.data_version() not in (None, before)
+
+
+def test_reading_leaves_the_version_as_it_is(plan, reader):
+    dashboard(reader, plan)
+    before = kept.data_version()
+    dashboard(reader, plan)
+    reader.get(reverse("actions:register"))
+    assert kept.data_version() == before
+
+
+def test_a_write_undone_leaves_the_kept_counts_right(plan, reader):
+    counted, _ = dashboard(reader, plan)
+    before = kept.data_version()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record(Action.objects.filter(theme__plan=plan).first(), RAG.RED)
+        raise RuntimeError("undone")
+
+    again, worked_out = dashboard(reader, plan)
+    assert again == counted
+    if connection.vendor == "sqlite":
+        # Undone with the data: the counts kept before answer again.
+        assert kept.data_version() == before
+        assert not worked_out
+
+
+def test_nothing_is_kept_or_read_inside_a_transaction_that_has_written(plan, reader):
+    # PostgreSQL's snapshot doesn't say what this transaction wrote; SQLite's token does.
+    dashboard(reader, plan)
+    with transaction.atomic():
+        record(Action.objects.filter(theme__plan=plan).first(), RAG.GREEN)
+        counts, worked_out = dashboard(reader, plan)
+        assert worked_out and counts["green"] == 1
+        if connection.vendor == "postgresql":
+            assert kept.data_version() is None
+
+
+def test_a_write_committed_meanwhile_by_another_connection_is_seen(plan, reader):
+    counted, _ = dashboard(reader, plan)
+    action = Action.objects.filter(theme__plan=plan).first()
+
+    def elsewhere():
+        record(action, RAG.AMBER)
+        connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+
+    after, worked_out = dashboard(reader, plan)
+    assert worked_out
+    assert after["amber"] == counted["amber"] + 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+def test_every_table_but_sessions_and_sign_in_logs_is_watched_on_sqlite(plan):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {}
+        for table, name in cursor.fetchall():
+            triggers.setdefault(table, set()).add(name)
+    tables = connection.introspection.table_names()
+    watched = kept.watched_tables(connection)
+
+    assert {"actions_action", "actions_progressupdate", "themes_theme", "auth_user"} <= set(watched)
+    assert "django_session" not in watched and kept.VERSION_TABLE in tables
+    for table in watched:
+        assert {f"kept_{table}_{event}" for event in ("insert", "update", "delete")} <= (
+            triggers.get(table, set())
+        ), table
