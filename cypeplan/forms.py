@@ -33,19 +33,32 @@ def says_what_is_saved(cleaned_data, record, names):
     return all(cleaned_data[name] == getattr(record, name) for name in names)
 
 
+class _NeverTicked(forms.HiddenInput):
+    """A hidden input that is always sent empty, whatever was sent before."""
+
+    def format_value(self, value):
+        return None
+
+
 class AddedOnceForm(forms.ModelForm):
     """A form adding a record, which refuses one saying exactly what the newest record its
     person added there says (its `content_fields`; `newest_added` finds that record),
     naming it (`already_added`), unless they tick "Record it again anyway": Back after
     saving opens the page afresh with what was typed restored, and sent again it would
     add the same record twice. The form says who is adding (`for_person`), and which field
-    the refusal is shown on (`refused_on`; None shows it above the form)."""
+    the refusal is shown on (`refused_on`; None shows it above the form).
+
+    A tick counts only from the checkbox shown on the page that was sent: hidden, the box
+    is always sent empty. So a tick sent with a form refused for something else while it
+    isn't known to repeat (a field it compares in error) or no longer repeats is dropped,
+    and a later send repeating a record is asked again. While it still repeats, the box
+    stays shown, ticked as sent, where the person sees it."""
 
     # Hidden until the form turns out to repeat a record; a checkbox from then on.
     record_again = forms.BooleanField(
         label="Record it again anyway",
         required=False,
-        widget=forms.HiddenInput,
+        widget=_NeverTicked,
         help_text="Tick this only if there really are two the same.",
     )
 

@@ -15,6 +15,7 @@ from actions import roles
 from actions.models import RAG, ProgressUpdate, Status
 from tests.browser.conftest import ensure_role_groups
 from tests.factories import ActionFactory, LeadFactory, UserFactory
+from tests.html_forms import post_form
 
 
 @pytest.fixture(autouse=True)
@@ -156,6 +157,28 @@ def test_ticking_record_it_again_anyway_records_a_second_identical_update(client
         list(ProgressUpdate.objects.filter(action=action).values_list("working_well", "rag"))
         == [("The board met on 3 May; minutes agreed.", RAG.GREEN)] * 2
     )
+
+
+def test_a_tick_sent_with_an_error_is_not_carried_to_a_later_repeat(client, officer, action):
+    """Ticked, then refused for another reason (31 June, so whether it repeats isn't known
+    and the box goes): the tick is not kept in the page, and the repeat sent once the date
+    is fixed is refused again, asking once more."""
+    client.force_login(officer)
+    url = reverse("actions:record_update", args=[action.pk])
+    client.post(url, opened_form(client, action))
+    refused = client.post(url, opened_form(client, action)).content.decode()
+    ticked = {**post_form(refused), "record_again": "on", "reported_on_month": "6"}
+    ticked["reported_on_day"] = "31"
+    in_error = client.post(url, ticked)
+    assert in_error.status_code == 200
+
+    fixed = {**post_form(in_error.content.decode()), "reported_on_day": "15"}
+    fixed["reported_on_month"] = "5"
+    again = client.post(url, fixed)
+
+    assert again.status_code == 200
+    assert "Nothing new has been saved." in again.content.decode()
+    assert ProgressUpdate.objects.filter(action=action).count() == 1
 
 
 def test_an_update_saying_something_else_is_recorded_without_the_box(client, officer, action):

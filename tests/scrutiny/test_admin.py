@@ -137,6 +137,25 @@ def test_ticking_record_it_again_anyway_adds_a_second_item(client, people, meeti
     assert list(Item.objects.values_list("words", flat=True)) == [ASKED, ASKED]
 
 
+def test_a_tick_sent_with_an_error_is_not_carried_to_a_later_repeat(client, people, meeting):
+    """Ticked, then refused for another reason (here a due date that isn't one, so whether
+    it repeats isn't known and the box is hidden again): the tick is not carried forward
+    in the page, and the repeat sent after the error is fixed is refused once more."""
+    url, first = add_item_form(client, people, meeting)
+    _, again = add_item_form(client, people, meeting)
+    client.post(url, first)
+    refused = client.post(url, again)
+    ticked = {**post_form(refused.content.decode()), "record_again": "on", "due_on": "2023-06-31"}
+    in_error = client.post(url, ticked)
+    assert in_error.status_code == 200
+
+    fixed = client.post(url, {**post_form(in_error.content.decode()), "due_on": "2023-06-14"})
+
+    assert fixed.status_code == 200
+    assert "Nothing new has been saved." in fixed.content.decode()
+    assert Item.objects.count() == 1
+
+
 def test_an_item_saying_something_else_at_the_same_meeting_is_added(client, people, meeting):
     url, first = add_item_form(client, people, meeting)
     _, other = add_item_form(client, people, meeting, due_on="2023-06-28")
