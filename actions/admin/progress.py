@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions.forms import ProgressUpdateForm
 from actions.models import ProgressUpdate
 from actions.services import progress_update_record
 from cypeplan.forms import SavedOnceForm, full_stop_after
@@ -16,18 +17,8 @@ from .display import as_at
 class ProgressUpdateAddForm(SavedOnceForm):
     # The update is saved under the form's one-time key, as on the update page; and, as
     # there, one saying all that its person's newest update on the action says is a repeat.
-    content_fields = [
-        "reported_on",
-        "status",
-        "rag",
-        "working_well",
-        "worried_about",
-        "evidence",
-        "evidence_links",
-        "rag_change_reason",
-        "revised_due_on",
-        "revised_due_reason",
-    ]
+    # All an update says is what the officers' form asks, in its order.
+    content_fields = ProgressUpdateForm.Meta.fields
 
     def saved_under(self, key):
         return ProgressUpdate.objects.filter(key=key).select_related("action").first()
