@@ -181,10 +181,11 @@ def test_the_report_page_with_timeframes_changed_later_runs_a_fixed_number_of_qu
 
 
 # Session, user, permissions x2, plans; the data's version and rag_by_theme() (counts and
-# RAG by theme in one grouped query, whose counts the panel reads too; cypeplan/kept.py); late entries (the scope's notice: updates
-# entered, updates corrected, confirmed due dates, changed timeframes, actions added since;
-# the actions moved since); the latest report; at the report's quarter end, the updates
-# entered and corrected, the due dates confirmed and the timeframes changed since (2).
+# RAG by theme in one grouped query, whose counts the panel reads too; cypeplan/kept.py);
+# late entries (the scope's notice: updates entered, updates corrected, confirmed due
+# dates, changed timeframes, actions added since; the actions moved since); the latest
+# report; at the report's quarter end, the updates entered and corrected, the due dates
+# confirmed and the timeframes changed since (2).
 DASHBOARD_AFTER_A_REPORT = 19
 
 
