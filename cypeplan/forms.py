@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .inputs import as_saved_back, has_words, one_line_break_each
 
@@ -114,7 +115,7 @@ class AddedOnceForm(forms.ModelForm):
                 box = (
                     "“Record it again anyway”"
                     if self.refused_on
-                    else format_html('<a href="#id_record_again">“Record it again anyway”</a>')
+                    else mark_safe('<a href="#id_record_again">“Record it again anyway”</a>')
                 )
                 self.add_error(
                     self.refused_on,
