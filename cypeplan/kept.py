@@ -14,15 +14,15 @@ it wasn't worked out from:
   is inserted, changed or deleted, by this app or anything else, in the same transaction
   (install_sqlite_version). Undone with the transaction, the token is undone with the data.
 
-A page reads the version first (one query) and looks for its result under it; only when
-there is none does it work it out. The results live in Django's cache (each process its
-own, by default)."""
+A page reads the version first, with its plans (Scope) or by one query, and looks for its
+result under it; only when there is none does it work it out. The results live in
+Django's cache (each process its own, by default)."""
 
 import hashlib
 
 from django.core.cache import cache
 from django.db import OperationalError, connection
-from django.db.models import CharField
+from django.db.models import CharField, Value
 from django.db.models.expressions import RawSQL
 
 VERSION_TABLE = "cypeplan_data_version"
@@ -30,6 +30,9 @@ VERSION_TABLE = "cypeplan_data_version"
 # sign-in attempts, the admin's log of its own actions.
 NOT_WATCHED = ("django_session", "django_migrations", "django_admin_log", VERSION_TABLE)
 NOT_WATCHED_PREFIXES = ("sqlite_", "axes_")
+
+# kept_rows's version when the page hasn't read it.
+UNREAD = object()
 
 _VERSION_SQL = {
     "postgresql": (
@@ -58,11 +61,20 @@ def data_version():
     return None if version is None else str(version)
 
 
-def kept_rows(rows, *key):
+def version_expression():
+    """The data's version as a column of a query, to read it with rows a page reads anyway
+    (a Scope's plans); None where none is kept."""
+    sql = _version_sql()
+    return RawSQL(sql, [], output_field=CharField()) if sql else Value(None, CharField())
+
+
+def kept_rows(rows, *key, version=UNREAD):
     """The rows of `rows` (a values() queryset), kept under `key` and the version of the
-    data they were worked out from, as a list of dicts. One query to read the version;
-    one more, the rows' own (with the version beside them), when they aren't kept."""
-    version = data_version()
+    data they were worked out from, as a list of dicts. `version`: the data's version as
+    the page read it (version_expression); unless given, one query reads it. The rows'
+    own query, with the version beside them, only when they aren't kept."""
+    if version is UNREAD:
+        version = data_version()
     cache_key = _cache_key(key, version)
     if cache_key is not None:
         found = cache.get(cache_key)
@@ -71,7 +83,7 @@ def kept_rows(rows, *key):
     sql = _version_sql()
     if sql is None:
         return list(rows)
-    worked_out = list(rows.annotate(_data_version=RawSQL(sql, [], output_field=CharField())))
+    worked_out = list(rows.annotate(_data_version=version_expression()))
     versions = {row.pop("_data_version") for row in worked_out}
     # No rows say no version: an empty result is worked out again, at the cost of one query.
     if len(versions) == 1:

@@ -194,3 +194,15 @@ def test_every_table_but_sessions_and_sign_in_logs_is_watched_on_sqlite(plan):
         assert {f"kept_{table}_{event}" for event in ("insert", "update", "delete")} <= (
             triggers.get(table, set())
         ), table
+
+
+def test_a_visit_reading_kept_counts_runs_one_query_fewer(plan, reader):
+    url = reverse("actions:dashboard")
+    counted = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            reader.get(url, {"plan": plan.slug})
+        counted.append(len(queries))
+
+    # The version comes with the plans the page reads anyway (Scope): nothing is added.
+    assert counted[1] == counted[0] - 1

@@ -66,6 +66,7 @@ def dashboard(request):
             scope.plan.pk,
             scope.as_at,
             scope.today,
+            version=scope.data_version,
         )
         counts = counts_from_themes(themes)
     return render(

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cypeplan.kept import version_expression
 from themes.models import Plan
 from themes.periods import Quarter, in_range, quarter_ends_until
 
@@ -73,6 +74,8 @@ class Scope:
     about_plan: Plan | None = None
     opens_at_plan_end: bool = False
     typed: dict = field(default_factory=dict)
+    # The data's version as the page read its plans (cypeplan/kept.py); None: not kept.
+    data_version: str | None = None
 
     @classmethod
     def from_request(cls, request, *, plan=None, about_plan=False, open_at_plan_end=True):
@@ -81,7 +84,8 @@ class Scope:
         `open_at_plan_end`: an ended plan's page opens at its last quarter end (not an
         action's page, where an officer records today's progress and expects to see it)."""
         today = timezone.localdate()
-        plans = list(Plan.objects.all())
+        # The data's version comes with the plans, for the results pages keep (cypeplan/kept.py).
+        plans = list(Plan.objects.annotate(data_version=version_expression()))
         slug = request.GET.get("plan", "").strip()
         chosen = next((p for p in plans if p.slug == slug), None)
         plan_error = ""
@@ -118,6 +122,7 @@ class Scope:
             about_plan=plan,
             opens_at_plan_end=opens_at_plan_end,
             typed=typed,
+            data_version=_version_of(plans),
         )
 
     @property
@@ -208,3 +213,9 @@ def reader_page(view):
         return view(request, *args, **kwargs)
 
     return page
+
+
+def _version_of(plans):
+    """The data's version the plans were read with (Scope.data_version)."""
+    version = plans[0].data_version if plans else None
+    return None if version is None else str(version)

@@ -180,13 +180,14 @@ def test_the_report_page_with_timeframes_changed_later_runs_a_fixed_number_of_qu
     assert f"{len(actions)} timeframes changed later" in response.content.decode()
 
 
-# Session, user, permissions x2, plans; the data's version and rag_by_theme() (counts and
-# RAG by theme in one grouped query, whose counts the panel reads too; cypeplan/kept.py);
+# Session, user, permissions x2, plans (with the data's version: cypeplan/kept.py);
+# rag_by_theme() (counts and RAG by theme in one grouped query, whose counts the panel
+# reads too);
 # late entries (the scope's notice: updates entered, updates corrected, confirmed due
 # dates, changed timeframes, actions added since; the actions moved since); the latest
 # report; at the report's quarter end, the updates entered and corrected, the due dates
 # confirmed and the timeframes changed since (2).
-DASHBOARD_AFTER_A_REPORT = 19
+DASHBOARD_AFTER_A_REPORT = 18
 
 
 def test_the_dashboards_report_panel_runs_a_fixed_number_of_queries(
