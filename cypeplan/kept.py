@@ -22,8 +22,9 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import OperationalError, connection
-from django.db.models import CharField, Value
+from django.db.models import CharField, Count, Max, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 VERSION_TABLE = "cypeplan_data_version"
 # Tables whose rows no kept result reads, written by every sign-in or admin page: sessions,
@@ -33,6 +34,8 @@ NOT_WATCHED_PREFIXES = ("sqlite_", "axes_")
 
 # kept_rows's version when the page hasn't read it.
 UNREAD = object()
+# Nothing kept under a key (None may be kept).
+_MISSING = object()
 
 _VERSION_SQL = {
     "postgresql": (
@@ -92,6 +95,34 @@ def kept_rows(rows, *key, version=UNREAD):
         if worked_out_key is not None:
             cache.set(worked_out_key, worked_out, timeout=None)
     return worked_out
+
+
+def kept_value(key, version, work_out):
+    """work_out()'s answer, kept under `key` and `version`, the data's version as the page
+    read it (version_expression). work_out() gives its answer and the version its last
+    query read (count_and_version): the same, nothing was written while its queries ran,
+    so each saw the data as at that version, and the answer is kept."""
+    cache_key = _cache_key(key, version)
+    if cache_key is not None:
+        found = cache.get(cache_key, _MISSING)
+        if found is not _MISSING:
+            return found
+    value, version_after = work_out()
+    if cache_key is not None and version_after is not None and str(version_after) == version:
+        cache.set(cache_key, value, timeout=None)
+    return value
+
+
+def count_and_version(queryset):
+    """queryset.count() and the data's version, in the same statement. For a filter of one
+    table and its foreign keys (no DISTINCT, no joined rows to count twice)."""
+    sql = _version_sql()
+    if sql is None:
+        return queryset.count(), None
+    version = RawSQL(sql, [], output_field=CharField())
+    # The version beside a count: an aggregate of it, or, with no rows, itself.
+    found = queryset.aggregate(count=Count("pk"), version=Coalesce(Max(version), version))
+    return found["count"], found["version"]
 
 
 def _cache_key(key, version):

@@ -206,3 +206,47 @@ def test_a_visit_reading_kept_counts_runs_one_query_fewer(plan, reader):
 
     # The version comes with the plans the page reads anyway (Scope): nothing is added.
     assert counted[1] == counted[0] - 1
+
+
+def test_the_rules_windows_are_part_of_what_the_counts_are_kept_under(plan, reader, settings):
+    counted, _ = dashboard(reader, plan)
+    assert counted["stale"] == 3  # never updated in the plan's year so far
+
+    settings.UPDATE_WINDOW_DAYS = 1000
+    longer, worked_out = dashboard(reader, plan)
+
+    assert worked_out and longer["stale"] == 0
+
+
+def late_notice(reader, plan, as_at):
+    """The overdue list's past-date notice, and how many queries the page ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(
+            reverse("actions:overdue"), {"plan": plan.slug, "as_at": as_at.isoformat()}
+        )
+    page = response.content.decode()
+    start = page.find('id="late-entries"')
+    return (page[start : page.find("</div>", start)] if start >= 0 else ""), len(queries)
+
+
+def test_the_past_date_notice_is_kept_until_an_update_is_entered_late(plan, reader):
+    as_at = date.today() - timedelta(days=30)
+    before, first = late_notice(reader, plan, as_at)
+    assert "entered after that day" not in before
+    again, kept_visit = late_notice(reader, plan, as_at)
+    # Its five counts and the moves query, kept.
+    assert again == before and kept_visit == first - 6
+
+    progress_update_record(
+        action=Action.objects.filter(theme__plan=plan).first(),
+        reported_on=as_at - timedelta(days=1),
+        status=Status.IN_PROGRESS,
+        rag=RAG.GREEN,
+        entered_by=UserFactory(),
+        working_well="Entered late.",
+    )
+
+    after, worked_out_visit = late_notice(reader, plan, as_at)
+    assert "1 update reporting on or before" in after and "was entered after that day" in after
+    assert worked_out_visit == first
+    assert late_notice(reader, plan, as_at) == (after, kept_visit)

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from actions.late_entries import EVERY_PLAN, About
+from cypeplan.kept import count_and_version, kept_value
 
 register = template.Library()
 
@@ -40,11 +41,27 @@ def late_entries(context):
     page, the actions they were made or stopped being a supporting lead of since
     (About.support_changed_late), which it counts as they are now. None when there are none
     or the page answers for today. Five COUNT queries, one for the moves and, on a lead's
-    page, one for the supporting leads, only on a past date."""
+    page, one for the supporting leads, only on a past date; none while they are kept."""
     scope = context.get("scope")
     if scope is None or scope.as_at >= scope.today:
         return None
     about = _page_about(context)
+    # Kept while nothing in the database changes (cypeplan/kept.py).
+    return kept_value(
+        (
+            "late_entries",
+            about.kind if about else "",
+            getattr(about.thing, "pk", "") if about else "",
+            scope.as_at,
+            scope.today,
+        ),
+        scope.data_version,
+        lambda: _late_entries(scope, about),
+    )
+
+
+def _late_entries(scope, about):
+    """The notice (or None) and the data's version read with its last query."""
     about_actions = about or EVERY_PLAN
     late = about_actions.entered_late(scope.as_at)
     corrected = about_actions.corrected_late(scope.as_at)
@@ -57,11 +74,13 @@ def late_entries(context):
         "timeframes": timeframes,
     }
     total = sum(counts.values())
-    added = about_actions.added_after(scope.as_at).count()
     moved = about_actions.moved_late(scope.as_at)
     supported = about_actions.support_changed_late(scope.as_at)
+    # Last, with the data's version: unchanged since the page read it, every query here
+    # saw the data as at that version (kept_value).
+    added, version = count_and_version(about_actions.added_after(scope.as_at))
     if not total and not added and not moved and not supported:
-        return None
+        return None, version
     query = {"as_at": scope.as_at.isoformat(), **(about.query if about else {})}
     return {
         **counts,
@@ -72,4 +91,4 @@ def late_entries(context):
         "kind": about.kind if about else "",
         "within": about.within if about else "",
         "url": f"{reverse('actions:late_entries')}?{urlencode(query)}",
-    }
+    }, version

@@ -14,6 +14,7 @@ from ..charts import rag_by_theme_chart
 from ..downloads import Context, actions_download, download_format
 from ..models import Action
 from ..models.rules import counts_from_themes
+from ..models.rules.known import update_window, warning_window
 from .scope import Scope, reader_page
 
 # Rows per page on the grouped lists: a committee's whole list fits on one page; the
@@ -66,6 +67,9 @@ def dashboard(request):
             scope.plan.pk,
             scope.as_at,
             scope.today,
+            # The rules' windows (settings) decide what is stale and due soon.
+            update_window(),
+            warning_window(),
             version=scope.data_version,
         )
         counts = counts_from_themes(themes)
