@@ -3,8 +3,9 @@ unchanged: a dashboard's counts cost a pass over every action of the plan, and a
 far more often than anything is written.
 
 A result is kept under the version of the data it was worked out from, which the database
-itself gives in the same statement as the result, so it can never be kept under a version
-it wasn't worked out from:
+itself gives in the same statement as the result (kept_rows), or, for a result of several
+statements, with the first and again with the last, kept only if the two agree
+(kept_value): it is never kept under a version it wasn't worked out from. The version:
 - PostgreSQL: the snapshot the statement reads (pg_current_snapshot). Two statements with
   the same snapshot see the same committed transactions, so the same data, in every
   table; any transaction that writes anything and ends changes it, and reading changes
