@@ -32,6 +32,27 @@ def plan_import_write(*, preview, user, file_name):
     person (dates to be confirmed, leads created new)."""
     today = timezone.localdate()
     info = preview["plan"]
+    plan = _write_plan(info)
+    warnings = []
+    new_leads = _write_new_leads(preview["new_leads"], warnings)
+    labels, timeframes = _write_timeframes(preview)
+    themes = _write_themes(preview["themes"], plan)
+    existing = Action.objects.select_for_update().filter(theme__plan=plan).in_bulk()
+    writes = _sort_entries(preview, plan, today, themes, existing, new_leads, timeframes)
+    _write_actions(writes, plan, user=user, file_name=file_name)
+    _write_supporting_leads(writes.supporting)
+    _write_steps(writes.steps, timeframes, today)
+    _close_actions(writes.to_close, user=user, today=today, file_name=file_name)
+    # Only dates this import brought in are left for a person: one already in is not new.
+    for item in preview["dates_to_confirm"]:
+        if item["value"] in labels:
+            warnings.append({"kind": "date_to_confirm", **item})
+    return plan, warnings
+
+
+def _write_plan(info):
+    """The plan, added or with its dates changed as the preview says (locked for the rest
+    of the import), checked as the database would check it."""
     if info["action"] == "add":
         plan = Plan(
             name=info["name"],
@@ -53,19 +74,28 @@ def plan_import_write(*, preview, user, file_name):
                 [f"The plan {quoted(info['name'])}: {message}" for message in error.messages]
             ) from error
         plan.save()
+    return plan
 
-    warnings = []
+
+def _write_new_leads(items, warnings):
+    """{(name, initials): id} of the leads the preview adds, each with its warning."""
     new_leads = {}
-    for item in preview["new_leads"]:
+    for item in items:
         lead = Lead.objects.create(name=item["name"], initials=item["initials"])
         new_leads[(item["name"], item["initials"])] = lead.pk
         warnings.append(
             {"kind": "new_lead", "lead": lead.pk, "shown": item["shown"], "rows": item["rows"]}
         )
+    return new_leads
 
-    def lead_pk(found):
-        return found[1] if found[0] == "lead" else new_leads[tuple(found[1])]
 
+def _lead_pk(found, new_leads):
+    return found[1] if found[0] == "lead" else new_leads[tuple(found[1])]
+
+
+def _write_timeframes(preview):
+    """The labels of the timeframes the added and changed actions and their steps name, and
+    {label: timeframe} for them, adding those not yet in (an unreadable one to be confirmed)."""
     unreadable = {item["value"]: item for item in preview["dates_to_confirm"]}
     labels = set()
     for theme in preview["themes"]:
@@ -80,9 +110,13 @@ def plan_import_write(*, preview, user, file_name):
         timeframe = Timeframe(label=label, to_be_confirmed=label in unreadable)
         timeframe.save()
         timeframes[label] = timeframe
+    return labels, timeframes
 
+
+def _write_themes(theme_previews, plan):
+    """{name: theme} of the plan's themes, with those the preview adds or changes written."""
     themes = {theme.name: theme for theme in Theme.objects.filter(plan=plan)}
-    for position, theme_preview in enumerate(preview["themes"], start=1):
+    for position, theme_preview in enumerate(theme_previews, start=1):
         name = theme_preview["name"]
         fields = theme_preview["fields"]
         theme = themes.get(name)
@@ -92,11 +126,25 @@ def plan_import_write(*, preview, user, file_name):
             )
         elif theme_preview["action"] == "change" and change_to(theme, fields):
             theme.save()
+    return themes
 
-    existing = Action.objects.select_for_update().filter(theme__plan=plan).in_bulk()
-    to_remove, to_close, moving, new, changed = [], [], [], [], []
-    supporting = {}
-    steps = {}
+
+class ActionWrites:
+    """What the import does to the plan's actions: the ids to delete and to close, (action,
+    its final position) for each that moves, the actions to add and those changed, and each
+    one's supporting leads and steps, by (index in `new`, "new") until it is added and by
+    (id, "old") after."""
+
+    def __init__(self):
+        self.to_remove, self.to_close, self.moving, self.new, self.changed = [], [], [], [], []
+        self.supporting = {}
+        self.steps = {}
+
+
+def _sort_entries(preview, plan, today, themes, existing, new_leads, timeframes):
+    """Each action entry of the preview sorted into the writes it needs; `existing` holds the
+    plan's actions by id."""
+    writes = ActionWrites()
     for theme_preview in preview["themes"]:
         theme = themes[theme_preview["name"]]
         kept_after = max(
@@ -105,14 +153,14 @@ def plan_import_write(*, preview, user, file_name):
         for entry in theme_preview["actions"]:
             if "timeframe" not in entry:
                 if entry["action"] == "remove":
-                    to_remove.append(entry["id"])
+                    writes.to_remove.append(entry["id"])
                     continue
                 kept_after += 1
                 action = existing[entry["id"]]
                 if entry["action"] == "close":
-                    to_close.append(entry["id"])
+                    writes.to_close.append(entry["id"])
                 if action.position != kept_after:
-                    moving.append((action, kept_after))
+                    writes.moving.append((action, kept_after))
                 continue
             if entry["action"] == "same":
                 continue
@@ -120,26 +168,51 @@ def plan_import_write(*, preview, user, file_name):
                 theme=theme,
                 reference=entry["reference"],
                 description=entry["description"],
-                lead_id=lead_pk(entry["lead"]),
+                lead_id=_lead_pk(entry["lead"], new_leads),
                 timeframe=timeframes[entry["timeframe"]],
                 **entry["fields"],
             )
-            if entry["action"] == "add":
-                # Into a plan already loaded: added to it today (the plan's first import is
-                # the plan as it began).
-                added_on = None if info["action"] == "add" else added_on_for(plan, today)
-                new.append(Action(position=entry["position"], added_on=added_on, **values))
-                supporting[len(new) - 1, "new"] = [lead_pk(found) for found in entry["supporting"]]
-                steps[len(new) - 1, "new"] = entry["steps"]
-            elif entry["action"] == "change":
-                action = existing[entry["id"]]
-                change_to(action, values)
-                changed.append(action)
-                if action.position != entry["position"]:
-                    moving.append((action, entry["position"]))
-                supporting[action.pk, "old"] = [lead_pk(found) for found in entry["supporting"]]
-                steps[action.pk, "old"] = entry["steps"]
+            _sort_entry(
+                writes,
+                entry,
+                values,
+                info=preview["plan"],
+                plan=plan,
+                today=today,
+                existing=existing,
+                new_leads=new_leads,
+            )
+    return writes
 
+
+def _sort_entry(writes, entry, values, *, info, plan, today, existing, new_leads):
+    """An added or changed action entry, with `values` its fields, into `writes`."""
+    if entry["action"] == "add":
+        # Into a plan already loaded: added to it today (the plan's first import is
+        # the plan as it began).
+        added_on = None if info["action"] == "add" else added_on_for(plan, today)
+        writes.new.append(Action(position=entry["position"], added_on=added_on, **values))
+        writes.supporting[len(writes.new) - 1, "new"] = [
+            _lead_pk(found, new_leads) for found in entry["supporting"]
+        ]
+        writes.steps[len(writes.new) - 1, "new"] = entry["steps"]
+    elif entry["action"] == "change":
+        action = existing[entry["id"]]
+        change_to(action, values)
+        writes.changed.append(action)
+        if action.position != entry["position"]:
+            writes.moving.append((action, entry["position"]))
+        writes.supporting[action.pk, "old"] = [
+            _lead_pk(found, new_leads) for found in entry["supporting"]
+        ]
+        writes.steps[action.pk, "old"] = entry["steps"]
+
+
+def _write_actions(writes, plan, *, user, file_name):
+    """Delete, move, add and change the actions as `writes` says, each addition and change
+    with its history entry; the added ones' supporting leads and steps then go by their id."""
+    to_remove, moving, new, changed = writes.to_remove, writes.moving, writes.new, writes.changed
+    supporting, steps = writes.supporting, writes.steps
     if to_remove:
         Action.objects.filter(pk__in=to_remove).delete()
     if moving:
@@ -187,6 +260,9 @@ def plan_import_write(*, preview, user, file_name):
             default_change_reason=f"Imported from {file_name}",
         )
 
+
+def _write_supporting_leads(supporting):
+    """Each written action's supporting leads as the file has them, in its history too."""
     through = Action.supporting_leads.through
     action_ids = [pk for pk, _ in supporting]
     through.objects.filter(action_id__in=action_ids).delete()
@@ -204,8 +280,9 @@ def plan_import_write(*, preview, user, file_name):
     written = newest_entries(Action.history, [pk for pk, _ in supporting])
     record_many_to_many(Action.history, written)
 
-    _write_steps(steps, timeframes, today)
 
+def _close_actions(to_close, *, user, today, file_name):
+    """A closing update for each action with progress that the file leaves out."""
     for action_id in to_close:
         ProgressUpdate.objects.create(
             action_id=action_id,
@@ -214,11 +291,6 @@ def plan_import_write(*, preview, user, file_name):
             entered_by=user,
             progress_as_written=f"No longer in the plan: left out of {file_name}"[:200],
         )
-    # Only dates this import brought in are left for a person: one already in is not new.
-    for item in preview["dates_to_confirm"]:
-        if item["value"] in labels:
-            warnings.append({"kind": "date_to_confirm", **item})
-    return plan, warnings
 
 
 def _theme_position(themes, position):
