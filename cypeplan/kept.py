@@ -33,6 +33,8 @@ VERSION_TABLE = "cypeplan_data_version"
 NOT_WATCHED = ("django_session", "django_migrations", "django_admin_log", VERSION_TABLE)
 NOT_WATCHED_PREFIXES = ("sqlite_", "axes_")
 
+# The column a kept query's rows carry the data's version in.
+VERSION_COLUMN = "kept_data_version"
 # kept_rows's version when the page hasn't read it.
 UNREAD = object()
 # Nothing kept under a key (None may be kept).
@@ -72,11 +74,12 @@ def version_expression():
     return RawSQL(sql, [], output_field=CharField()) if sql else Value(None, CharField())
 
 
-def kept_rows(rows, *key, version=UNREAD):
-    """The rows of `rows` (a values() queryset), kept under `key` and the version of the
-    data they were worked out from, as a list of dicts. `version`: the data's version as
-    the page read it (version_expression); unless given, one query reads it. The rows'
-    own query, with the version beside them, only when they aren't kept."""
+def kept_rows(rows, *key, version=UNREAD, sliced=None):
+    """The rows of `rows` (a queryset of dicts or of model instances), kept under `key`
+    and the version of the data they were worked out from, as a list. `version`: the
+    data's version as the page read it (version_expression); unless given, one query reads
+    it. `sliced`: (start, stop), the rows to take. The rows' own query, with the version
+    beside them, only when they aren't kept; none is kept if none is found."""
     if version is UNREAD:
         version = data_version()
     cache_key = _cache_key(key, version)
@@ -84,12 +87,13 @@ def kept_rows(rows, *key, version=UNREAD):
         found = cache.get(cache_key)
         if found is not None:
             return found
-    sql = _version_sql()
-    if sql is None:
-        return list(rows)
-    worked_out = list(rows.annotate(_data_version=version_expression()))
-    versions = {row.pop("_data_version") for row in worked_out}
-    # No rows say no version: an empty result is worked out again, at the cost of one query.
+    if _version_sql() is None:
+        return list(rows if sliced is None else rows[slice(*sliced)])
+    rows = rows.annotate(**{VERSION_COLUMN: version_expression()})
+    worked_out = list(rows if sliced is None else rows[slice(*sliced)])
+    versions = {
+        (row if isinstance(row, dict) else row.__dict__).pop(VERSION_COLUMN) for row in worked_out
+    }
     if len(versions) == 1:
         (seen,) = versions
         worked_out_key = _cache_key(key, None if seen is None else str(seen))

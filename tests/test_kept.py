@@ -17,7 +17,7 @@ from actions.models import RAG, Action, ProgressUpdate, Status
 from actions.services import progress_update_record
 from cypeplan import kept
 from tests.browser.conftest import ensure_role_groups
-from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory
+from tests.factories import ActionFactory, LeadFactory, PlanFactory, ThemeFactory, UserFactory
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,8 +38,9 @@ def plan():
         ends_on=today + timedelta(days=365),
     )
     theme = ThemeFactory(plan=plan, name="Kept counts theme")
+    lead = LeadFactory(name="Kept counts lead")
     for _ in range(3):
-        ActionFactory(theme=theme)
+        ActionFactory(theme=theme, lead=lead)
     return plan
 
 
@@ -63,15 +64,16 @@ def dashboard(reader, plan):
     return {**response.context["counts"], **rag}, worked_out
 
 
-def record(action, rag):
+def record(action, rag, status=Status.IN_PROGRESS):
     progress_update_record(
         action=action,
         reported_on=date.today(),
-        status=Status.IN_PROGRESS,
+        status=status,
         rag=rag,
         entered_by=UserFactory(),
         working_well="Kept counts test.",
         worried_about="" if rag == RAG.GREEN else "Kept counts test.",
+        evidence="Kept counts test." if status == Status.COMPLETE else "",
     )
 
 
@@ -219,10 +221,11 @@ def test_the_rules_windows_are_part_of_what_the_counts_are_kept_under(plan, read
 
 
 def late_notice(reader, plan, as_at):
-    """The overdue list's past-date notice, and how many queries the page ran."""
+    """The theme page's past-date notice, and how many queries the page ran."""
+    theme = plan.themes.get()
     with CaptureQueriesContext(connection) as queries:
         response = reader.get(
-            reverse("actions:overdue"), {"plan": plan.slug, "as_at": as_at.isoformat()}
+            reverse("actions:theme", args=[theme.pk]), {"as_at": as_at.isoformat()}
         )
     page = response.content.decode()
     start = page.find('id="late-entries"')
@@ -250,3 +253,31 @@ def test_the_past_date_notice_is_kept_until_an_update_is_entered_late(plan, read
     assert "1 update reporting on or before" in after and "was entered after that day" in after
     assert worked_out_visit == first
     assert late_notice(reader, plan, as_at) == (after, kept_visit)
+
+
+def listed(reader, url, **query):
+    """The references of the actions a list shows, and how many queries it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(url, query)
+    assert response.status_code == 200
+    return [action.pk for action in response.context["page"].object_list], len(queries)
+
+
+def test_the_exception_lists_and_a_leads_page_are_kept_until_an_update_changes_them(plan, reader):
+    action = Action.objects.filter(theme__plan=plan).first()
+    at_risk = reverse("actions:at_risk")
+    lead = reverse("actions:lead", args=[action.lead_id])
+    first = {url: listed(reader, url, plan=plan.slug) for url in (at_risk, lead)}
+    for url, (shown, queries) in first.items():
+        # Never updated in the plan's year so far: every action is at risk.
+        assert action.pk in shown
+        assert listed(reader, url, plan=plan.slug) == (shown, queries - 1)
+
+    record(action, RAG.GREEN, Status.COMPLETE)
+
+    for url, (shown, queries) in first.items():
+        now_shown, now_queries = listed(reader, url, plan=plan.slug)
+        # Complete: not at risk, and the lead's page lists it after those that are.
+        assert now_queries == queries
+        assert now_shown != shown
+        assert listed(reader, url, plan=plan.slug) == (now_shown, queries - 1)

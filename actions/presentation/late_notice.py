@@ -48,12 +48,10 @@ def late_entries(context):
     about = _page_about(context)
     # Kept while nothing in the database changes (cypeplan/kept.py).
     return kept_value(
-        (
+        scope.kept_key(
             "late_entries",
             about.kind if about else "",
             getattr(about.thing, "pk", "") if about else "",
-            scope.as_at,
-            scope.today,
         ),
         scope.data_version,
         lambda: _late_entries(scope, about),

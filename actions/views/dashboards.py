@@ -14,7 +14,6 @@ from ..charts import rag_by_theme_chart
 from ..downloads import Context, actions_download, download_format
 from ..models import Action
 from ..models.rules import counts_from_themes
-from ..models.rules.known import update_window, warning_window
 from .scope import Scope, reader_page
 
 # Rows per page on the grouped lists: a committee's whole list fits on one page; the
@@ -63,13 +62,7 @@ def dashboard(request):
             Action.objects.filter(theme__plan=scope.plan)
             .in_plan_on(scope.as_at)
             .rag_by_theme(scope.as_at),
-            "rag_by_theme",
-            scope.plan.pk,
-            scope.as_at,
-            scope.today,
-            # The rules' windows (settings) decide what is stale and due soon.
-            update_window(),
-            warning_window(),
+            *scope.kept_key("rag_by_theme", scope.plan.pk),
             version=scope.data_version,
         )
         counts = counts_from_themes(themes)
@@ -111,7 +104,13 @@ def exception_list(request, kind):
         actions = exception_actions(scope.plan, kind, by, scope.as_at)
         if file_format:
             return exception_download(scope, kind, by, actions, file_format)
-        page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        # Kept while nothing in the database changes (cypeplan/kept.py).
+        page = OneQueryPaginator(
+            actions,
+            ROWS_PER_PAGE,
+            kept_as=scope.kept_key("exception_list", kind, by, scope.plan.pk),
+            version=scope.data_version,
+        ).get_page(request.GET.get("page"))
     elif file_format:
         raise Http404("No plan has been loaded yet.")
     return render(

@@ -183,7 +183,13 @@ def lead_detail(request, pk):
     actions = (
         Action.objects.of_lead(lead).in_plan_on(scope.as_at).exceptions_first(scope.as_at).listed()
     )
-    page = OneQueryPaginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    # Kept while nothing in the database changes (cypeplan/kept.py).
+    page = OneQueryPaginator(
+        actions,
+        ROWS_PER_PAGE,
+        kept_as=scope.kept_key("lead_actions", lead.pk),
+        version=scope.data_version,
+    ).get_page(request.GET.get("page"))
     may_manage = may_manage_delegates(request.user, lead)
     outcome, other_messages, form = delegates_outcome(request, lead)
     return render(

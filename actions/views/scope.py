@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from actions.models.rules.known import update_window, warning_window
 from cypeplan.kept import version_expression
 from themes.models import Plan
 from themes.periods import Quarter, in_range, quarter_ends_until
@@ -124,6 +125,12 @@ class Scope:
             typed=typed,
             data_version=_version_of(plans),
         )
+
+    def kept_key(self, *about):
+        """What a result `about` something, as at this scope's date, is kept under while
+        nothing in the database changes (cypeplan/kept.py): with the date, today (the rules
+        read the kept newest updates as at today) and the rules' windows (settings)."""
+        return (*about, self.as_at, self.today, update_window(), warning_window())
 
     @property
     def is_today(self):
