@@ -176,6 +176,17 @@ def database_from_environment():
 
 
 DATABASES = {"default": database_from_environment()}
+
+# Results kept while nothing in the database changes (cypeplan/kept.py): each process its
+# own. A kept page of a list is about 160 KB, the dashboard's counts and a notice a few;
+# at most 200 of them: when full, the third least recently read make way.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cypeplan-kept",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # dumpdata and loaddata keep times to the microsecond (cypeplan/serializers.py).
