@@ -237,8 +237,8 @@ def test_the_past_date_notice_is_kept_until_an_update_is_entered_late(plan, read
     before, first = late_notice(reader, plan, as_at)
     assert "entered after that day" not in before
     again, kept_visit = late_notice(reader, plan, as_at)
-    # Its five counts and the moves query, kept.
-    assert again == before and kept_visit == first - 6
+    # Its five counts and the moves query kept, and the page's actions and counts.
+    assert again == before and kept_visit == first - 8
 
     progress_update_record(
         action=Action.objects.filter(theme__plan=plan).first(),
@@ -267,17 +267,22 @@ def test_the_exception_lists_and_a_leads_page_are_kept_until_an_update_changes_t
     action = Action.objects.filter(theme__plan=plan).first()
     at_risk = reverse("actions:at_risk")
     lead = reverse("actions:lead", args=[action.lead_id])
-    first = {url: listed(reader, url, plan=plan.slug) for url in (at_risk, lead)}
+    theme = reverse("actions:theme", args=[action.theme_id])
+    # A theme's page keeps its counts too (its row of the dashboard's).
+    fewer = {at_risk: 1, lead: 1, theme: 2}
+    first = {url: listed(reader, url, plan=plan.slug) for url in fewer}
     for url, (shown, queries) in first.items():
         # Never updated in the plan's year so far: every action is at risk.
         assert action.pk in shown
-        assert listed(reader, url, plan=plan.slug) == (shown, queries - 1)
+        assert listed(reader, url, plan=plan.slug) == (shown, queries - fewer[url])
 
     record(action, RAG.GREEN, Status.COMPLETE)
 
     for url, (shown, queries) in first.items():
         now_shown, now_queries = listed(reader, url, plan=plan.slug)
-        # Complete: not at risk, and the lead's page lists it after those that are.
+        # Complete: not at risk, and the lead's page lists it after those that are; the
+        # theme's page lists it where it was, and counts it complete.
         assert now_queries == queries
-        assert now_shown != shown
-        assert listed(reader, url, plan=plan.slug) == (now_shown, queries - 1)
+        assert now_shown != shown or url == theme
+        assert listed(reader, url, plan=plan.slug) == (now_shown, queries - fewer[url])
+    assert reader.get(theme).context["counts"]["complete_or_closed"] == 1

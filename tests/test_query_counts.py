@@ -67,10 +67,10 @@ QUERIES = {
     # with state, plan, lead and timeframe, each row with the list's length; their
     # delegates; late entries; the actions given or lost them as a supporting lead since
     "lead (busiest)": 15,
-    # session, user, permissions x2, plans; the theme with plan; its savings; counts();
-    # COUNT for the paginator; a page of its actions with state, lead and timeframe; late
-    # entries
-    "theme (largest)": 16,
+    # session, user, permissions x2, plans; the theme with plan; its savings; a page of its
+    # actions with state, lead and timeframe, each row with the list's length; the plan's
+    # counts by theme (rag_by_theme, the dashboard's, read for its row); late entries
+    "theme (largest)": 15,
     # session, user, permissions x2, plans; COUNT for the paginator (the demo enters each
     # update on the day it reports on, so there are none: tests/actions/test_late_entries.py
     # counts a page of them, with their action, theme, plan and who entered them); the

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cypeplan.kept import kept_rows
-from cypeplan.paging import OneQueryPaginator
 
 from .. import hooks
 from ..charts import rag_by_theme_chart
@@ -51,20 +50,23 @@ LISTS = {
 }
 
 
+def themes_counted(scope, plan):
+    """Each of the plan's themes' counts and RAG as at the scope's date (rag_by_theme), in
+    one grouped query, kept while nothing in the database changes (cypeplan/kept.py): the
+    dashboard's, and a theme's page's."""
+    return kept_rows(
+        Action.objects.filter(theme__plan=plan).in_plan_on(scope.as_at).rag_by_theme(scope.as_at),
+        *scope.kept_key("rag_by_theme", plan.pk),
+        version=scope.data_version,
+    )
+
+
 @reader_page
 def dashboard(request):
     scope = Scope.from_request(request, about_plan=True)
     counts, themes = None, []
     if scope.plan is not None:
-        # One grouped query: each theme's counts and RAG, added up for the plan's counts;
-        # kept while nothing in the database changes (cypeplan/kept.py).
-        themes = kept_rows(
-            Action.objects.filter(theme__plan=scope.plan)
-            .in_plan_on(scope.as_at)
-            .rag_by_theme(scope.as_at),
-            *scope.kept_key("rag_by_theme", scope.plan.pk),
-            version=scope.data_version,
-        )
+        themes = themes_counted(scope, scope.plan)
         counts = counts_from_themes(themes)
     return render(
         request,
@@ -105,12 +107,9 @@ def exception_list(request, kind):
         if file_format:
             return exception_download(scope, kind, by, actions, file_format)
         # Kept while nothing in the database changes (cypeplan/kept.py).
-        page = OneQueryPaginator(
-            actions,
-            ROWS_PER_PAGE,
-            kept_as=scope.kept_key("exception_list", kind, by, scope.plan.pk),
-            version=scope.data_version,
-        ).get_page(request.GET.get("page"))
+        page = scope.kept_page(
+            actions, ROWS_PER_PAGE, request.GET.get("page"), kind, by, scope.plan.pk
+        )
     elif file_format:
         raise Http404("No plan has been loaded yet.")
     return render(

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from cypeplan.paging import OneQueryPaginator
 from themes.models import Theme
 
 from .. import hooks
@@ -17,9 +16,9 @@ from ..downloads import Context, actions_download, download_format
 from ..filters import ActionFilter
 from ..late_entries import EVERY_PLAN, About, about_in_link, correction_words, user_name
 from ..models import Action, Lead, ProgressUpdate, SubStep
-from ..models.rules import NEWEST_FIRST
+from ..models.rules import NEWEST_FIRST, counts_from_themes
 from ..tables import ActionTable
-from .dashboards import ROWS_PER_PAGE
+from .dashboards import ROWS_PER_PAGE, themes_counted
 from .progress import delegates_outcome, may_manage_delegates
 from .scope import Scope, reader_page
 
@@ -184,12 +183,7 @@ def lead_detail(request, pk):
         Action.objects.of_lead(lead).in_plan_on(scope.as_at).exceptions_first(scope.as_at).listed()
     )
     # Kept while nothing in the database changes (cypeplan/kept.py).
-    page = OneQueryPaginator(
-        actions,
-        ROWS_PER_PAGE,
-        kept_as=scope.kept_key("lead_actions", lead.pk),
-        version=scope.data_version,
-    ).get_page(request.GET.get("page"))
+    page = scope.kept_page(actions, ROWS_PER_PAGE, request.GET.get("page"), "lead", lead.pk)
     may_manage = may_manage_delegates(request.user, lead)
     outcome, other_messages, form = delegates_outcome(request, lead)
     return render(
@@ -216,11 +210,17 @@ def theme_detail(request, pk):
         Theme.objects.select_related("plan").prefetch_related("savings"), pk=pk
     )
     scope = Scope.from_request(request, plan=theme.plan)
-    in_theme = Action.objects.filter(theme=theme).in_plan_on(scope.as_at)
     actions = (
-        in_theme.with_state(scope.as_at).select_related("lead", "timeframe").order_by("position")
+        Action.objects.filter(theme=theme)
+        .in_plan_on(scope.as_at)
+        .with_state(scope.as_at)
+        .select_related("lead", "timeframe")
+        .order_by("position")
     )
-    page = Paginator(actions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    # The page, and the theme's counts (its row of the plan's, which the dashboard reads
+    # too), kept while nothing in the database changes (cypeplan/kept.py).
+    page = scope.kept_page(actions, ROWS_PER_PAGE, request.GET.get("page"), "theme", theme.pk)
+    counted = [row for row in themes_counted(scope, theme.plan) if row["theme_id"] == theme.pk]
     return render(
         request,
         "actions/theme_detail.html",
@@ -229,7 +229,7 @@ def theme_detail(request, pk):
             "theme": theme,
             "actions": page,
             "page": page,
-            "counts": in_theme.counts(scope.as_at),
+            "counts": counts_from_themes(counted),
             "nav_section": "register",
         },
     )

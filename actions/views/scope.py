@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from actions.models.rules.known import update_window, warning_window
 from cypeplan.kept import version_expression
+from cypeplan.paging import OneQueryPaginator
 from themes.models import Plan
 from themes.periods import Quarter, in_range, quarter_ends_until
 
@@ -131,6 +132,13 @@ class Scope:
         nothing in the database changes (cypeplan/kept.py): with the date, today (the rules
         read the kept newest updates as at today) and the rules' windows (settings)."""
         return (*about, self.as_at, self.today, update_window(), warning_window())
+
+    def kept_page(self, actions, per_page, number, *about):
+        """Page `number` of `actions` (OneQueryPaginator), kept while nothing in the
+        database changes under what it is `about` and this scope (kept_key)."""
+        return OneQueryPaginator(
+            actions, per_page, kept_as=self.kept_key(*about), version=self.data_version
+        ).get_page(number)
 
     @property
     def is_today(self):
