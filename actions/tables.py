@@ -1,14 +1,18 @@
+from operator import attrgetter
+
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.utils.html import format_html
-from django_tables2.rows import BoundRow, BoundRows
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django_tables2.utils import signature
 
 from cypeplan.govuk.dates import day_in_words
+from cypeplan.kept import count_and_version, kept_value, rows_and_version
 
 from .downloads import yes_no
 from .models import Status, rag_words
 from .presentation.addresses import Addresses
+from .presentation.rows import shown
 from .templatetags.cypeplan import position_tags, rag_tag
 
 ROWS_PER_PAGE = 50
@@ -17,41 +21,35 @@ MAX_ROWS_PER_PAGE = 200
 TABLE_DATE = "j M Y"
 
 
-class _Rows(BoundRows):
-    """The page's rows, each drawing its cells with the columns and the arguments their
-    render methods take found once per page (_Row)."""
+class _Cell:
+    """How one column's cells are drawn, found once a page: the value read along the
+    column's accessor, the column's default for an empty value, else what the table's
+    render method for it gives, written as `{{ cell }}` writes it. django-tables2 finds all
+    of that again for every cell, and its rows and template loop were most of the time a
+    register page took to draw (tests/actions/test_register_rows.py holds the rows to
+    what django-tables2 draws)."""
 
-    def __iter__(self):
-        columns = [(column, signature(column.render)) for column in self.table.columns]
-        for record in self.data:
-            yield _Row(record, table=self.table, columns=columns)
+    def __init__(self, table, bound):
+        self.label = escape(bound.header)
+        self.read = attrgetter(bound.accessor.replace("__", "."))
+        self.empty = bound.column.empty_values
+        self.default = bound.default
+        self.render = getattr(table, f"render_{bound.name}", None)
+        wants, takes_any = signature(self.render) if self.render else ((), False)
+        if takes_any or set(wants) - {"record", "value"}:
+            raise TypeError(f"render_{bound.name} may take only record and value.")
+        self.wants_record, self.wants_value = "record" in wants, "value" in wants
 
-
-class _Row(BoundRow):
-    """django-tables2's row, cell for cell, less the work it repeats for every cell: it
-    looks each column up by name among them all and inspects its render method's
-    signature again. A 50-row register's table took a third longer to draw with it."""
-
-    def __init__(self, record, table, columns):
-        super().__init__(record, table=table)
-        self._columns = columns
-
-    def items(self):
-        for column, (arguments, takes_any) in self._columns:
-
-            def render(bound_column, value=None, arguments=arguments, takes_any=takes_any):
-                offered = self._optional_cell_arguments(bound_column, value)
-                if takes_any:
-                    content = bound_column.render(**offered)
-                elif all(name in offered for name in arguments):
-                    content = bound_column.render(**{name: offered[name] for name in arguments})
-                else:  # as django-tables2 does, for a render method wanting what it can't have
-                    content = None
-                return bound_column.link(content, **offered) if bound_column.link else content
-
-            column.current_value = self._get_and_render_with(column, render, column.default)
-            column.current_record = self.record
-            yield (column, column.current_value)
+    def __call__(self, record):
+        value = self.read(record)
+        if value in self.empty:
+            value = self.default
+        elif self.render:
+            offered = {"record": record} if self.wants_record else {}
+            if self.wants_value:
+                offered["value"] = value
+            value = self.render(**offered)
+        return f'<td class="govuk-table__cell" data-label="{self.label}">{shown(value)}</td>'
 
 
 class ActionTable(tables.Table):
@@ -100,8 +98,12 @@ class ActionTable(tables.Table):
         ("due", "original_due", "status", "rag", "last_update", "overdue", "at_risk", "stale")
     )
 
-    def __init__(self, *args, as_at, keep_date="", **kwargs):
+    def __init__(self, *args, as_at, keep_date="", kept_as=(), version=None, **kwargs):
         self.as_at = as_at
+        # What the page's rows are kept under, and the data's version as the page read it
+        # (cypeplan/kept.py; Scope.kept_key and Scope.data_version): None, not kept.
+        self.kept_as = kept_as
+        self.version = version
         # Links to the action, theme and lead pages keep the register's as-at date.
         self.keep_date = f"?{keep_date}" if keep_date else ""
         self._address = Addresses()
@@ -117,25 +119,63 @@ class ActionTable(tables.Table):
         # ?per_page= is the reader's to choose, within reason: 1 to 200 rows a page.
         per_page = min(max(per_page or ROWS_PER_PAGE, 1), MAX_ROWS_PER_PAGE)
         self.paginator = paginator_class(self.rows, per_page, *args, **kwargs)
+        # The count and the page's rows, and the rows drawn, are kept while nothing in the
+        # database changes, under the page's filters, sort and page (kept_as;
+        # cypeplan/kept.py).
+        count, number, rows, self.drawn = kept_value(
+            (*self.kept_as, per_page, page),
+            self.version,
+            lambda: self._page_worked_out(per_page, page),
+        )
+        self.paginator.count = count
+        self.page = self.paginator.page(number)
+        self.page.object_list = rows
+        return self
+
+    def _page_worked_out(self, per_page, page):
+        """(count, page number, the page's rows with their state, the rows drawn) and the
+        data's version the rows were read at, for kept_value: the version the count was
+        read at when there are no rows; none when the two differ."""
+        matching = self.data.data
+        self.paginator.count, counted_at = count_and_version(matching)
         # A page number past the end (a bookmark of a list that has since got shorter), or
         # below 1, shows the last page, as the other lists do; django-tables2 would pick it
         # after this method, with rows lacking their state.
-        self.page = self.paginator.get_page(page)
+        number = self.paginator.get_page(page).number
         # The state of the rows shown, and only those: the page's ids are picked by the
         # filtered, sorted rows (which hold the state only if a filter or the sort needs it)
         # in a subquery, and the state worked out for them. One query, as before.
-        matching = self.data.data
         ordering = self.ordering(matching)
-        start = max(self.page.start_index() - 1, 0)
+        start = (number - 1) * per_page
         shown = matching.order_by(*ordering).values("pk")[start : start + per_page]
-        rows = (
+        rows, read_at = rows_and_version(
             matching.model.objects.filter(pk__in=shown)
             .with_state(self.as_at)
             .select_related("theme__plan", "lead", "timeframe")
             .order_by(*ordering)
         )
-        self.page.object_list = _Rows(data=rows, table=self)
-        return self
+        if rows and read_at != counted_at:
+            read_at = None
+        drawn = self._draw(rows)
+        return (self.paginator.count, number, rows, drawn), read_at if rows else counted_at
+
+    def body(self):
+        """The page's rows as drawn (_draw), for includes/table.html."""
+        return self.drawn
+
+    def _draw(self, records):
+        """The rows of `records`, drawn in plain code (_Cell); the empty text without any."""
+        cells = [_Cell(self, bound) for bound in self.columns]
+        rows = [
+            '<tr class="govuk-table__row">' + "".join(cell(record) for cell in cells) + "</tr>"
+            for record in records
+        ]
+        if not rows:
+            rows = [
+                f'<tr class="govuk-table__row"><td class="govuk-table__cell" '
+                f'colspan="{len(cells)}">{escape(self.empty_text)}</td></tr>'
+            ]
+        return mark_safe("\n".join(rows))
 
     def _link(self, url, text):
         return format_html('<a class="govuk-link" href="{}{}">{}</a>', url, self.keep_date, text)

@@ -87,19 +87,26 @@ def kept_rows(rows, *key, version=UNREAD, sliced=None):
         found = cache.get(cache_key)
         if found is not None:
             return found
+    worked_out, seen = rows_and_version(rows, sliced)
+    worked_out_key = _cache_key(key, seen)
+    if worked_out_key is not None:
+        cache.set(worked_out_key, worked_out, timeout=None)
+    return worked_out
+
+
+def rows_and_version(rows, sliced=None):
+    """The rows of `rows` (a queryset of dicts or of model instances), `sliced` (start,
+    stop) if given, as a list, and the data's version they were read at, in the same
+    statement; None for the version where none is kept or no row was found."""
     if _version_sql() is None:
-        return list(rows if sliced is None else rows[slice(*sliced)])
+        return list(rows if sliced is None else rows[slice(*sliced)]), None
     rows = rows.annotate(**{VERSION_COLUMN: version_expression()})
     worked_out = list(rows if sliced is None else rows[slice(*sliced)])
     versions = {
         (row if isinstance(row, dict) else row.__dict__).pop(VERSION_COLUMN) for row in worked_out
     }
-    if len(versions) == 1:
-        (seen,) = versions
-        worked_out_key = _cache_key(key, None if seen is None else str(seen))
-        if worked_out_key is not None:
-            cache.set(worked_out_key, worked_out, timeout=None)
-    return worked_out
+    seen = versions.pop() if len(versions) == 1 else None
+    return worked_out, None if seen is None else str(seen)
 
 
 def kept_value(key, version, work_out):
@@ -127,7 +134,7 @@ def count_and_version(queryset):
     version = RawSQL(sql, [], output_field=CharField())
     # The version beside a count: an aggregate of it, or, with no rows, itself.
     found = queryset.aggregate(count=Count("pk"), version=Coalesce(Max(version), version))
-    return found["count"], found["version"]
+    return found["count"], None if found["version"] is None else str(found["version"])
 
 
 def _cache_key(key, version):

@@ -286,3 +286,44 @@ def test_the_exception_lists_and_a_leads_page_are_kept_until_an_update_changes_t
         assert now_shown != shown or url == theme
         assert listed(reader, url, plan=plan.slug) == (now_shown, queries - fewer[url])
     assert reader.get(theme).context["counts"]["complete_or_closed"] == 1
+
+
+def register(reader, **query):
+    """The register's count, the state of each action it shows, and how many queries the
+    page ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(reverse("actions:register"), query)
+    assert response.status_code == 200
+    table = response.context["table"]
+    rows = [(action.pk, action.latest_status) for action in table.page.object_list]
+    return table.paginator.count, rows, len(queries)
+
+
+def test_the_registers_page_is_kept_until_an_update_changes_it(plan, reader):
+    # The last of three in id order: on the second page until it is complete.
+    action = Action.objects.filter(theme__plan=plan).order_by("pk").last()
+    query = {"plan": plan.slug, "sort": "status", "per_page": "2"}
+    count, rows, queries = register(reader, **query)
+    assert count == 3 and len(rows) == 2
+    # The count and the page's rows kept: two queries fewer. However the link orders its
+    # filters, the same page.
+    assert register(reader, **query) == (count, rows, queries - 2)
+    assert action.pk not in {pk for pk, _ in rows}
+    assert register(reader, per_page="2", sort="status", plan=plan.slug) == (
+        count,
+        rows,
+        queries - 2,
+    )
+    # Another page, or other filters, are their own.
+    other_page = register(reader, **query, page="2")
+    assert other_page[0] == 3 and len(other_page[1]) == 1
+    assert {pk for pk, _ in other_page[1]}.isdisjoint(pk for pk, _ in rows)
+    assert register(reader, **query, q="nothing is called this")[:2] == (0, [])
+
+    record(action, RAG.GREEN, Status.COMPLETE)
+
+    count_after, rows_after, queries_after = register(reader, **query)
+    # Sorted by status, the complete action comes first now ("complete" before "not started").
+    assert queries_after == queries
+    assert rows_after[0] == (action.pk, Status.COMPLETE) and rows_after != rows
+    assert register(reader, **query) == (count_after, rows_after, queries - 2)

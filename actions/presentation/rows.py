@@ -26,7 +26,7 @@ NO_ACTIONS = (
 )
 
 
-def _shown(value):
+def shown(value):
     """What `{{ value }}` writes: localized, then escaped unless it is markup already.
     Django's conditional_escape, without its cost for every cell of every row."""
     value = localize(value)
@@ -36,7 +36,7 @@ def _shown(value):
 def _cells(cells, numeric=False, indent=16):
     classes = "govuk-table__cell govuk-table__cell--numeric" if numeric else "govuk-table__cell"
     return "".join(
-        f'\n{" " * indent}<td class="{classes}" data-label="{label}">{_shown(value)}</td>'
+        f'\n{" " * indent}<td class="{classes}" data-label="{label}">{shown(value)}</td>'
         for label, value in cells
     )
 
@@ -46,7 +46,7 @@ def _last_updated(action):
         return "Never"
     days = action.days_since_update
     return mark_safe(
-        _shown(govuk_date(action.latest_reported_on, "j M Y"))
+        shown(govuk_date(action.latest_reported_on, "j M Y"))
         + _hint(f"{localize(days)} day{'' if days == 1 else 's'} before")
     )
 
@@ -54,13 +54,13 @@ def _last_updated(action):
 def _link(action, keep_date, address):
     """The link to the action's page, keeping the as-at date, named by its description."""
     return mark_safe(
-        f'<a class="govuk-link" href="{_shown(address("actions:detail", action.pk))}'
-        f'?{_shown(keep_date)}">{_shown(shortened(action.description, 160))}</a>'
+        f'<a class="govuk-link" href="{shown(address("actions:detail", action.pk))}'
+        f'?{shown(keep_date)}">{shown(shortened(action.description, 160))}</a>'
     )
 
 
 def _hint(text):
-    return mark_safe(f'<br><span class="govuk-hint govuk-!-font-size-16">{_shown(text)}</span>')
+    return mark_safe(f'<br><span class="govuk-hint govuk-!-font-size-16">{shown(text)}</span>')
 
 
 def exception_row(action, by, keep_date, address):
@@ -116,7 +116,7 @@ def action_row(action, keep_date, address, show_theme, show_plan, show_lead, lea
     """One action's row in a table of actions (includes/action_table.html)."""
     cells = [("Ref", action.reference or "–"), ("Action", _link(action, keep_date, address))]
     if show_theme:
-        theme = _shown(action.theme.name)
+        theme = shown(action.theme.name)
         if show_plan:
             theme += _hint(action.theme.plan.name)
         cells.append(("Theme", mark_safe(theme)))

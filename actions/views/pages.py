@@ -82,21 +82,32 @@ class ActionRegister(SingleTableMixin, FilterView):
         )
 
     def get_table_kwargs(self):
-        return {"as_at": self.scope.as_at, "keep_date": self.scope.keep_date}
+        # The page's rows are kept under the filters and the sort, however the link orders
+        # them (the page itself is added by ActionTable.paginate, the date by kept_key).
+        return {
+            "as_at": self.scope.as_at,
+            "keep_date": self.scope.keep_date,
+            "kept_as": self.scope.kept_key("register", sorted(self.filter_params())),
+            "version": self.scope.data_version,
+        }
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "as_at": self.scope.as_at}
+
+    def filter_params(self):
+        """The link's filters, sort and rows a page, as (name, value) in its order."""
+        return [
+            (name, value)
+            for name, values in self.request.GET.lists()
+            if name not in SCOPE_AND_PAGE_PARAMS
+            for value in values
+        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             scope=self.scope,
             nav_section="register",
-            filter_params=[
-                (name, value)
-                for name, values in self.request.GET.lists()
-                if name not in SCOPE_AND_PAGE_PARAMS
-                for value in values
-            ],
+            filter_params=self.filter_params(),
             **kwargs,
         )
 

@@ -120,8 +120,7 @@ def test_register_download_breaks_ties_as_the_page_does(real_plans, member, sort
     _, header, rows = read_csv(get(member, "actions:register", **params, _export="csv"))
     page = member.get(reverse("actions:register"), {**params, "per_page": 200})
     on_screen = [
-        (row.record.reference, row.record.description)
-        for row in page.context["table"].page.object_list
+        (action.reference, action.description) for action in page.context["table"].page.object_list
     ]
 
     assert [(row[header.index("Ref")], row[header.index("Action")]) for row in rows] == on_screen

@@ -349,7 +349,7 @@ def test_register_pages_show_every_row_once_in_order_with_its_state(
     for number in range(1, 6):
         response = member.get(reverse("actions:register"), {**query, "page": number})
         table = response.context["table"]
-        pages.append([(row.record.pk, row.record.latest_status) for row in table.page.object_list])
+        pages.append([(action.pk, action.latest_status) for action in table.page.object_list])
     shown = [row for page in pages for row in page]
 
     actions = Action.objects.filter(theme__plan__slug=IMPROVEMENT_PLAN).with_state(
