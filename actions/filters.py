@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
+from cypeplan.kept import rows_and_version
 from themes.models import Plan, Theme
 
 from . import hooks
@@ -91,6 +92,26 @@ class ActionFilter(django_filters.FilterSet):
                 field.error_messages["invalid_choice"] = (
                     f"{label}: “%(value)s” is not one of the choices. Choose from the list."
                 )
+
+    def read_choices(self):
+        """Reads every filter's list of choices from the database now, rather than as each
+        is drawn, and gives the data's version the last was read at (cypeplan/kept.py),
+        or None. The page read the version before any of them (Scope): if the two agree,
+        nothing was written between, so every list is the data's as at that version (an
+        empty list carries no version, so the plans, which a register to show has, are
+        read last)."""
+        rows, version = rows_and_version(Action.objects.source_rows())
+        self.form.fields["answers"].choices = [(row["answers"], row["answers"]) for row in rows]
+        listed = [field for field in self.form.fields.values() if hasattr(field, "queryset")]
+        for field in reversed(listed):  # the plans last
+            rows, version = rows_and_version(field.queryset)
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            # As ModelChoiceIterator gives them, for the widget only: the field still checks
+            # a chosen value against its queryset.
+            field.widget.choices = empty + [
+                (field.prepare_value(row), field.label_from_instance(row)) for row in rows
+            ]
+        return version
 
     def in_words(self):
         """The filters applied, as "Label: value" for people (downloads say them)."""

@@ -288,6 +288,11 @@ def test_the_exception_lists_and_a_leads_page_are_kept_until_an_update_changes_t
     assert reader.get(theme).context["counts"]["complete_or_closed"] == 1
 
 
+# The queries the register's filters take when they aren't kept: their five lists (plans,
+# themes, leads, divisions, sources).
+REGISTER_FILTERS_KEPT = 5
+
+
 def register(reader, **query):
     """The register's count, the state of each action it shows, and how many queries the
     page ran."""
@@ -305,15 +310,12 @@ def test_the_registers_page_is_kept_until_an_update_changes_it(plan, reader):
     query = {"plan": plan.slug, "sort": "status", "per_page": "2"}
     count, rows, queries = register(reader, **query)
     assert count == 3 and len(rows) == 2
-    # The count and the page's rows kept: two queries fewer. However the link orders its
-    # filters, the same page.
-    assert register(reader, **query) == (count, rows, queries - 2)
+    # The count and the page's rows kept: two queries fewer, and the filters' lists
+    # (REGISTER_FILTERS_KEPT). However the link orders its filters, the same page.
+    queries -= 2 + REGISTER_FILTERS_KEPT
+    assert register(reader, **query) == (count, rows, queries)
     assert action.pk not in {pk for pk, _ in rows}
-    assert register(reader, per_page="2", sort="status", plan=plan.slug) == (
-        count,
-        rows,
-        queries - 2,
-    )
+    assert register(reader, per_page="2", sort="status", plan=plan.slug) == (count, rows, queries)
     # Another page, or other filters, are their own.
     other_page = register(reader, **query, page="2")
     assert other_page[0] == 3 and len(other_page[1]) == 1
@@ -324,6 +326,28 @@ def test_the_registers_page_is_kept_until_an_update_changes_it(plan, reader):
 
     count_after, rows_after, queries_after = register(reader, **query)
     # Sorted by status, the complete action comes first now ("complete" before "not started").
-    assert queries_after == queries
+    assert queries_after == queries + 2 + REGISTER_FILTERS_KEPT
     assert rows_after[0] == (action.pk, Status.COMPLETE) and rows_after != rows
-    assert register(reader, **query) == (count_after, rows_after, queries - 2)
+    assert register(reader, **query) == (count_after, rows_after, queries)
+
+
+def register_filters(reader):
+    """The register's filters as drawn, and how many queries the page ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(reverse("actions:register"), {"sort": "ref"})
+    assert response.status_code == 200
+    return str(response.context["filter_fields"]), len(queries)
+
+
+def test_the_registers_filters_are_kept_until_a_lead_is_added(plan, reader):
+    fields, queries = register_filters(reader)
+    assert "Kept counts lead" in fields
+    # Its lists kept, and the page's rows.
+    kept_visit = queries - REGISTER_FILTERS_KEPT - 2
+    assert register_filters(reader) == (fields, kept_visit)
+
+    LeadFactory(name="Added after the filters were kept")
+
+    now, worked_out = register_filters(reader)
+    assert "Added after the filters were kept" in now and worked_out == queries
+    assert register_filters(reader) == (now, kept_visit)

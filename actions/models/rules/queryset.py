@@ -96,8 +96,11 @@ class ActionQuerySet(models.QuerySet):
     def sources(self):
         """The recommendations or sources these actions answer ("Ofsted ILACS
         recommendation"), each once, in alphabetical order."""
-        answered = self.exclude(answers="").order_by("answers")
-        return list(answered.values_list("answers", flat=True).distinct())
+        return [row["answers"] for row in self.source_rows()]
+
+    def source_rows(self):
+        """The query of sources(): each as a row {"answers": source}."""
+        return self.exclude(answers="").order_by("answers").values("answers").distinct()
 
     def listed(self):
         """These actions as a list's rows read them: with their theme, plan, lead and
