@@ -119,23 +119,24 @@ class ActionTable(tables.Table):
         # ?per_page= is the reader's to choose, within reason: 1 to 200 rows a page.
         per_page = min(max(per_page or ROWS_PER_PAGE, 1), MAX_ROWS_PER_PAGE)
         self.paginator = paginator_class(self.rows, per_page, *args, **kwargs)
-        # The count and the page's rows, and the rows drawn, are kept while nothing in the
-        # database changes, under the page's filters, sort and page (kept_as;
-        # cypeplan/kept.py).
-        count, number, rows, self.drawn = kept_value(
+        # The count and the page's rows as drawn are kept while nothing in the database
+        # changes, under the page's filters, sort and page (kept_as; cypeplan/kept.py).
+        # Drawn, not as model instances, which took longer to read back than to draw.
+        count, number, drawn = kept_value(
             (*self.kept_as, per_page, page),
             self.version,
             lambda: self._page_worked_out(per_page, page),
         )
         self.paginator.count = count
         self.page = self.paginator.page(number)
-        self.page.object_list = rows
+        # The page's rows, each as drawn.
+        self.page.object_list = drawn
         return self
 
     def _page_worked_out(self, per_page, page):
-        """(count, page number, the page's rows with their state, the rows drawn) and the
-        data's version the rows were read at, for kept_value: the version the count was
-        read at when there are no rows; none when the two differ."""
+        """(count, page number, the page's rows drawn) and the data's version the rows
+        were read at, for kept_value: the version the count was read at when there are no
+        rows; none when the two differ."""
         matching = self.data.data
         self.paginator.count, counted_at = count_and_version(matching)
         # A page number past the end (a bookmark of a list that has since got shorter), or
@@ -157,25 +158,23 @@ class ActionTable(tables.Table):
         if rows and read_at != counted_at:
             read_at = None
         drawn = self._draw(rows)
-        return (self.paginator.count, number, rows, drawn), read_at if rows else counted_at
+        return (self.paginator.count, number, drawn), read_at if rows else counted_at
 
     def body(self):
-        """The page's rows as drawn (_draw), for includes/table.html."""
-        return self.drawn
+        """The page's rows as drawn, for includes/table.html; the empty text without any."""
+        rows = self.page.object_list or [
+            f'<tr class="govuk-table__row"><td class="govuk-table__cell" '
+            f'colspan="{len(self.columns)}">{escape(self.empty_text)}</td></tr>'
+        ]
+        return mark_safe("\n".join(rows))
 
     def _draw(self, records):
-        """The rows of `records`, drawn in plain code (_Cell); the empty text without any."""
+        """Each of `records` as a row, drawn in plain code (_Cell)."""
         cells = [_Cell(self, bound) for bound in self.columns]
-        rows = [
+        return [
             '<tr class="govuk-table__row">' + "".join(cell(record) for cell in cells) + "</tr>"
             for record in records
         ]
-        if not rows:
-            rows = [
-                f'<tr class="govuk-table__row"><td class="govuk-table__cell" '
-                f'colspan="{len(cells)}">{escape(self.empty_text)}</td></tr>'
-            ]
-        return mark_safe("\n".join(rows))
 
     def _link(self, url, text):
         return format_html('<a class="govuk-link" href="{}{}">{}</a>', url, self.keep_date, text)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from actions.models import RAG, Action, ProgressUpdate, Status
 from actions.services import progress_update_record
 from cypeplan import kept
+from tests import register_page
 from tests.browser.conftest import ensure_role_groups
 from tests.factories import ActionFactory, LeadFactory, PlanFactory, ThemeFactory, UserFactory
 from themes.models import Theme
@@ -300,8 +301,7 @@ def register(reader, **query):
         response = reader.get(reverse("actions:register"), query)
     assert response.status_code == 200
     table = response.context["table"]
-    rows = [(action.pk, action.latest_status) for action in table.page.object_list]
-    return table.paginator.count, rows, len(queries)
+    return table.paginator.count, register_page.shown(table), len(queries)
 
 
 def test_the_registers_page_is_kept_until_an_update_changes_it(plan, reader):

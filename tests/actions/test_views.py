@@ -12,6 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from actions.models import RAG, Status
+from tests import register_page
 from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 
 IMPROVEMENT_PLAN = "childrens-continuous-improvement-plan-2021-24"
@@ -349,7 +350,7 @@ def test_register_pages_show_every_row_once_in_order_with_its_state(
     for number in range(1, 6):
         response = member.get(reverse("actions:register"), {**query, "page": number})
         table = response.context["table"]
-        pages.append([(action.pk, action.latest_status) for action in table.page.object_list])
+        pages.append(register_page.shown(table))
     shown = [row for page in pages for row in page]
 
     actions = Action.objects.filter(theme__plan__slug=IMPROVEMENT_PLAN).with_state(
