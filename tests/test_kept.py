@@ -3,6 +3,7 @@ worked out once and read again until anything in the database changes, however i
 changes, and never shown from before a change. Transactional, so that PostgreSQL's
 snapshots (committed work) are what is tested, as in production."""
 
+import re
 import threading
 from datetime import date, timedelta
 
@@ -14,11 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import RAG, Action, ProgressUpdate, Status
+from actions.models.rules.queryset import ActionQuerySet
+from actions.presentation import rows
 from actions.services import progress_update_record
 from cypeplan import kept
 from tests import register_page
 from tests.browser.conftest import ensure_role_groups
 from tests.factories import ActionFactory, LeadFactory, PlanFactory, ThemeFactory, UserFactory
+from tests.shown import shown_action_ids
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -261,7 +265,7 @@ def listed(reader, url, **query):
     with CaptureQueriesContext(connection) as queries:
         response = reader.get(url, query)
     assert response.status_code == 200
-    return [action.pk for action in response.context["page"].object_list], len(queries)
+    return shown_action_ids(response), len(queries)
 
 
 def test_the_exception_lists_and_a_leads_page_are_kept_until_an_update_changes_them(plan, reader):
@@ -287,6 +291,74 @@ def test_the_exception_lists_and_a_leads_page_are_kept_until_an_update_changes_t
         assert now_shown != shown or url == theme
         assert listed(reader, url, plan=plan.slug) == (now_shown, queries - fewer[url])
     assert reader.get(theme).context["counts"]["complete_or_closed"] == 1
+
+
+def lists(plan):
+    """Each list kept as drawn: the exception lists, grouped each way, a lead's page and a
+    theme's page, with what to ask each for."""
+    action = Action.objects.filter(theme__plan=plan).first()
+    at_risk, overdue = reverse("actions:at_risk"), reverse("actions:overdue")
+    return [
+        *((at_risk, {"plan": plan.slug, "by": by}) for by in ("lead", "theme", "source")),
+        (overdue, {"plan": plan.slug}),
+        (reverse("actions:lead", args=[action.lead_id]), {}),
+        (reverse("actions:theme", args=[action.theme_id]), {}),
+        (
+            reverse("actions:theme", args=[action.theme_id]),
+            {"as_at": (date.today() - timedelta(days=30)).isoformat()},
+        ),
+    ]
+
+
+def drawn(reader, url, query, monkeypatch):
+    """A list's page, and how many rows it drew and how many lists of actions it built."""
+    counted = {"rows": 0, "lists": 0}
+
+    def counting(function, what):
+        def counted_call(*args, **kwargs):
+            counted[what] += 1
+            return function(*args, **kwargs)
+
+        return counted_call
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rows, "exception_row", counting(rows.exception_row, "rows"))
+        patch.setattr(rows, "action_row", counting(rows.action_row, "rows"))
+        patch.setattr(ActionQuerySet, "listed", counting(ActionQuerySet.listed, "lists"))
+        patch.setattr(ActionQuerySet, "with_state", counting(ActionQuerySet.with_state, "lists"))
+        response = reader.get(url, query)
+    assert response.status_code == 200
+    # Each response's own: the nonce of its inline style, the sign-out form's token.
+    page = re.sub(r'nonce="[^"]*"', "", response.content.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page), counted
+
+
+def test_a_kept_list_is_the_same_page_and_neither_builds_its_list_nor_draws_a_row(
+    plan, reader, monkeypatch
+):
+    for url, query in lists(plan):
+        worked_out, first = drawn(reader, url, query, monkeypatch)
+        assert first["rows"] and first["lists"], url
+
+        again, kept_visit = drawn(reader, url, query, monkeypatch)
+        assert again == worked_out, url
+        assert kept_visit["rows"] == 0, url
+        assert kept_visit["lists"] == 0 or url.startswith("/themes/"), url
+
+
+def test_a_kept_lists_drawn_rows_change_right_after_a_write(plan, reader, monkeypatch):
+    action = Action.objects.filter(theme__plan=plan).first()
+    before = {
+        (url, str(query)): drawn(reader, url, query, monkeypatch)[0] for url, query in lists(plan)
+    }
+
+    Action.objects.filter(pk=action.pk).update(description="Described again after a write")
+
+    for url, query in lists(plan):
+        after, counted = drawn(reader, url, query, monkeypatch)
+        assert counted["rows"], url
+        shown_before = "Described again after a write" in before[(url, str(query))]
+        assert not shown_before and "Described again after a write" in after, url
 
 
 # The queries the register's filters take when they aren't kept: their five lists (plans,

@@ -141,9 +141,9 @@ def action_row(action, keep_date, address, show_theme, show_plan, show_lead, lea
 def action_rows(
     context, actions, keep_date, show_theme=False, show_plan=False, show_lead=False, lead=None
 ):
-    """`{% action_rows actions scope.keep_date show_theme=... show_plan=... show_lead=...
-    lead=... %}`: the rows of a table of actions with the columns it chooses; `lead`, when
-    given, marks the role that lead plays in each."""
+    """`{% action_rows page keep_date show_theme=... show_plan=... show_lead=... lead=... %}`:
+    the rows of a table of actions with the columns it chooses; `lead`, when given, marks
+    the role that lead plays in each."""
     address = _addresses(context)
     rows = [
         action_row(action, keep_date, address, show_theme, show_plan, show_lead, lead)

@@ -4,6 +4,7 @@ from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cypeplan.kept import kept_rows
@@ -103,12 +104,25 @@ def exception_list(request, kind):
     file_format = download_format(request)
     page = None
     if scope.plan is not None:
-        actions = exception_actions(scope.plan, kind, by, scope.as_at)
         if file_format:
+            actions = exception_actions(scope.plan, kind, by, scope.as_at)
             return exception_download(scope, kind, by, actions, file_format)
-        # Kept while nothing in the database changes (cypeplan/kept.py).
-        page = scope.kept_page(
-            actions, ROWS_PER_PAGE, request.GET.get("page"), kind, by, scope.plan.pk
+
+        def draw(page):
+            return render_to_string(
+                "actions/exception_groups.html",
+                {"page": page, "by": by, "listing": listing, "keep_date": scope.keep_date},
+            )
+
+        # Kept as drawn while nothing in the database changes (cypeplan/kept.py).
+        page = scope.drawn_page(
+            lambda: exception_actions(scope.plan, kind, by, scope.as_at),
+            ROWS_PER_PAGE,
+            request.GET.get("page"),
+            draw,
+            kind,
+            by,
+            scope.plan.pk,
         )
     elif file_format:
         raise Http404("No plan has been loaded yet.")

@@ -5,6 +5,7 @@ from dataclasses import replace
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
@@ -212,11 +213,30 @@ def _recorded(request, updates):
 def lead_detail(request, pk):
     scope = Scope.from_request(request)
     lead = get_object_or_404(Lead.objects.select_related("division"), pk=pk)
-    actions = (
-        Action.objects.of_lead(lead).in_plan_on(scope.as_at).exceptions_first(scope.as_at).listed()
-    )
-    # Kept while nothing in the database changes (cypeplan/kept.py).
-    page = scope.kept_page(actions, ROWS_PER_PAGE, request.GET.get("page"), "lead", lead.pk)
+
+    def actions():
+        return (
+            Action.objects.of_lead(lead)
+            .in_plan_on(scope.as_at)
+            .exceptions_first(scope.as_at)
+            .listed()
+        )
+
+    def draw(page):
+        return render_to_string(
+            "includes/action_table.html",
+            {
+                "page": page,
+                "keep_date": scope.keep_date,
+                "caption": "Actions",
+                "show_theme": True,
+                "show_plan": True,
+                "lead": lead,
+            },
+        )
+
+    # Kept as drawn while nothing in the database changes (cypeplan/kept.py).
+    page = scope.drawn_page(actions, ROWS_PER_PAGE, request.GET.get("page"), draw, "lead", lead.pk)
     may_manage = may_manage_delegates(request.user, lead)
     outcome, other_messages, form = delegates_outcome(request, lead)
     return render(
@@ -225,7 +245,6 @@ def lead_detail(request, pk):
         {
             "scope": scope,
             "lead": lead,
-            "actions": page,
             "page": page,
             "delegates": lead.delegates.order_by("first_name", "last_name", "username"),
             "may_manage_delegates": may_manage,
@@ -243,16 +262,32 @@ def theme_detail(request, pk):
         Theme.objects.select_related("plan").prefetch_related("savings"), pk=pk
     )
     scope = Scope.from_request(request, plan=theme.plan)
-    actions = (
-        Action.objects.filter(theme=theme)
-        .in_plan_on(scope.as_at)
-        .with_state(scope.as_at)
-        .select_related("lead", "timeframe")
-        .order_by("position")
+
+    def actions():
+        return (
+            Action.objects.filter(theme=theme)
+            .in_plan_on(scope.as_at)
+            .with_state(scope.as_at)
+            .select_related("lead", "timeframe")
+            .order_by("position")
+        )
+
+    def draw(page):
+        return render_to_string(
+            "includes/action_table.html",
+            {
+                "page": page,
+                "keep_date": scope.keep_date,
+                "caption": "Actions in plan order",
+                "show_lead": True,
+            },
+        )
+
+    # The page as drawn, and the theme's counts (its row of the plan's, which the dashboard
+    # reads too), kept while nothing in the database changes (cypeplan/kept.py).
+    page = scope.drawn_page(
+        actions, ROWS_PER_PAGE, request.GET.get("page"), draw, "theme", theme.pk
     )
-    # The page, and the theme's counts (its row of the plan's, which the dashboard reads
-    # too), kept while nothing in the database changes (cypeplan/kept.py).
-    page = scope.kept_page(actions, ROWS_PER_PAGE, request.GET.get("page"), "theme", theme.pk)
     counted = [row for row in themes_counted(scope, theme.plan) if row["theme_id"] == theme.pk]
     return render(
         request,
@@ -260,7 +295,6 @@ def theme_detail(request, pk):
         {
             "scope": scope,
             "theme": theme,
-            "actions": page,
             "page": page,
             "counts": counts_from_themes(counted),
             "nav_section": "register",

@@ -7,12 +7,13 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models.rules.known import update_window, warning_window
 from cypeplan.kept import version_expression
-from cypeplan.paging import OneQueryPaginator
+from cypeplan.paging import drawn_page
 from themes.models import Plan
 from themes.periods import Quarter, in_range, quarter_ends_until
 
@@ -133,12 +134,19 @@ class Scope:
         read the kept newest updates as at today) and the rules' windows (settings)."""
         return (*about, self.as_at, self.today, update_window(), warning_window())
 
-    def kept_page(self, actions, per_page, number, *about):
-        """Page `number` of `actions` (OneQueryPaginator), kept while nothing in the
-        database changes under what it is `about` and this scope (kept_key)."""
-        return OneQueryPaginator(
-            actions, per_page, kept_as=self.kept_key(*about), version=self.data_version
-        ).get_page(number)
+    def drawn_page(self, actions, per_page, number, draw, *about):
+        """Page `number` of the list `actions()` gives, drawn by `draw(page)`
+        (cypeplan.paging.drawn_page), kept as drawn while nothing in the database changes
+        under what it is `about` and this scope (kept_key), with the links the rows keep
+        (keep_date) and the address the site is served at."""
+        return drawn_page(
+            actions,
+            per_page,
+            number,
+            draw,
+            kept_as=self.kept_key(*about, self.keep_date, get_script_prefix()),
+            version=self.data_version,
+        )
 
     @property
     def is_today(self):

@@ -22,6 +22,7 @@ from actions import roles
 from actions.models import Action
 from reports.services import quarterly_report_draft
 from tests.factories import ActionFactory, PlanFactory, ThemeFactory, UserFactory
+from tests.shown import shown_references
 from themes.periods import Quarter
 
 LONDON = ZoneInfo("Europe/London")
@@ -152,7 +153,7 @@ def test_the_overdue_list_as_at_a_past_date_leaves_out_an_action_added_since(
 ):
     page = client.get(reverse("actions:overdue"), {"plan": "cype", "as_at": AS_AT, "by": "lead"})
 
-    assert [action.reference for action in page.context["page"]] == ["1.1"]
+    assert shown_references(page) == ["1.1"]
     assert "1 action was added to the plan after 30 September 2022." in page.content.decode()
 
 
@@ -172,7 +173,7 @@ def test_the_theme_page_as_at_a_past_date_leaves_out_an_action_added_since(
 ):
     page = client.get(reverse("actions:theme", args=[theme.pk]), {"as_at": AS_AT})
 
-    assert [action.reference for action in page.context["actions"]] == ["1.1"]
+    assert shown_references(page) == ["1.1"]
     assert page.context["counts"]["total"] == 1
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action
+from tests.shown import shown_action_ids
 from themes.models import Theme
 
 
@@ -21,7 +22,7 @@ def test_a_themes_page_shows_the_themes_own_counts_and_actions(real_plans, membe
         in_theme = Action.objects.filter(theme=theme).in_plan_on(as_at)
 
         assert response.context["counts"] == in_theme.counts(as_at), theme.name
-        shown = [action.pk for action in response.context["page"].object_list]
+        shown = shown_action_ids(response)
         assert shown == list(in_theme.order_by("position").values_list("pk", flat=True))
         seen_overdue += response.context["counts"]["overdue"]
     assert seen_overdue  # some theme had an overdue action at one of the dates at least
