@@ -75,8 +75,10 @@ def version_expression():
 
 
 def kept_rows(rows, *key, version=UNREAD, sliced=None):
-    """The rows of `rows` (a queryset of dicts or of model instances), kept under `key`
-    and the version of the data they were worked out from, as a list. `version`: the
+    """The rows of `rows` (a queryset of dicts or of model instances, or a function giving
+    one, called only when they aren't kept: building a query of the rules is work too),
+    kept under `key` and the version of the data they were worked out from, as a list.
+    `version`: the
     data's version as the page read it (version_expression); unless given, one query reads
     it. `sliced`: (start, stop), the rows to take. The rows' own query, with the version
     beside them, only when they aren't kept; none is kept if none is found."""
@@ -87,7 +89,7 @@ def kept_rows(rows, *key, version=UNREAD, sliced=None):
         found = cache.get(cache_key)
         if found is not None:
             return found
-    worked_out, seen = rows_and_version(rows, sliced)
+    worked_out, seen = rows_and_version(rows() if callable(rows) else rows, sliced)
     worked_out_key = _cache_key(key, seen)
     if worked_out_key is not None:
         cache.set(worked_out_key, worked_out, timeout=None)

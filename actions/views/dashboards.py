@@ -56,7 +56,11 @@ def themes_counted(scope, plan):
     one grouped query, kept while nothing in the database changes (cypeplan/kept.py): the
     dashboard's, and a theme's page's."""
     return kept_rows(
-        Action.objects.filter(theme__plan=plan).in_plan_on(scope.as_at).rag_by_theme(scope.as_at),
+        lambda: (
+            Action.objects.filter(theme__plan=plan)
+            .in_plan_on(scope.as_at)
+            .rag_by_theme(scope.as_at)
+        ),
         *scope.kept_key("rag_by_theme", plan.pk),
         version=scope.data_version,
     )
