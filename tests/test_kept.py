@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
 from django.urls import reverse
 
 from actions.models import RAG, Action, ProgressUpdate, Status
@@ -423,3 +423,18 @@ def test_the_registers_filters_are_kept_until_a_lead_is_added(plan, reader):
     now, worked_out = register_filters(reader)
     assert "Added after the filters were kept" in now and worked_out == queries
     assert register_filters(reader) == (now, kept_visit)
+
+
+def test_what_is_kept_as_drawn_keeps_the_address_the_site_is_served_at(plan, reader):
+    """A site served at /cype/ and at / from the same processes: the rows' links each
+    begin with the address they were asked at, kept or not."""
+    action = Action.objects.filter(theme__plan=plan).first()
+    for url in (reverse("actions:register"), reverse("actions:at_risk")):
+        for prefix in ("/cype", "", "/cype"):
+            with override_script_prefix(f"{prefix}/"):
+                response = reader.get(url, {"plan": plan.slug})
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert f'href="{prefix}/actions/{action.pk}/' in page, (url, prefix)
+            if prefix == "":
+                assert f'href="/cype/actions/{action.pk}/' not in page, url

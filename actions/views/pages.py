@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
@@ -86,11 +87,14 @@ class ActionRegister(SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         # The page's rows are kept under the filters and the sort, however the link orders
-        # them (the page itself is added by ActionTable.paginate, the date by kept_key).
+        # them, and the address the site is served at, which their links begin with (the
+        # page itself is added by ActionTable.paginate, the date by kept_key).
         return {
             "as_at": self.scope.as_at,
             "keep_date": self.scope.keep_date,
-            "kept_as": self.scope.kept_key("register", sorted(self.filter_params())),
+            "kept_as": self.scope.kept_key(
+                "register", sorted(self.filter_params()), get_script_prefix()
+            ),
             "version": self.scope.data_version,
         }
 
