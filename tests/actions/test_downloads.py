@@ -26,6 +26,7 @@ from tests.factories import (
     ThemeFactory,
 )
 from tests.shown import shown_references
+from themes.models import Theme
 
 IMPROVEMENT_PLAN_NAME = "Children's Continuous Improvement Plan 2021-24"
 MADE = datetime(2026, 11, 29, 17, 30, 12)  # the frozen "now": when the files were made
@@ -403,3 +404,50 @@ def test_the_registers_not_rated_filter_lists_what_the_dashboard_counts(real_pla
 
     assert len(rows) == sum(theme["not_rated"] for theme in themes) > 0
     assert {row[header.index("RAG")] for row in rows} == {"Not rated"}
+
+
+def xlsx_as_csv(heading, cell):
+    """The CSV's text for an XLSX cell, checking the cell is of its column's type."""
+    if cell.value is None:
+        return ""
+    if heading in ("Due", "Original due date", "Last update"):
+        assert cell.is_date and cell.number_format == "d mmm yyyy", (heading, cell.value)
+        return cell.value.date().isoformat()
+    if heading == "Days overdue":
+        assert type(cell.value) is int, (heading, cell.value)
+        return str(cell.value)
+    assert cell.data_type == "s" and cell.number_format == "General", (heading, cell.value)
+    # Text the CSV marks with an apostrophe is marked as text in the XLSX, and no other.
+    return "'" + cell.value if cell.quotePrefix else cell.value
+
+
+def test_the_xlsx_holds_the_csvs_cells_as_dates_numbers_and_text(real_plans, member):
+    theme = Theme.objects.filter(plan__slug=IMPROVEMENT_PLAN).first()
+    ProgressUpdateFactory(
+        action=ActionFactory(theme=theme, reference="9.9", description="=1+1 panels"),
+        reported_on=date(2026, 9, 30), status=Status.IN_PROGRESS, rag=RAG.AMBER,
+        working_well="+ a new panel", worried_about="-2 staff short", evidence="@ minutes",
+        evidence_links="https://example.org/minutes",
+    )  # fmt: skip
+    params = {"plan": IMPROVEMENT_PLAN, "sort": "-due"}
+
+    _, header, csv_rows = read_csv(get(member, "actions:register", **params, _export="csv"))
+    sheet = read_xlsx(get(member, "actions:register", **params, _export="xlsx")).worksheets[1]
+
+    rows = list(sheet.iter_rows())
+    assert [cell.value for cell in rows[0]] == header == COLUMNS
+    assert all(cell.font.b and cell.alignment.wrap_text for cell in rows[0])
+    xlsx_rows = [
+        [xlsx_as_csv(heading, cell) for heading, cell in zip(header, row, strict=True)]
+        for row in rows[1:]
+    ]
+    assert xlsx_rows == csv_rows
+    assert len(csv_rows) == Action.objects.filter(theme__plan__slug=IMPROVEMENT_PLAN).count()
+    assert [
+        row[header.index(heading)]
+        for row in xlsx_rows
+        if row[0] == "9.9"
+        for heading in ("Action", COLUMNS[18], COLUMNS[19], "Evidence")
+    ] == ["'=1+1 panels", "'+ a new panel", "'-2 staff short", "'@ minutes"]
+    kinds = {type(cell.value) for row in rows[1:] for cell in row}
+    assert kinds == {str, int, datetime, type(None)}
