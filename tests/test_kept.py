@@ -19,10 +19,9 @@ from actions.models.rules.queryset import ActionQuerySet
 from actions.presentation import rows
 from actions.services import progress_update_record
 from cypeplan import kept
-from tests import register_page
 from tests.browser.conftest import ensure_role_groups
 from tests.factories import ActionFactory, LeadFactory, PlanFactory, ThemeFactory, UserFactory
-from tests.shown import shown_action_ids
+from tests.shown import register_shown, shown_action_ids
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -373,7 +372,7 @@ def register(reader, **query):
         response = reader.get(reverse("actions:register"), query)
     assert response.status_code == 200
     table = response.context["table"]
-    return table.paginator.count, register_page.shown(table), len(queries)
+    return table.paginator.count, register_shown(table), len(queries)
 
 
 def test_the_registers_page_is_kept_until_an_update_changes_it(plan, reader):

@@ -16,7 +16,6 @@ from openpyxl.utils import get_column_letter
 
 from actions.downloads import CELL_LIMIT
 from actions.models import RAG, Action, Status
-from tests import register_page
 from tests.actions.test_views import IMPROVEMENT_PLAN
 from tests.factories import (
     ActionFactory,
@@ -25,7 +24,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     ThemeFactory,
 )
-from tests.shown import shown_references
+from tests.shown import register_cells, shown_references
 from themes.models import Theme
 
 IMPROVEMENT_PLAN_NAME = "Children's Continuous Improvement Plan 2021-24"
@@ -126,7 +125,7 @@ def test_register_download_breaks_ties_as_the_page_does(real_plans, member, sort
     page = member.get(reverse("actions:register"), {**params, "per_page": 200})
     on_screen = [
         (html.unescape(row["Ref"]), html.unescape(re.sub("<[^>]+>", "", row["Action"])))
-        for row in register_page.cells(page.context["table"])
+        for row in register_cells(page.context["table"])
     ]
 
     # The page shortens a long description to 160 characters (ActionTable).

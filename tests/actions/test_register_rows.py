@@ -9,7 +9,7 @@ from django_tables2.rows import BoundRows
 
 from actions import tables
 from actions.models import Action
-from tests.register_page import cells
+from tests.shown import register_cells as cells
 
 # The loop includes/table.html drew the rows with, over django-tables2's own rows.
 THE_TEMPLATES_ROWS = Template(

@@ -12,8 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from actions.models import RAG, Status
-from tests import register_page
 from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
+from tests.shown import register_shown
 
 IMPROVEMENT_PLAN = "childrens-continuous-improvement-plan-2021-24"
 CYPE_PLAN = "cype-directorate-plan-2022-24"
@@ -350,7 +350,7 @@ def test_register_pages_show_every_row_once_in_order_with_its_state(
     for number in range(1, 6):
         response = member.get(reverse("actions:register"), {**query, "page": number})
         table = response.context["table"]
-        pages.append(register_page.shown(table))
+        pages.append(register_shown(table))
     shown = [row for page in pages for row in page]
 
     actions = Action.objects.filter(theme__plan__slug=IMPROVEMENT_PLAN).with_state(
