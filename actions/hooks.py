@@ -10,7 +10,9 @@ A panel is a callable `panel(request, **context)` returning the HTML to show (re
 render_to_string) or "" for nothing. It must run a fixed number of queries, whatever the
 data size. Panels appear in the order they were registered. The dashboard passes `plan`,
 `as_at` and `counts` (its ActionQuerySet.counts, None without a plan), so a panel need not
-ask for them again.
+ask for them again; an action's page passes `action`, `as_at`, `confirmations` and its
+`scope` (actions/views/scope.py: with the data's version, for a panel kept as drawn,
+cypeplan/kept.py).
 """
 
 from collections import defaultdict
@@ -35,6 +37,29 @@ def panels(place, request, **context):
     """The HTML each registered panel gives for this page, leaving out empty ones."""
     shown = (panel(request, **context) for panel in _panels[place])
     return [mark_safe(html) for html in shown if html]
+
+
+# --- What an action's page reads with the action ---------------------------------------
+# A panel on an action's page may need to know something about the action before it asks
+# for more (whether anything of its app concerns it at all). Rather than a query of its
+# own, it can have it read with the action, in the page's one query for it: `make()`
+# returns an expression over the Action (OuterRef("pk") for a subquery), annotated on the
+# action as `name`. The page also reads the data's version with the action
+# (cypeplan/kept.py), as `ACTION_READ_AT`, so a kept panel knows what it read was current.
+
+ACTION_READ_AT = "read_at_version"
+
+_action_detail_annotations = {}
+
+
+def register_action_detail_annotation(name, make):
+    """Read `make()`'s expression with the action on its page, as `action.<name>`."""
+    _action_detail_annotations[name] = make
+
+
+def action_detail_annotations():
+    """{name: expression} for every registered annotation."""
+    return {name: make() for name, make in _action_detail_annotations.items()}
 
 
 # --- Reminder sections ------------------------------------------------------------

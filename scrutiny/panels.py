@@ -5,13 +5,14 @@ import django_filters
 from django.conf import settings
 from django.db.models import Case, Count, Exists, OuterRef, Value, When
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from actions import hooks
 from actions.models import people_with_permission
 from actions.reminders import how_soon
+from cypeplan.kept import kept_value, rows_and_version
 
 from .models import Item
 from .notices import ANSWER
@@ -23,21 +24,40 @@ ASKED_ABOUT_CHOICES = [
 ]
 
 
-def action_detail_panel(request, *, action, as_at, **context):
+def action_detail_panel(request, *, action, scope, **context):
     """The members' items that concern this action, with where each stands as at the page's
-    date. One query."""
-    items = list(
-        Item.objects.concerning(action)
-        .with_state(as_at)
-        .filter(state__isnull=False)
-        .select_related("meeting", "answerer")
-        .order_by("-meeting__held_on", "position", "pk")
-    )
-    return render_to_string(
-        "scrutiny/panels/action_detail.html",
-        {"items": items, "as_at": as_at},
-        request=request,
-    )
+    date (`scope`'s), drawn once and kept as drawn while nothing in the database changes
+    (cypeplan/kept.py). Whether any item concerns the action is read with the action
+    (ASKED_ABOUT, with the data's version then): no query when none does or the panel is
+    kept; one, for the items with their state, when it is worked out. Its words and links
+    depend on the action, the date and the address the site is served at, never on who
+    reads it."""
+
+    def drawn():
+        items, version = [], getattr(action, hooks.ACTION_READ_AT)
+        if getattr(action, ASKED_ABOUT):
+            items, version = rows_and_version(
+                Item.objects.concerning(action)
+                .with_state(scope.as_at)
+                .filter(state__isnull=False)
+                .select_related("meeting", "answerer")
+                .order_by("-meeting__held_on", "position", "pk")
+            )
+        html = render_to_string(
+            "scrutiny/panels/action_detail.html", {"items": items, "as_at": scope.as_at}
+        )
+        return html, version
+
+    about = ("scrutiny: the action's items", action.pk, get_script_prefix())
+    return kept_value(scope.kept_key(*about), scope.data_version, drawn)
+
+
+# Read with the action on its page (actions/hooks.py): does any members' item concern it?
+ASKED_ABOUT = "asked_about_by_members"
+
+
+def any_item_concerns_action():
+    return Exists(Item.actions.through.objects.filter(action=OuterRef("pk")))
 
 
 def my_actions_panel(request, *, as_at, **context):
@@ -158,6 +178,7 @@ def asked_about_filter(as_at):
 
 
 def register():
+    hooks.register_action_detail_annotation(ASKED_ABOUT, any_item_concerns_action)
     hooks.register_panel("action_detail", action_detail_panel)
     hooks.register_panel("my_actions", my_actions_panel)
     hooks.register_reminder_section(answers_owed_reminders)

@@ -19,8 +19,19 @@ from actions.models.rules.queryset import ActionQuerySet
 from actions.presentation import rows
 from actions.services import progress_update_record
 from cypeplan import kept
+from scrutiny import panels
+from scrutiny.models import Item
+from scrutiny.services import response_record
 from tests.browser.conftest import ensure_role_groups
-from tests.factories import ActionFactory, LeadFactory, PlanFactory, ThemeFactory, UserFactory
+from tests.factories import (
+    ActionFactory,
+    ItemFactory,
+    LeadFactory,
+    MeetingFactory,
+    PlanFactory,
+    ThemeFactory,
+    UserFactory,
+)
 from tests.shown import register_shown, shown_action_ids
 from themes.models import Theme
 
@@ -437,3 +448,67 @@ def test_what_is_kept_as_drawn_keeps_the_address_the_site_is_served_at(plan, rea
             assert f'href="{prefix}/actions/{action.pk}/' in page, (url, prefix)
             if prefix == "":
                 assert f'href="/cype/actions/{action.pk}/' not in page, url
+
+
+def action_panel(reader, action, prefix=None):
+    """The action page's panel of members' items, whether a query read the items, and how
+    many queries the page ran; served at `prefix` if given."""
+    url = reverse("actions:detail", args=[action.pk])
+    with CaptureQueriesContext(connection) as queries:
+        if prefix is None:
+            response = reader.get(url)
+        else:
+            with override_script_prefix(prefix):
+                response = reader.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index('aria-labelledby="scrutiny-items-heading"')
+    panel = page[start : page.index("</section>", start)]
+    asked = any(f'"{Item._meta.db_table}"' in query["sql"] for query in queries.captured_queries)
+    return panel, asked, len(queries)
+
+
+def test_the_action_pages_scrutiny_panel_is_kept_until_members_items_change(
+    plan, reader, monkeypatch
+):
+    drawn = []
+    draw = panels.render_to_string
+    monkeypatch.setattr(
+        panels, "render_to_string", lambda *args, **kwargs: drawn.append(1) or draw(*args, **kwargs)
+    )
+    action = Action.objects.filter(theme__plan=plan).first()
+    # Whether any item concerns the action is read with the action: no query of its own.
+    nothing, asked, first = action_panel(reader, action)
+    assert "Members have raised nothing about this action" in nothing and not asked
+    assert len(drawn) == 1
+    # Kept: not drawn again.
+    assert action_panel(reader, action) == (nothing, False, first)
+    assert len(drawn) == 1
+
+    today = date.today()
+    item = ItemFactory(
+        actions=[action],
+        meeting=MeetingFactory(held_on=today - timedelta(days=40)),
+        due_on=today - timedelta(days=5),
+        words="Members asked for the kept panel figures",
+    )
+    raised, asked, worked_out_visit = action_panel(reader, action)
+    assert "Members asked for the kept panel figures" in raised
+    assert "Answer overdue" in raised and asked
+    # The items with where each stands.
+    assert worked_out_visit == first + 1 and len(drawn) == 2
+    assert action_panel(reader, action) == (raised, False, first)
+    assert len(drawn) == 2
+
+    response_record(
+        item=item, text="Here they are.", entered_by=UserFactory(), considers_answered=True
+    )
+    answered, asked, _ = action_panel(reader, action)
+    assert asked and "Answered, awaiting the committee" in answered
+    assert "Answer overdue" not in answered
+
+    # The item's link begins with the address the page was asked at, kept or not.
+    link = reverse("scrutiny:item", args=[item.pk])
+    for prefix in ("/cype", "", "/cype"):
+        served, _, _ = action_panel(reader, action, prefix=f"{prefix}/")
+        assert f'href="{prefix}{link}"' in served, prefix

@@ -60,9 +60,11 @@ QUERIES = {
     "overdue by lead CSV": 6,
     "at risk by theme XLSX": 6,
     # session, user, permissions x2, plans; the action with plan, lead, division and
-    # timeframe; its supporting leads, sub-steps (with timeframes) and updates (with who
-    # entered them); scrutiny's panel: the members' items about it; late entries
-    "action": 16,
+    # timeframe (and whether members' items concern it, for scrutiny's panel: none do, so
+    # the panel asks for none, tests/scrutiny/test_pages_at_scale.py counts one that
+    # does); its supporting leads, sub-steps (with timeframes) and updates (with who
+    # entered them); late entries
+    "action": 15,
     # session, user, permissions x2, plans; the lead with division; a page of their actions
     # with state, plan, lead and timeframe, each row with the list's length; their
     # delegates; late entries; the actions given or lost them as a supporting lead since

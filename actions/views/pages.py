@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from cypeplan.kept import kept_value
+from cypeplan.kept import kept_value, version_expression
 from themes.models import Theme
 
 from .. import hooks
@@ -145,9 +145,13 @@ register = reader_page(ActionRegister.as_view())
 @reader_page
 def action_detail(request, pk):
     action = get_object_or_404(
-        Action.objects.select_related(
-            "theme__plan", "lead__division", "timeframe"
-        ).prefetch_related(
+        Action.objects.annotate(
+            # The data's version as the action was read, and what panels read with it.
+            **{hooks.ACTION_READ_AT: version_expression()},
+            **hooks.action_detail_annotations(),
+        )
+        .select_related("theme__plan", "lead__division", "timeframe")
+        .prefetch_related(
             "supporting_leads",
             Prefetch("sub_steps", queryset=SubStep.objects.select_related("timeframe")),
             Prefetch(
@@ -192,6 +196,7 @@ def action_detail(request, pk):
                 request,
                 action=action,
                 as_at=scope.as_at,
+                scope=scope,
                 confirmations=confirmations,
             ),
             # An officer's own action belongs to My actions (where recording an update

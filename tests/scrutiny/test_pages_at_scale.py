@@ -114,7 +114,8 @@ def test_the_panels_on_actions_pages_add_one_query_each(
     lead = LeadFactory(user=officer)
     _, action = many_items(count, lead)
     client.force_login(officer)
-    # The panels' single queries: the items about this action; the items this officer owes.
+    # The panels' single queries: the items about this action (whether any are is read
+    # with the action; kept, tests/test_kept.py); the items this officer owes.
     with django_assert_num_queries(10 + 1):
         html = client.get(reverse("actions:detail", args=[action.pk])).content.decode()
     assert "Request 0" in html
